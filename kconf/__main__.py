@@ -1,0 +1,3 @@
+from kconf.cli import main
+
+main()

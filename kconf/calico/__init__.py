@@ -1,0 +1,1 @@
+"""Calico: the autodetection method syntax, the manifest patch and the operator Installation."""

@@ -1,0 +1,144 @@
+"""The command line: a thin click layer over the core functions.
+
+Each command parses its options and calls one core function; a KconfError
+(the user's mistake) becomes ``kconf: error: ...`` on stderr and exit 2.
+Core modules are imported inside the commands so that ``kconf --help`` and
+each command load only what they use.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from kconf import __version__
+from kconf.errors import KconfError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handles_errors(func: F) -> F:
+    """Turn a KconfError into exit 2 and anything unexpected into a one-line
+    message (the traceback only with KCONF_DEBUG=1); a returned int is the exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            code = func(*args, **kwargs)
+        except KconfError as exc:
+            click.echo(f"kconf: error: {exc}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("kconf: interrupted", err=True)
+            sys.exit(2)
+        except Exception as exc:  # a bug in kconf, not the user's mistake
+            if os.environ.get("KCONF_DEBUG"):
+                raise
+            click.echo(
+                f"kconf: internal error: {type(exc).__name__}: {exc} "
+                "(please report it; KCONF_DEBUG=1 shows the traceback)",
+                err=True,
+            )
+            sys.exit(2)
+        sys.exit(code or 0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="kconf")
+def main() -> None:
+    """Turn one cluster description into kubeadm, Calico and HAProxy files,
+    and lint those files before `kubeadm init`."""
+
+
+@main.command()
+@click.argument("cluster", type=click.Path(dir_okay=True, allow_dash=False))
+@click.option(
+    "-o", "--output", "output_dir", type=click.Path(file_okay=False),
+    help="Output folder (default: a folder named after metadata.name beside CLUSTER).",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file that differs.")
+@handles_errors
+def render(cluster: str, output_dir: str | None, check: bool) -> int:
+    """Render CLUSTER (a cluster description) into kubeadm, join, HAProxy,
+    hosts and Calico files."""
+    from kconf.render import run_render
+
+    return run_render(cluster, output_dir, check=check, echo=click.echo)
+
+
+@main.group()
+def calico() -> None:
+    """Calico manifest tools."""
+
+
+@calico.command("patch")
+@click.argument("manifest", type=click.Path(allow_dash=True))
+@click.option("--pod-cidr", required=True, help="The pod CIDR (kubeadm podSubnet), e.g. 172.16.0.0/16.")
+@click.option(
+    "--autodetect", "autodetect", default=None,
+    help="IP_AUTODETECTION_METHOD, e.g. cidr=192.168.51.0/24 or interface=enp0s8 (default: leave as is).",
+)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--in-place", is_flag=True, help="Rewrite MANIFEST itself (atomically).")
+@handles_errors
+def calico_patch(manifest: str, pod_cidr: str, autodetect: str | None, output: str | None, in_place: bool) -> int:
+    """Set CALICO_IPV4POOL_CIDR and IP_AUTODETECTION_METHOD in an upstream
+    calico.yaml, changing only those lines."""
+    from kconf.calico.patch import run_patch
+
+    return run_patch(manifest, pod_cidr, autodetect, output=output, in_place=in_place, echo=click.echo)
+
+
+@main.command("from-configmap")
+@click.argument("source", default="-", type=click.Path(allow_dash=True))
+@click.option("--cri-socket", default=None, help="CRI socket, e.g. unix:///var/run/containerd/containerd.sock.")
+@click.option(
+    "--cluster", "cluster", type=click.Path(dir_okay=False),
+    help="A cluster description that supplies the CRI socket (its first control-plane node).",
+)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+@click.option("--to", "to_version", type=click.Choice(["v1beta4"]), default=None, help="Convert the ClusterConfiguration.")
+@handles_errors
+def from_configmap(source: str, cri_socket: str | None, cluster: str | None, output: str | None, to_version: str | None) -> int:
+    """Build the config `kubeadm init phase upload-certs --upload-certs --config`
+    needs from `kubectl get cm -n kube-system kubeadm-config -o yaml` (SOURCE or stdin)."""
+    from kconf.configmap import run_from_configmap
+
+    return run_from_configmap(
+        source, cri_socket=cri_socket, cluster=cluster, output=output, to_version=to_version, echo=click.echo
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format", "output_format", default="text", show_default=True,
+    type=click.Choice(["text", "json", "sarif", "github"]), help="Output format.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--select", default=None, help="Only these rules (comma-separated).")
+@click.option("--ignore", default=None, help="Skip these rules (comma-separated).")
+@click.option("--explain", "explain", default=None, metavar="RULE", help="Print what RULE checks, why, and how to fix it.")
+@click.option("--color/--no-color", default=None, help="Colour the text format (default: on a terminal).")
+@handles_errors
+def lint(
+    paths: tuple[str, ...], output_format: str, strict: bool, select: str | None,
+    ignore: str | None, explain: str | None, color: bool | None,
+) -> int:
+    """Lint cluster descriptions, kubeadm configs, kubeadm-config ConfigMaps,
+    Calico manifests, Installation resources and HAProxy configs."""
+    from kconf.lint.engine import run_lint
+
+    return run_lint(
+        paths, output_format=output_format, strict=strict, select=select, ignore=ignore,
+        explain=explain, color=color, echo=click.echo,
+    )

@@ -1,0 +1,46 @@
+"""The one exception type for mistakes in user input.
+
+Raised anywhere in the core; caught only at the CLI edge, which prints
+``kconf: error: FILE:LINE: message`` and exits 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+FieldPath = Sequence["str | int"]
+
+
+def format_field_path(path: FieldPath) -> str:
+    """``("spec", "nodes", 0, "address")`` -> ``spec.nodes[0].address``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class KconfError(Exception):
+    """A user's input is wrong: a message naming file, line and field."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        field: FieldPath | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.field = tuple(field) if field else ()
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
+        field = f"{format_field_path(self.field)}: " if self.field else ""
+        return f"{where}{field}{self.message}"

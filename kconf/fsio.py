@@ -1,0 +1,113 @@
+"""File input and output at the edges: bounded reads, atomic writes.
+
+Every write goes to a temporary file in the target's folder and is renamed
+over the target, so a reader never sees a half-written file. Writing a set of
+files is two-phase: all temporary files are written first, and only when every
+one of them is complete are they renamed, so a failure leaves every existing
+file byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kconf.errors import KconfError
+from kconf.yamlio import MAX_BYTES
+
+
+def read_bytes(path: str) -> bytes:
+    """A regular file's bytes, or standard input for ``-``; refuses
+    directories, missing paths and files over the size limit."""
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    else:
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            raise KconfError("no such file", path) from None
+        except OSError as exc:
+            raise KconfError(f"cannot read: {exc.strerror}", path) from None
+        if stat.S_ISDIR(st.st_mode):
+            raise KconfError("is a directory, not a file", path)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise KconfError(f"cannot read: {exc.strerror}", path) from None
+    if len(data) > MAX_BYTES:
+        raise KconfError(f"larger than {MAX_BYTES:,} bytes; kconf reads files up to that size", path)
+    return data
+
+
+def read_text(path: str) -> str:
+    from kconf.yamlio import decode
+
+    return decode(read_bytes(path), "<stdin>" if path == "-" else path)
+
+
+@dataclass(frozen=True)
+class Output:
+    data: bytes
+    mode: int | None = None  # None: keep the existing file's mode, else 0644
+
+
+def _write_temp(target: Path, output: Output) -> Path:
+    folder = target.parent
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".kconf-tmp", dir=folder)
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(output.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = output.mode
+        if mode is None:
+            try:
+                mode = stat.S_IMODE(os.stat(target).st_mode)
+            except FileNotFoundError:
+                mode = 0o644
+        os.chmod(temp, mode)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False) -> None:
+    """Write every file or none: temporaries first, then renames.
+
+    A target that is a symbolic link is refused unless ``follow_symlinks``,
+    which writes the file the link points to (``--in-place`` on a linked
+    manifest)."""
+    resolved: dict[Path, Path] = {}
+    for target in sorted(outputs):
+        if target.is_symlink():
+            if not follow_symlinks:
+                raise KconfError("is a symbolic link; kconf does not write through links", str(target))
+            resolved[target] = target.resolve()
+        else:
+            resolved[target] = target
+        if resolved[target].is_dir():
+            raise KconfError("is a directory", str(target))
+    temps: dict[Path, Path] = {}
+    try:
+        for target in sorted(outputs):
+            temps[target] = _write_temp(resolved[target], outputs[target])
+        for target in sorted(outputs):
+            os.replace(temps.pop(target), resolved[target])
+    except OSError as exc:
+        failed = exc.filename or ""
+        raise KconfError(f"cannot write: {exc.strerror or exc}", str(failed) or None) from None
+    finally:
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)
+
+
+def write_file(target: Path, data: bytes, mode: int | None = None, *, follow_symlinks: bool = False) -> None:
+    write_files({target: Output(data, mode)}, follow_symlinks=follow_symlinks)

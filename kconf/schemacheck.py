@@ -1,0 +1,73 @@
+"""JSON Schema validation with field paths, shared by every schema in schemas/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from kconf.errors import FieldPath, format_field_path
+
+
+@dataclass(frozen=True, order=True)
+class SchemaIssue:
+    path: tuple[str | int, ...]
+    message: str
+
+    def __str__(self) -> str:
+        where = format_field_path(self.path)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@cache
+def _validator(name: str) -> Any:
+    import jsonschema
+
+    from kconf.resources import schema
+
+    document = schema(name)
+    cls = jsonschema.validators.validator_for(document)
+    cls.check_schema(document)
+    return cls(document)
+
+
+def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        patterns = error.schema.get("patternProperties", {})
+        if patterns:
+            import re
+
+            extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
+        field = extra[0] if extra else "?"
+        hint = f" (known fields: {', '.join(allowed)})" if allowed and len(allowed) <= 30 else ""
+        return path + (field,), f"unknown field {field!r}{hint}"
+    if error.validator == "required":
+        return path, error.message.replace("is a required property", "is required")
+    if error.validator == "enum":
+        choices = " | ".join(str(c) for c in error.validator_value)
+        return path, f"{error.instance!r} is not one of {choices}"
+    if error.validator == "type":
+        return path, f"{error.instance!r} is not of type {error.validator_value}"
+    return path, error.message
+
+
+def check(schema_name: str, data: Any) -> list[SchemaIssue]:
+    """Every violation, sorted by field path; the deepest (most useful) error
+    of each oneOf/anyOf branch is reported, not the whole branch."""
+    from jsonschema.exceptions import best_match
+
+    validator = _validator(schema_name)
+    issues: set[SchemaIssue] = set()
+    for error in validator.iter_errors(data):
+        if error.context:
+            error = best_match(error.context)
+        path, message = _describe(error)
+        issues.add(SchemaIssue(path, message))
+    return sorted(issues, key=lambda i: (tuple(str(p) for p in i.path), i.message))
+
+
+def issue_path(issue: SchemaIssue) -> FieldPath:
+    return issue.path

@@ -1,0 +1,431 @@
+"""All YAML handling of kconf: loading with positions, and stable dumping.
+
+Loading does not use ruamel's composer/constructor: an iterative composer over
+the parser's event stream builds plain Python data (dict, list, str, int,
+float, bool, None) and records the 1-based line and column of every key and
+value. Being iterative and bounded, it ends fast with a KconfError on hostile
+input: deep nesting, alias bombs, huge or binary files, duplicate keys (an
+error, as in kubeadm's strict decoder) and tags it does not know.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kconf.errors import KconfError
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 200
+MAX_NODES = 2_000_000  # nodes after alias expansion, per document
+
+Path = tuple["str | int", ...]
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Document:
+    """One YAML document: plain data plus where each key and value stands."""
+
+    data: Any
+    index: int
+    start: Position
+    values: dict[Path, Position] = field(default_factory=dict)
+    keys: dict[Path, Position] = field(default_factory=dict)
+
+    def position(self, path: Path, *, key: bool = False) -> Position:
+        """Where the value (or key) at ``path`` is written; the nearest
+        written ancestor when it is not (a missing field, or one that came
+        through an alias)."""
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), self.start)
+
+    def line(self, path: Path, *, key: bool = False) -> int:
+        return self.position(path, key=key).line
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes of a YAML file -> text; binary or non-UTF-8 input is an error."""
+    if len(data) > MAX_BYTES:
+        raise KconfError(
+            f"file is {len(data):,} bytes; kconf reads YAML files up to {MAX_BYTES:,} bytes", path
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise KconfError("binary data (a NUL byte): not a YAML file", path, line)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise KconfError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", path, line
+        ) from None
+
+
+# --- plain scalar resolution: the YAML 1.2 core schema --------------------------------
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_KNOWN_TAGS = {
+    _STR_TAG,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "!",
+}
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an untagged plain scalar (YAML 1.2 core schema)."""
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT10.match(text):
+        return int(text)
+    if _INT8.match(text):
+        return int(text[2:], 8)
+    if _INT16.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.match(text):
+        return math.nan
+    return text
+
+
+def _tagged(text: str, tag: str, path: str, pos: Position) -> Any:
+    if tag in (_STR_TAG, "!"):
+        return text
+    value = resolve_plain(text)
+    kind = tag.rsplit(":", 1)[-1]
+    ok = {
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "null": value is None,
+    }.get(kind, False)
+    if not ok:
+        raise KconfError(f"{text!r} is not a valid !!{kind}", path, pos.line)
+    return float(value) if kind == "float" else value
+
+
+# --- the composer ----------------------------------------------------------------------
+
+
+def _scalar_tag(event: Any) -> str | None:
+    tag = event.tag
+    if tag is None:
+        return None
+    return str(tag.value if hasattr(tag, "value") else tag)
+
+
+class _Frame:
+    __slots__ = ("container", "path", "pending_key", "pending_key_pos", "anchor", "size", "merged")
+
+    def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
+        self.container = container
+        self.path = path
+        self.pending_key: Any = _NO_KEY
+        self.pending_key_pos: Position | None = None
+        self.anchor = anchor
+        self.size = 1
+        self.merged: set[str] = set()
+
+
+_NO_KEY = object()
+
+
+class _Composer:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.documents: list[Document] = []
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.doc: Document | None = None
+        self.nodes = 0
+
+    def error(self, message: str, pos: Position) -> KconfError:
+        return KconfError(message, self.path, pos.line)
+
+    @staticmethod
+    def pos(event: Any) -> Position:
+        mark = event.start_mark
+        return Position(mark.line + 1, mark.column + 1)
+
+    # where the next node goes ------------------------------------------------------
+    def _slot(self) -> tuple[Path, bool]:
+        """(path of the next node, whether it is a mapping key)."""
+        if not self.stack:
+            return (), False
+        top = self.stack[-1]
+        if isinstance(top.container, dict):
+            if top.pending_key is _NO_KEY:
+                return top.path, True
+            return top.path + (top.pending_key,), False
+        return top.path + (len(top.container),), False
+
+    def _count(self, n: int, pos: Position) -> None:
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            raise self.error(
+                f"more than {MAX_NODES:,} nodes once aliases are expanded (an alias bomb?)", pos
+            )
+
+    def _place(self, value: Any, size: int, pos: Position) -> None:
+        """Put a finished node into its parent (or make it the document)."""
+        assert self.doc is not None
+        if not self.stack:
+            self.doc.data = value
+            return
+        top = self.stack[-1]
+        top.size += size
+        if isinstance(top.container, list):
+            top.container.append(value)
+            return
+        if top.pending_key is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise self.error("a mapping or sequence used as a mapping key is not supported", pos)
+            key = "null" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
+            if key in top.container and key not in top.merged:
+                raise self.error(
+                    f"duplicate key {key!r} (kubeadm's strict decoder rejects it too)", pos
+                )
+            top.merged.discard(key)
+            top.pending_key = key
+            top.pending_key_pos = pos
+            return
+        key = top.pending_key
+        if key == "<<" and top.pending_key_pos is not None:
+            self._merge(top, value, pos)
+        else:
+            top.container[key] = value
+            self.doc.keys[top.path + (key,)] = top.pending_key_pos or pos
+        top.pending_key = _NO_KEY
+
+    def _merge(self, top: _Frame, value: Any, pos: Position) -> None:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise self.error("a merge key (<<) needs a mapping or a list of mappings", pos)
+            for k, v in source.items():
+                if k not in top.container:
+                    top.container[k] = v
+                    top.merged.add(k)
+
+    # events -----------------------------------------------------------------------
+    def feed(self, event: Any) -> None:
+        name = type(event).__name__
+        handler = getattr(self, "on_" + name, None)
+        if handler is not None:
+            handler(event)
+
+    def on_DocumentStartEvent(self, event: Any) -> None:
+        self.doc = Document(None, len(self.documents), self.pos(event))
+        self.anchors = {}
+        self.nodes = 0
+
+    def on_DocumentEndEvent(self, event: Any) -> None:
+        assert self.doc is not None
+        self.documents.append(self.doc)
+        self.doc = None
+
+    def _register(self, anchor: str | None, value: Any, size: int) -> None:
+        if anchor:
+            self.anchors[anchor] = (value, size)
+
+    def on_ScalarEvent(self, event: Any) -> None:
+        pos = self.pos(event)
+        path, is_key = self._slot()
+        tag = _scalar_tag(event)
+        if tag is not None and tag not in _KNOWN_TAGS:
+            raise self.error(f"unsupported YAML tag {tag!r}", pos)
+        if tag is not None and tag != "!":
+            value = _tagged(event.value, tag, self.path, pos)
+        elif event.style is None and tag is None:
+            value = resolve_plain(event.value)
+        else:
+            value = event.value
+        self._count(1, pos)
+        if not is_key:
+            assert self.doc is not None
+            self.doc.values[path] = pos
+        self._register(event.anchor, value, 1)
+        self._place(value, 1, pos)
+
+    def on_AliasEvent(self, event: Any) -> None:
+        pos = self.pos(event)
+        anchor = event.anchor
+        if anchor in self.open_anchors:
+            raise self.error(f"recursive alias *{anchor}", pos)
+        if anchor not in self.anchors:
+            raise self.error(f"alias *{anchor} names no anchor", pos)
+        value, size = self.anchors[anchor]
+        self._count(size, pos)
+        path, is_key = self._slot()
+        if not is_key:
+            assert self.doc is not None
+            self.doc.values[path] = pos
+        self._place(value, size, pos)
+
+    def _start(self, event: Any, container: Any) -> None:
+        pos = self.pos(event)
+        tag = _scalar_tag(event)
+        if tag is not None and tag not in _KNOWN_TAGS:
+            raise self.error(f"unsupported YAML tag {tag!r}", pos)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.error(f"nesting deeper than {MAX_DEPTH} levels", pos)
+        path, is_key = self._slot()
+        if is_key:
+            raise self.error("a mapping or sequence used as a mapping key is not supported", pos)
+        self._count(1, pos)
+        assert self.doc is not None
+        self.doc.values[path] = pos
+        if event.anchor:
+            self.open_anchors.add(event.anchor)
+        frame = _Frame(container, path, event.anchor)
+        self.stack.append(frame)
+
+    def _end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.open_anchors.discard(frame.anchor)
+            self._register(frame.anchor, frame.container, frame.size)
+        self._place(frame.container, frame.size, self.pos(event))
+
+    def on_MappingStartEvent(self, event: Any) -> None:
+        self._start(event, {})
+
+    def on_SequenceStartEvent(self, event: Any) -> None:
+        self._start(event, [])
+
+    def on_MappingEndEvent(self, event: Any) -> None:
+        self._end(event)
+
+    def on_SequenceEndEvent(self, event: Any) -> None:
+        self._end(event)
+
+
+def _events(text: str) -> Iterator[Any]:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).parse(io.StringIO(text))  # type: ignore[no-any-return]
+
+
+def _check_flow_depth(text: str, path: str) -> None:
+    """ruamel's scanner is quadratic in the flow nesting of a single line
+    (``[[[[...``); refuse such a line before the parser sees it."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.count("[") + line.count("{") <= MAX_DEPTH:
+            continue
+        depth = 0
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise KconfError(f"nesting deeper than {MAX_DEPTH} levels", path, number)
+            elif char in "]}":
+                depth = max(0, depth - 1)
+
+
+def load_documents(text: str, path: str) -> list[Document]:
+    """Every document of a YAML stream, with positions. Raises KconfError."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    _check_flow_depth(text, path)
+    composer = _Composer(path)
+    try:
+        for event in _events(text):
+            composer.feed(event)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "\t" in problem or "'\\t'" in problem:
+            problem += " (tabs are not allowed for indentation in YAML)"
+        raise KconfError(f"invalid YAML: {problem}", path, line) from None
+    except YAMLError as exc:
+        raise KconfError(f"invalid YAML: {exc}", path) from None
+    except RecursionError:
+        raise KconfError(f"nesting deeper than {MAX_DEPTH} levels", path) from None
+    return composer.documents
+
+
+def load_one(text: str, path: str) -> Document:
+    """Exactly one non-empty document."""
+    docs = [d for d in load_documents(text, path) if d.data is not None]
+    if not docs:
+        raise KconfError("the file holds no YAML document", path, 1)
+    if len(docs) > 1:
+        raise KconfError(
+            f"expected one YAML document, found {len(docs)}", path, docs[1].start.line
+        )
+    return docs[0]
+
+
+# --- dumping ---------------------------------------------------------------------------
+
+
+class Quoted(str):
+    """A string that is always written double-quoted (placeholders, values that
+    must stay strings after a shell fills them in)."""
+
+
+def dump_documents(documents: list[Any]) -> str:
+    """Stable block-style YAML: insertion order kept, no line wrapping,
+    sequences indented under their key, ``---`` between documents."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, Quoted):
+            return DoubleQuotedScalarString(value)
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        return value
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.default_flow_style = False
+    out = io.StringIO()
+    yaml.dump_all([convert(d) for d in documents], out)
+    text = out.getvalue()
+    return text
