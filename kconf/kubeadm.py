@@ -1,0 +1,153 @@
+"""kubeadm documents for a cluster: InitConfiguration + ClusterConfiguration for
+the first control-plane node, a JoinConfiguration for every other node.
+
+Secrets are never written: the join documents hold the placeholders below,
+which join-<node>.sh fills in from the environment on the node.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kconf.description import Cluster, Node
+from kconf.yamlio import Quoted
+
+GROUP = "kubeadm.k8s.io"
+TOKEN_PLACEHOLDER = "${KCONF_TOKEN}"
+CA_CERT_HASH_PLACEHOLDER = "${KCONF_CA_CERT_HASH}"
+CERTIFICATE_KEY_PLACEHOLDER = "${KCONF_CERTIFICATE_KEY}"
+PLACEHOLDERS = {
+    "KCONF_TOKEN": TOKEN_PLACEHOLDER,
+    "KCONF_CA_CERT_HASH": CA_CERT_HASH_PLACEHOLDER,
+    "KCONF_CERTIFICATE_KEY": CERTIFICATE_KEY_PLACEHOLDER,
+}
+
+
+def extra_args(args: dict[str, str], api: str) -> Any:
+    """Component flags: a map in v1beta3, a list of {name, value} sorted by
+    name in v1beta4."""
+    if api == "v1beta3":
+        return dict(sorted(args.items()))
+    return [{"name": name, "value": value} for name, value in sorted(args.items())]
+
+
+def _kubelet_args(cluster: Cluster, node: Node) -> dict[str, str]:
+    # Multi-NIC VMs otherwise report the default-route (NAT) address.
+    args = {"node-ip": str(node.ip)}
+    if cluster.cloud_provider in ("aws", "external"):
+        args["cloud-provider"] = "external"
+    if node.labels:
+        args["node-labels"] = ",".join(f"{k}={v}" for k, v in node.labels)
+    return args
+
+
+def node_registration(cluster: Cluster, node: Node) -> dict[str, Any]:
+    registration: dict[str, Any] = {"name": node.name}
+    socket = cluster.node_cri_socket(node)
+    if socket:
+        registration["criSocket"] = socket
+    registration["kubeletExtraArgs"] = extra_args(_kubelet_args(cluster, node), cluster.kubeadm_api_version)
+    if node.taints is not None:
+        registration["taints"] = [dict(t) for t in node.taints]
+    return registration
+
+
+def _api_version(cluster: Cluster) -> str:
+    return f"{GROUP}/{cluster.kubeadm_api_version}"
+
+
+def cluster_configuration(cluster: Cluster) -> dict[str, Any]:
+    api = cluster.kubeadm_api_version
+    doc: dict[str, Any] = {
+        "apiVersion": _api_version(cluster),
+        "kind": "ClusterConfiguration",
+        "clusterName": cluster.name,
+        "kubernetesVersion": cluster.kubernetes_version,
+    }
+    if cluster.control_plane_endpoint:
+        doc["controlPlaneEndpoint"] = cluster.control_plane_endpoint
+    if cluster.image_repository:
+        doc["imageRepository"] = cluster.image_repository
+    net = cluster.networking
+    doc["networking"] = {
+        "podSubnet": net.pod_subnet,
+        "serviceSubnet": net.service_subnet,
+        "dnsDomain": net.dns_domain,
+    }
+    sans = _cert_sans(cluster)
+    if sans:
+        doc["apiServer"] = {"certSANs": sans}
+    manager_args = {"node-cidr-mask-size": str(net.node_cidr_mask_size)}
+    if len(net.pod_subnets) == 2:
+        v4 = net.node_cidr_mask_size if net.pod_subnets[0].version == 4 else 24
+        manager_args = {"node-cidr-mask-size-ipv4": str(v4), "node-cidr-mask-size-ipv6": "64"}
+    if cluster.cloud_provider in ("aws", "external"):
+        manager_args["cloud-provider"] = "external"
+    doc["controllerManager"] = {"extraArgs": extra_args(manager_args, api)}
+    return doc
+
+
+def _cert_sans(cluster: Cluster) -> list[str]:
+    """Names and addresses clients may use for the API server besides the
+    endpoint (kubeadm adds the endpoint host and node addresses itself)."""
+    endpoint = cluster.endpoint()
+    sans: dict[str, None] = {}
+    lb = cluster.load_balancer
+    if lb is not None:
+        if lb.hostname:
+            sans[lb.hostname] = None
+        sans[str(lb.address)] = None
+    if endpoint is not None:
+        sans.pop(endpoint[0], None)
+    return list(sans)
+
+
+def init_configuration(cluster: Cluster) -> dict[str, Any]:
+    node = cluster.first_control_plane
+    return {
+        "apiVersion": _api_version(cluster),
+        "kind": "InitConfiguration",
+        "localAPIEndpoint": {"advertiseAddress": str(node.ip), "bindPort": node.bind_port},
+        "nodeRegistration": node_registration(cluster, node),
+    }
+
+
+def api_server_endpoint(cluster: Cluster) -> str:
+    """Where joining nodes reach the API: the endpoint, else the first
+    control plane."""
+    if cluster.control_plane_endpoint:
+        host, port = cluster.endpoint() or ("", 0)
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    node = cluster.first_control_plane
+    host = f"[{node.ip}]" if node.ip.version == 6 else str(node.ip)
+    return f"{host}:{node.bind_port}"
+
+
+def join_configuration(cluster: Cluster, node: Node) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "apiVersion": _api_version(cluster),
+        "kind": "JoinConfiguration",
+        "discovery": {
+            "bootstrapToken": {
+                "apiServerEndpoint": api_server_endpoint(cluster),
+                "token": Quoted(TOKEN_PLACEHOLDER),
+                "caCertHashes": [Quoted(CA_CERT_HASH_PLACEHOLDER)],
+            }
+        },
+        "nodeRegistration": node_registration(cluster, node),
+    }
+    if node.is_control_plane:
+        doc["controlPlane"] = {
+            "localAPIEndpoint": {"advertiseAddress": str(node.ip), "bindPort": node.bind_port},
+            "certificateKey": Quoted(CERTIFICATE_KEY_PLACEHOLDER),
+        }
+    return doc
+
+
+def init_documents(cluster: Cluster) -> list[dict[str, Any]]:
+    return [init_configuration(cluster), cluster_configuration(cluster)]
+
+
+def joining_nodes(cluster: Cluster) -> tuple[Node, ...]:
+    first = cluster.first_control_plane
+    return tuple(n for n in cluster.nodes if n is not first)
