@@ -1,0 +1,1 @@
+"""kubeadm.k8s.io JSON Schemas, one folder per API version."""

@@ -1,0 +1,1 @@
+"""JSON Schemas of the kubeadm.k8s.io/v1beta4 configuration kinds."""
