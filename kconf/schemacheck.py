@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,6 +32,16 @@ def _validator(name: str) -> Any:
     return cls(document)
 
 
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if value is None:
+        return "null"
+    return {dict: "mapping", list: "list", str: "string"}.get(type(value), type(value).__name__)
+
+
 def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
@@ -42,7 +53,11 @@ def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
 
             extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
         field = extra[0] if extra else "?"
-        hint = f" (known fields: {', '.join(allowed)})" if allowed and len(allowed) <= 30 else ""
+        close = difflib.get_close_matches(field, allowed, n=1)
+        if close:
+            hint = f" (did you mean {close[0]!r}?)"
+        else:
+            hint = f" (known fields: {', '.join(allowed)})" if allowed and len(allowed) <= 30 else ""
         return path + (field,), f"unknown field {field!r}{hint}"
     if error.validator == "required":
         return path, error.message.replace("is a required property", "is required")
@@ -50,7 +65,12 @@ def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
         choices = " | ".join(str(c) for c in error.validator_value)
         return path, f"{error.instance!r} is not one of {choices}"
     if error.validator == "type":
-        return path, f"{error.instance!r} is not of type {error.validator_value}"
+        expected = error.validator_value
+        if expected == "string" and isinstance(error.instance, (int, float, bool)):
+            return path, f"{error.instance!r} was read as a {_json_kind(error.instance)}; quote it if it is meant as text"
+        return path, f"{error.instance!r} is a {_json_kind(error.instance)}, expected {expected}"
+    if error.validator == "pattern" and "x-kconf-expect" in error.schema:
+        return path, f"{error.instance!r} is not {error.schema['x-kconf-expect']}"
     return path, error.message
 
 

@@ -401,6 +401,25 @@ def load_one(text: str, path: str) -> Document:
 # --- dumping ---------------------------------------------------------------------------
 
 
+# Plain scalars that a YAML 1.1 reader (go-yaml, under kubeadm and kubectl)
+# resolves to something other than a string: booleans, null, numbers in any
+# base, sexagesimal and floats. ruamel (YAML 1.2) would write some of them
+# unquoted (``on``, ``yes``, ``0755``, ``12:30``), so they are quoted explicitly.
+_YAML11_NON_STRING = re.compile(
+    r"""^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    |~|null|Null|NULL|
+    |[-+]?(?:0b[01_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)
+    |[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
+    re.VERBOSE,
+)
+
+
+def needs_quotes(text: str) -> bool:
+    """Whether a string must be quoted to stay a string for YAML 1.1 and 1.2 readers."""
+    return bool(_YAML11_NON_STRING.match(text)) or resolve_plain(text) is not text
+
+
 class Quoted(str):
     """A string that is always written double-quoted (placeholders, values that
     must stay strings after a shell fills them in)."""
@@ -415,8 +434,10 @@ def dump_documents(documents: list[Any]) -> str:
     def convert(value: Any) -> Any:
         if isinstance(value, Quoted):
             return DoubleQuotedScalarString(value)
+        if isinstance(value, str) and needs_quotes(value):
+            return DoubleQuotedScalarString(value)
         if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
+            return {convert(k): convert(v) for k, v in value.items()}
         if isinstance(value, list):
             return [convert(v) for v in value]
         return value

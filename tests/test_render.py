@@ -1,0 +1,476 @@
+"""kconf render: golden outputs, determinism, --check, errors in the description."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES, GOLDEN, golden_cases, require_corpus, run_cli
+from kconf.description import load_cluster
+from kconf.render import render_files
+from kconf.yamlio import load_documents
+
+BASE = """\
+apiVersion: kconf/v1alpha1
+kind: Cluster
+metadata:
+  name: lab
+spec:
+  kubernetesVersion: v1.31.2
+  controlPlaneEndpoint: k8s-vip:6443
+  criSocket: unix:///var/run/containerd/containerd.sock
+  networking:
+    podSubnet: 172.16.0.0/16
+  loadBalancer:
+    hostname: lab-lb
+    address: 192.168.51.80
+    port: 6443
+  hosts:
+    k8s-vip: 192.168.51.80
+  nodes:
+    - name: cp-1
+      role: control-plane
+      address: 192.168.51.81/24
+    - name: cp-2
+      role: control-plane
+      address: 192.168.51.82/24
+    - name: worker-1
+      role: worker
+      address: 192.168.51.91/24
+"""
+
+
+def render_text(tmp_path: Path, text: str) -> dict[str, bytes]:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(text)
+    return {name: f.data for name, f in render_files(load_cluster(str(path))).items()}
+
+
+def yaml_docs(data: bytes) -> list[Any]:
+    return [d.data for d in load_documents(data.decode(), "out.yaml") if d.data is not None]
+
+
+# --- golden files --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)
+def test_golden_outputs_are_byte_exact(case: Path, tmp_path: Path) -> None:
+    cluster = load_cluster(str(case / "cluster.yaml"))
+    expected_dir = case / cluster.name
+    rendered = render_files(cluster)
+    on_disk = sorted(p.name for p in expected_dir.iterdir())
+    assert on_disk == sorted(rendered), "golden folder and rendered file set differ"
+    for name, file in rendered.items():
+        assert (expected_dir / name).read_bytes() == file.data, (
+            f"{case.name}/{name} differs; if intended, regenerate: "
+            "for c in golden/*/cluster.yaml; do kconf render \"$c\"; done"
+        )
+
+
+def test_three_golden_cases_match_the_shipped_examples() -> None:
+    cases = {p.name for p in golden_cases()}
+    assert {"virtualbox-lab", "ha-haproxy", "aws"} <= cases
+    for name in cases:
+        assert (GOLDEN / name / "cluster.yaml").read_bytes() == (EXAMPLES / name / "cluster.yaml").read_bytes()
+
+
+def test_render_is_deterministic(tmp_path: Path) -> None:
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    src = EXAMPLES / "ha-haproxy" / "cluster.yaml"
+    assert run_cli("render", str(src), "-o", str(first)).exit_code == 0
+    assert run_cli("render", str(src), "-o", str(second)).exit_code == 0
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+# --- what is rendered ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("version", "override", "expected"),
+    [
+        pytest.param("v1.22.0", None, "v1beta3", id="1.22-v1beta3"),
+        pytest.param("v1.30.6", None, "v1beta3", id="1.30-v1beta3"),
+        pytest.param("v1.31.0", None, "v1beta4", id="1.31-v1beta4"),
+        pytest.param("v1.34.1", None, "v1beta4", id="1.34-v1beta4"),
+        pytest.param("v1.32.0", "v1beta3", "v1beta3", id="override-v1beta3-on-1.32"),
+    ],
+)
+def test_kubeadm_api_version_follows_kubernetes_version(
+    tmp_path: Path, version: str, override: str | None, expected: str
+) -> None:
+    text = BASE.replace("v1.31.2", version)
+    if override:
+        text = text.replace("  controlPlaneEndpoint", f"  kubeadmAPIVersion: {override}\n  controlPlaneEndpoint")
+    files = render_text(tmp_path, text)
+    for name, data in files.items():
+        if name.startswith("kubeadm-"):
+            for doc in yaml_docs(data):
+                assert doc["apiVersion"] == f"kubeadm.k8s.io/{expected}", name
+
+
+def _kubelet_args(registration: dict[str, Any]) -> dict[str, str]:
+    args = registration["kubeletExtraArgs"]
+    return dict(args) if isinstance(args, dict) else {a["name"]: a["value"] for a in args}
+
+
+@pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)
+def test_every_node_gets_node_ip_and_control_plane_joins_get_local_endpoint(case: Path) -> None:
+    cluster = load_cluster(str(case / "cluster.yaml"))
+    files = render_files(cluster)
+    init, cluster_config = yaml_docs(files["kubeadm-init.yaml"].data)
+    first = cluster.first_control_plane
+    assert init["kind"] == "InitConfiguration" and cluster_config["kind"] == "ClusterConfiguration"
+    assert init["localAPIEndpoint"] == {"advertiseAddress": str(first.ip), "bindPort": 6443}
+    assert _kubelet_args(init["nodeRegistration"])["node-ip"] == str(first.ip)
+    for node in cluster.nodes[1:]:
+        (join,) = yaml_docs(files[f"kubeadm-join-{node.name}.yaml"].data)
+        assert join["nodeRegistration"]["name"] == node.name
+        assert _kubelet_args(join["nodeRegistration"])["node-ip"] == str(node.ip)
+        if node.is_control_plane:
+            assert join["controlPlane"]["localAPIEndpoint"] == {"advertiseAddress": str(node.ip), "bindPort": 6443}
+            assert join["controlPlane"]["certificateKey"] == "${KCONF_CERTIFICATE_KEY}"
+        else:
+            assert "controlPlane" not in join
+        assert join["discovery"]["bootstrapToken"]["token"] == "${KCONF_TOKEN}"
+        assert join["discovery"]["bootstrapToken"]["caCertHashes"] == ["${KCONF_CA_CERT_HASH}"]
+
+
+def test_node_overrides_and_cloud_provider(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "      address: 192.168.51.91/24\n",
+        "      address: 192.168.51.91/24\n"
+        "      criSocket: unix:///var/run/crio/crio.sock\n"
+        "      labels: {topology.kubernetes.io/zone: a}\n"
+        "      taints: [{key: dedicated, value: gpu, effect: NoSchedule}]\n",
+    ).replace("  networking:", "  cloudProvider: external\n  networking:")
+    files = render_text(tmp_path, text)
+    (join,) = yaml_docs(files["kubeadm-join-worker-1.yaml"])
+    registration = join["nodeRegistration"]
+    assert registration["criSocket"] == "unix:///var/run/crio/crio.sock"
+    assert registration["taints"] == [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]
+    assert _kubelet_args(registration) == {
+        "cloud-provider": "external",
+        "node-ip": "192.168.51.91",
+        "node-labels": "topology.kubernetes.io/zone=a",
+    }
+    assert b"--cri-socket unix:///var/run/crio/crio.sock" in files["join-worker-1.sh"]
+
+
+def test_no_secret_and_no_placeholder_outside_join_files(tmp_path: Path) -> None:
+    files = render_text(tmp_path, BASE)
+    for name, data in files.items():
+        text = data.decode()
+        if name.startswith(("kubeadm-join-", "join-")):
+            assert "${KCONF_TOKEN}" in text
+        else:
+            assert "KCONF_" not in text, name
+
+
+# --- Calico operator mode ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("calico", "expected_autodetect"),
+    [
+        pytest.param("", {"cidrs": ["192.168.51.0/24"]}, id="default-cidr-of-node-networks"),
+        pytest.param("    ipAutodetection: can-reach=192.168.51.1\n", {"canReach": "192.168.51.1"}, id="can-reach"),
+        pytest.param("    ipAutodetection: interface=enp0s8,eth1\n", {"interface": "enp0s8,eth1"}, id="interface"),
+        pytest.param("    ipAutodetection: skip-interface=enp0s3\n", {"skipInterface": "enp0s3"}, id="skip-interface"),
+        pytest.param("    ipAutodetection: kubernetes-internal-ip\n", {"kubernetes": "NodeInternalIP"}, id="kubernetes"),
+        pytest.param("    ipAutodetection: first-found\n", {"firstFound": True}, id="first-found"),
+    ],
+)
+def test_operator_installation(tmp_path: Path, calico: str, expected_autodetect: dict[str, Any]) -> None:
+    text = BASE.replace(
+        "  loadBalancer:", f"  calico:\n    mode: operator\n    encapsulation: VXLAN\n    blockSize: 24\n{calico}  loadBalancer:"
+    )
+    (installation,) = yaml_docs(render_text(tmp_path, text)["calico-installation.yaml"])
+    assert installation["apiVersion"] == "operator.tigera.io/v1"
+    assert installation["kind"] == "Installation"
+    assert installation["metadata"] == {"name": "default"}
+    network = installation["spec"]["calicoNetwork"]
+    assert network["ipPools"] == [
+        {"cidr": "172.16.0.0/16", "blockSize": 24, "encapsulation": "VXLAN", "natOutgoing": "Enabled", "nodeSelector": "all()"}
+    ]
+    assert network["nodeAddressAutodetectionV4"] == expected_autodetect
+
+
+def test_installation_validates_against_every_corpus_crd() -> None:
+    import jsonschema
+    import yaml
+
+    corpus = require_corpus()
+    files = sorted(corpus.glob("*/installation-crd.yaml")) + sorted(
+        p for p in corpus.glob("*/tigera-operator.yaml") if p.stat().st_size > 100_000
+    )
+    assert len(files) >= 5, "expected the Installation CRD of v3.24-v3.32"
+    rendered = [
+        yaml_docs(render_files(load_cluster(str(case / "cluster.yaml")))["calico-installation.yaml"].data)[0]
+        for case in golden_cases()
+    ]
+    for crd_file in files:
+        text = crd_file.read_text()
+        start = text.index("name: installations.operator.tigera.io")
+        begin = text.rfind("\n---", 0, start)
+        end = text.find("\n---", start)
+        chunk = text[begin + 1 if begin >= 0 else 0 : end if end >= 0 else len(text)]
+        crd = yaml.load(chunk, Loader=yaml.CSafeLoader)  # 1.4 MB: libyaml, not pure-Python ruamel
+        # OpenAPI v3 schemas are draft-4 shaped; one validator per CRD
+        # (jsonschema.validate would re-check the 1.4 MB schema every call).
+        validator = jsonschema.Draft4Validator(crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"])
+        for doc in rendered:
+            assert list(validator.iter_errors(doc)) == [], crd_file
+        broken = {**rendered[0], "spec": {"calicoNetwork": {"ipPools": [{"cidr": "10.0.0.0/16", "encapsulation": "GRE"}]}}}
+        assert [e.message for e in validator.iter_errors(broken)] == [
+            "'GRE' is not one of ['IPIPCrossSubnet', 'IPIP', 'VXLAN', 'VXLANCrossSubnet', 'None']"
+        ], crd_file
+
+
+def test_manifest_mode_patches_the_upstream_manifest(tmp_path: Path) -> None:
+    corpus = require_corpus()
+    shutil.copy(corpus / "v3.28.5" / "calico.yaml", tmp_path / "upstream-calico.yaml")
+    text = BASE.replace("  loadBalancer:", "  calico:\n    mode: manifest\n    manifest: upstream-calico.yaml\n  loadBalancer:")
+    files = render_text(tmp_path, text)
+    assert "calico-installation.yaml" not in files
+    out = files["calico.yaml"].decode()
+    assert '- name: CALICO_IPV4POOL_CIDR\n              value: "172.16.0.0/16"' in out
+    assert '- name: IP_AUTODETECTION_METHOD\n              value: "cidr=192.168.51.0/24"' in out
+
+
+def test_manifest_mode_without_manifest_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(BASE.replace("  loadBalancer:", "  calico:\n    mode: manifest\n  loadBalancer:"))
+    result = run_cli("render", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"kconf: error: {path}:12: spec.calico.mode: mode manifest needs spec.calico.manifest: "
+        "the path of the upstream calico.yaml\n"
+    )
+
+
+# --- the command: writing, --check ---------------------------------------------------
+
+
+def test_render_writes_default_folder_with_modes(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(BASE)
+    result = run_cli("render", str(path))
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "lab"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "calico-installation.yaml", "haproxy.cfg", "hosts", "join-cp-2.sh", "join-worker-1.sh",
+        "kubeadm-init.yaml", "kubeadm-join-cp-2.yaml", "kubeadm-join-worker-1.yaml",
+    ]
+    assert stat.S_IMODE((out / "join-cp-2.sh").stat().st_mode) == 0o755
+    assert os.access(out / "join-worker-1.sh", os.X_OK)
+    assert stat.S_IMODE((out / "kubeadm-init.yaml").stat().st_mode) == 0o644
+    assert not list(out.glob(".*kconf-tmp")), "temporary files left behind"
+
+
+def test_check_reports_each_differing_file_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(BASE)
+    out = tmp_path / "lab"
+    assert run_cli("render", str(path), "--check").exit_code == 1  # nothing rendered yet
+    assert not out.exists()
+    assert run_cli("render", str(path)).exit_code == 0
+    clean = run_cli("render", str(path), "--check")
+    assert (clean.exit_code, clean.stderr) == (0, "")
+
+    (out / "haproxy.cfg").write_text((out / "haproxy.cfg").read_text().replace("server cp-2", "server cp-9"))
+    (out / "hosts").unlink()
+    stale = out / "join-old-node.sh"
+    stale.write_text("#!/bin/sh\n# Generated by kconf from cluster.yaml (cluster lab).\n")
+    mine = out / "notes.txt"
+    mine.write_text("mine")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = run_cli("render", str(path), "--check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{out}/haproxy.cfg: differs",
+        f"{out}/hosts: missing",
+        f"{out}/join-old-node.sh: stale (no longer rendered)",
+        f"kconf: 3 file(s) in {out} are not what `kconf render {path}` writes",
+    ]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+    assert run_cli("render", str(path)).exit_code == 0
+    assert not stale.exists() and mine.read_text() == "mine"
+    assert run_cli("render", str(path), "--check").exit_code == 0
+
+
+def test_render_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(BASE)
+    run_cli("render", str(path))
+    result = run_cli("render", str(path))
+    assert result.exit_code == 0
+    assert result.stderr == f"kconf: {tmp_path / 'lab'}: 8 files, 0 written\n"
+
+
+# --- bad descriptions ------------------------------------------------------------------
+
+ERRORS = [
+    pytest.param(
+        ("  criSocket:", "  criSockets:"), 8, "spec.criSockets: unknown field 'criSockets' (did you mean 'criSocket'?)", id="unknown-field",
+    ),
+    pytest.param(
+        ("    port: 6443", "    port: '6443'"), 14, "spec.loadBalancer.port: '6443' is a string, expected integer", id="wrong-type",
+    ),
+    pytest.param(
+        ("podSubnet: 172.16.0.0/16", "podSubnet: 172.178.33.10/16"), 10,
+        "spec.networking.podSubnet: '172.178.33.10/16' has host bits set: the network is 172.178.0.0/16 "
+        "(write that, or fix the prefix length)",
+        id="cidr-host-bits",
+    ),
+    pytest.param(
+        ("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.0/33"), 10,
+        "spec.networking.podSubnet: '172.16.0.0/33' is not a valid CIDR", id="bad-mask",
+    ),
+    pytest.param(
+        ("address: 192.168.51.82/24", "address: 192.168.51.82"), 23,
+        "spec.nodes[1].address: '192.168.51.82' needs its prefix length (address/prefix, e.g. 192.168.51.81/24)",
+        id="address-without-prefix",
+    ),
+    pytest.param(
+        ("address: 192.168.51.82/24", "address: 192.168.51.300/24"), 23,
+        "spec.nodes[1].address: '192.168.51.300/24' is not a valid address/prefix", id="bad-address",
+    ),
+    pytest.param(
+        ("role: worker", "role: etcd"), 25, "spec.nodes[2].role: 'etcd' is not one of control-plane | worker", id="unknown-role",
+    ),
+    pytest.param(
+        ("- name: cp-2", "- name: cp-1"), 21, "spec.nodes[1].name: duplicate node name 'cp-1' (also spec.nodes[0])",
+        id="duplicate-node-name",
+    ),
+    pytest.param(
+        ("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.21.14"), 6,
+        "spec.kubernetesVersion: v1.21.14 is older than 1.22: kconf writes kubeadm v1beta3/v1beta4 configs, "
+        "which need kubeadm 1.22 or later (upgrade the cluster plan, or write kubeadm v1beta2 by hand)",
+        id="kubernetes-too-old",
+    ),
+    pytest.param(
+        ("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.30.2\n  kubeadmAPIVersion: v1beta4"), 7,
+        "spec.kubeadmAPIVersion: kubeadm v1beta4 needs Kubernetes 1.31 or later (kubernetesVersion is 1.30); use v1beta3",
+        id="v1beta4-too-early",
+    ),
+    pytest.param(
+        ("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.31"), 6,
+        "spec.kubernetesVersion: 'v1.31' is not a Kubernetes version like v1.31.2", id="bad-version",
+    ),
+    pytest.param(
+        ("kubernetesVersion: v1.31.2", "kubernetesVersion: 1.31"), 6,
+        "spec.kubernetesVersion: 1.31 was read as a number; quote it if it is meant as text", id="version-as-number",
+    ),
+    pytest.param(
+        ("criSocket: unix:///var/run/containerd/containerd.sock", "criSocket: /var/run/containerd/containerd.sock"), 8,
+        "spec.criSocket: '/var/run/containerd/containerd.sock' is not a CRI socket like unix:///var/run/containerd/containerd.sock",
+        id="socket-without-scheme",
+    ),
+]
+
+
+@pytest.mark.parametrize(("edit", "line", "message"), ERRORS)
+def test_bad_description_exits_2_naming_file_line_and_field(
+    tmp_path: Path, edit: tuple[str, str], line: int, message: str
+) -> None:
+    old, new = edit
+    assert old in BASE
+    path = tmp_path / "cluster.yaml"
+    path.write_text(BASE.replace(old, new, 1))
+    result = run_cli("render", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f"kconf: error: {path}:{line}: {message}\n"
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "lab").exists()
+
+
+def test_no_control_plane_node(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(BASE.replace("role: control-plane", "role: worker"))
+    result = run_cli("render", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"kconf: error: {path}:18: spec.nodes: no node has role control-plane: one of them runs kubeadm init\n"
+    )
+
+
+def test_several_control_planes_need_a_load_balancer(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    lines = BASE.splitlines(keepends=True)
+    text = "".join(lines[:10] + lines[14:])  # drop loadBalancer (4 lines)
+    path.write_text(text)
+    result = run_cli("render", str(path))
+    assert result.exit_code == 2
+    assert "spec.nodes: more than one control-plane node needs spec.loadBalancer" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(b"", "the file holds no YAML document", id="empty"),
+        pytest.param(b"a: [1\n", "invalid YAML", id="broken"),
+        pytest.param(b"\x00\x01binary", "binary data (a NUL byte): not a YAML file", id="binary"),
+        pytest.param(b"- a\n- b\n", "a cluster description is a YAML mapping", id="a-list"),
+        pytest.param(b"apiVersion: v1\nkind: ConfigMap\n", "not a cluster description: kind is 'ConfigMap'", id="other-kind"),
+    ],
+)
+def test_unusable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_bytes(content)
+    result = run_cli("render", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"kconf: error: {path}")
+    assert message in result.stderr
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    missing = run_cli("render", str(tmp_path / "nope.yaml"))
+    assert (missing.exit_code, missing.stderr) == (2, f"kconf: error: {tmp_path / 'nope.yaml'}: no such file\n")
+    folder = run_cli("render", str(tmp_path))
+    assert (folder.exit_code, folder.stderr) == (2, f"kconf: error: {tmp_path}: is a directory, not a file\n")
+
+
+# --- every kubeadm document validates against the strict schemas ----------------------
+
+
+def _rendered_kubeadm_documents() -> list[pytest.ParameterSet]:
+    params = []
+    sources = [(case.name, (case / "cluster.yaml").read_text()) for case in golden_cases()]
+    for minor in range(22, 36):
+        sources.append((f"base-1.{minor}", BASE.replace("v1.31.2", f"v1.{minor}.0")))
+    for name, text in sources:
+        params.append(pytest.param(text, id=name))
+    return params
+
+
+@pytest.mark.parametrize("text", _rendered_kubeadm_documents())
+def test_every_rendered_kubeadm_document_passes_the_kubeadm_schemas(tmp_path: Path, text: str) -> None:
+    from kconf.kubeadm_schema import check_document
+
+    files = render_text(tmp_path, text)
+    kinds = []
+    for name, data in files.items():
+        if not name.startswith("kubeadm-"):
+            continue
+        for doc in yaml_docs(data):
+            assert check_document(doc) == [], f"{name}: {doc['kind']}"
+            kinds.append(doc["kind"])
+    assert {"InitConfiguration", "ClusterConfiguration", "JoinConfiguration"} <= set(kinds)
+
+
+def test_the_schema_check_would_catch_a_bad_document(tmp_path: Path) -> None:
+    from kconf.kubeadm_schema import check_document
+
+    (init, _cluster) = yaml_docs(render_text(tmp_path, BASE)["kubeadm-init.yaml"])
+    init["nodeRegistration"]["kubeletExtraArgs"] = {"node-ip": "192.168.51.81"}  # v1beta3 shape under v1beta4
+    assert [str(i.path) for i in check_document(init)] != []

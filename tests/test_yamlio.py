@@ -1,0 +1,90 @@
+"""The YAML loader: positions, strictness, and hostile input that must end fast."""
+
+from __future__ import annotations
+
+import pytest
+
+from kconf.errors import KconfError
+from kconf.yamlio import Position, decode, dump_documents, load_documents, load_one, needs_quotes
+
+
+def test_positions_of_keys_and_values() -> None:
+    doc = load_one("spec:\n  nodes:\n    - name: a\n      address: 10.0.0.1/24\n", "f.yaml")
+    assert doc.position(("spec", "nodes", 0, "address")) == Position(4, 16)
+    assert doc.position(("spec", "nodes", 0, "address"), key=True) == Position(4, 7)
+    assert doc.line(("spec", "nodes", 0, "missing")) == 3  # nearest written ancestor
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("a: yes\n", {"a": "yes"}, id="yaml-1.2-yes-is-a-string"),
+        pytest.param("a: 0x10\nb: 0o17\nc: 1.5\nd: ~\ne: true\n", {"a": 16, "b": 15, "c": 1.5, "d": None, "e": True}, id="core-schema"),
+        pytest.param("a: !!str 24\n", {"a": "24"}, id="explicit-str"),
+        pytest.param("x: &x {a: 1}\ny: {<<: *x, b: 2}\n", {"x": {"a": 1}, "y": {"a": 1, "b": 2}}, id="merge-key"),
+        pytest.param("1: a\n", {"1": "a"}, id="keys-are-strings"),
+    ],
+)
+def test_values(text: str, expected: object) -> None:
+    assert load_one(text, "f.yaml").data == expected
+
+
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("a: 1\nb: 2\na: 3\n", "f.yaml:3: duplicate key 'a' (kubeadm's strict decoder rejects it too)", id="duplicate-key"),
+        pytest.param("a:\n\tb: 1\n", "f.yaml:2: invalid YAML: found character '\\t' that cannot start any token (tabs are not allowed for indentation in YAML)", id="tab"),
+        pytest.param(BOMB, "f.yaml:7: more than 2,000,000 nodes once aliases are expanded (an alias bomb?)", id="billion-laughs"),
+        pytest.param("[" * 5000 + "]" * 5000, "f.yaml:1: nesting deeper than 200 levels", id="deep-flow"),
+        pytest.param("".join(" " * i + "a:\n" for i in range(5000)), "f.yaml:201: nesting deeper than 200 levels", id="deep-block"),
+        pytest.param("a: &a [*a]\n", "f.yaml:1: recursive alias *a", id="recursive-alias"),
+        pytest.param("a: *nope\n", "f.yaml:1: alias *nope names no anchor", id="undefined-alias"),
+        pytest.param("a: !Ref x\n", "f.yaml:1: unsupported YAML tag '!Ref'", id="custom-tag"),
+        pytest.param("? [a]\n: 1\n", "f.yaml:1: a mapping or sequence used as a mapping key is not supported", id="complex-key"),
+        pytest.param("a: !!int x\n", "f.yaml:1: 'x' is not a valid !!int", id="bad-int-tag"),
+    ],
+)
+def test_bad_and_hostile_yaml_is_a_clean_error(text: str, message: str) -> None:
+    with pytest.raises(KconfError) as caught:
+        load_documents(text, "f.yaml")
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(b"a: \xff\n", "f.yaml:1: not UTF-8 text (byte 0xff at offset 3)", id="not-utf8"),
+        pytest.param(b"a: 1\n\x00", "f.yaml:2: binary data (a NUL byte): not a YAML file", id="nul"),
+        pytest.param(b"x" * (16 * 1024 * 1024 + 1), "f.yaml: file is 16,777,217 bytes; kconf reads YAML files up to 16,777,216 bytes", id="too-large"),
+    ],
+)
+def test_undecodable_bytes(data: bytes, message: str) -> None:
+    with pytest.raises(KconfError) as caught:
+        decode(data, "f.yaml")
+    assert str(caught.value) == message
+
+
+def test_bom_is_accepted() -> None:
+    assert decode(b"\xef\xbb\xbfa: 1\n", "f.yaml") == "a: 1\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["on", "off", "yes", "No", "y", "0755", "12:30", "1.5", "1e3", "24", "", "null", "~", "true", ".inf", "0x1F", "1_000"],
+)
+def test_strings_a_yaml_1_1_reader_would_retype_are_quoted(text: str) -> None:
+    assert needs_quotes(text)
+    out = dump_documents([{"k": text}])
+    assert out in (f"k: '{text}'\n", f'k: "{text}"\n')
+    assert load_one(out, "o.yaml").data == {"k": text}
+
+
+@pytest.mark.parametrize("text", ["x", "v1.31.2", "192.168.1.1", "unix:///run/x.sock", "cluster.local", "sha256:ab"])
+def test_ordinary_strings_stay_plain(text: str) -> None:
+    assert not needs_quotes(text)
+    assert dump_documents([{"k": text}]) == f"k: {text}\n"
