@@ -1,0 +1,1 @@
+"""kconf lint: the engine, the rule catalogue (rules/), reporters and settings."""

@@ -1,0 +1,206 @@
+"""What rules see: findings, locations, the files kconf recognised, and groups.
+
+A *group* is what is checked together: a cluster description with the files
+of its output folder (cross-file rules), or one standalone file. Rules are
+functions ``Group -> Iterable[RawFinding]``; the engine sets severities,
+applies settings and suppressions, and hands findings to a reporter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from kconf.yamlio import Document
+from kconf.yamlio import Path as FieldPath
+
+if TYPE_CHECKING:
+    from kconf.calico.patch import CalicoNodeEnv
+    from kconf.description import Cluster
+    from kconf.errors import KconfError
+    from kconf.lint.haproxy import HAProxyConfig
+    from kconf.schemacheck import SchemaIssue
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    path: str
+    line: int
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class RawFinding:
+    """What a rule yields; ``severity`` only where a rule has two levels
+    (e.g. control-plane-endpoint-missing), else the rule's default."""
+
+    rule: str
+    loc: Loc
+    message: str
+    severity: str | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+
+
+# --- recognised files --------------------------------------------------------------------
+
+
+@dataclass
+class SourceFile:
+    path: str
+    text: str
+
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass
+class BrokenFile(SourceFile):
+    """A file that should be YAML (or a config kconf reads) but does not load."""
+
+    error: KconfError | None = None
+
+
+@dataclass
+class DocumentView:
+    """A YAML document with file locations; also used for documents embedded
+    in another file (the ClusterConfiguration inside a ConfigMap), where
+    ``line_offset``/``column_offset`` map inner positions to the outer file
+    (``exact`` False: only the line of the embedding key is known)."""
+
+    path: str
+    document: Document
+    line_offset: int = 0
+    column_offset: int = 0
+    exact: bool = True
+    anchor_line: int = 0  # the outer line used when not exact
+
+    @property
+    def data(self) -> Any:
+        return self.document.data
+
+    def loc(self, field_path: FieldPath, *, key: bool = False) -> Loc:
+        if not self.exact:
+            return Loc(self.path, self.anchor_line, 1)
+        pos = self.document.position(tuple(field_path), key=key)
+        return Loc(self.path, pos.line + self.line_offset, pos.column + self.column_offset)
+
+    def get(self, *field_path: str | int) -> Any:
+        """The value at a field path, or None when any step is missing."""
+        value = self.data
+        for step in field_path:
+            if isinstance(step, int) and isinstance(value, list) and -len(value) <= step < len(value):
+                value = value[step]
+            elif isinstance(step, str) and isinstance(value, dict) and step in value:
+                value = value[step]
+            else:
+                return None
+        return value
+
+    @property
+    def kind(self) -> str:
+        value = self.get("kind")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def api_version(self) -> str:
+        value = self.get("apiVersion")
+        return value if isinstance(value, str) else ""
+
+
+@dataclass
+class ClusterFile(SourceFile):
+    view: DocumentView | None = None
+    schema_issues: list[SchemaIssue] = field(default_factory=list)
+    cluster: Cluster | None = None
+    build_error: KconfError | None = None
+
+    @property
+    def output_dir(self) -> Path | None:
+        name = self.view.get("metadata", "name") if self.view else None
+        return Path(self.path).parent / name if isinstance(name, str) and name else None
+
+
+@dataclass
+class KubeadmFile(SourceFile):
+    """Any mix of kubeadm.k8s.io documents (and others, e.g. KubeletConfiguration)."""
+
+    documents: list[DocumentView] = field(default_factory=list)
+
+    @property
+    def kubeadm_documents(self) -> list[DocumentView]:
+        return [d for d in self.documents if d.api_version.startswith("kubeadm.k8s.io/")]
+
+
+@dataclass
+class ConfigMapFile(SourceFile):
+    """A kubeadm-config ConfigMap; ``cluster_configuration`` is its stored
+    ClusterConfiguration, with lines of the outer file."""
+
+    cluster_configuration: DocumentView | None = None
+
+
+@dataclass
+class CalicoManifestFile(SourceFile):
+    node: CalicoNodeEnv | None = None
+
+
+@dataclass
+class InstallationFile(SourceFile):
+    installations: list[DocumentView] = field(default_factory=list)
+
+
+@dataclass
+class HAProxyFile(SourceFile):
+    config: HAProxyConfig | None = None
+
+
+S = TypeVar("S", bound=SourceFile)
+
+
+@dataclass
+class Group:
+    """Files checked together. ``cluster`` is set for a description and its
+    output folder; ``rendered`` (file name -> bytes) is what the description
+    renders now, when it could be rendered."""
+
+    files: list[SourceFile]
+    cluster_file: ClusterFile | None = None
+    output_dir: Path | None = None
+    rendered: dict[str, bytes] | None = None
+
+    @property
+    def cluster(self) -> Cluster | None:
+        return self.cluster_file.cluster if self.cluster_file else None
+
+    def of(self, kind: type[S]) -> list[S]:
+        return [f for f in self.files if isinstance(f, kind)]
+
+    def kubeadm_documents(self, kind: str | None = None) -> Iterator[DocumentView]:
+        """Every kubeadm document of the group, ConfigMaps' included."""
+        for source in self.files:
+            views: Sequence[DocumentView] = ()
+            if isinstance(source, KubeadmFile):
+                views = source.kubeadm_documents
+            elif isinstance(source, ConfigMapFile) and source.cluster_configuration is not None:
+                views = [source.cluster_configuration]
+            for view in views:
+                if kind is None or view.kind == kind:
+                    yield view
+
+    def in_output_dir(self, source: SourceFile) -> bool:
+        return self.output_dir is not None and Path(source.path).parent == self.output_dir

@@ -1,0 +1,193 @@
+"""Reporters: one small interface, chosen by name from REPORTERS (which also
+feeds --format).
+
+A reporter turns the final findings (severities set, suppressions applied,
+secrets already redacted by the engine) into the text printed on stdout.
+Nothing else is printed there, so every format stays machine-readable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import quote
+
+from kconf.lint.model import ERROR, Finding
+from kconf.lint.registry import Rule
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+INFORMATION_URI = "https://pypi.org/project/kconf/"
+
+_RESET = "\x1b[0m"
+_SEVERITY_COLOURS = {ERROR: "\x1b[1;31m", "warning": "\x1b[1;33m"}
+_DIM = "\x1b[2m"
+
+
+def use_colour(requested: bool | None) -> bool:
+    """--color/--no-color when given; else colour on a terminal unless NO_COLOR is set."""
+    if requested is not None:
+        return requested
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+class Reporter:
+    """Findings -> the text for stdout."""
+
+    def __init__(self, *, color: bool | None = None) -> None:
+        self.color = use_colour(color)
+
+    def render(self, findings: Sequence[Finding], files: int) -> str:
+        raise NotImplementedError
+
+
+class TextReporter(Reporter):
+    """``path:line:col: severity: message [rule]``, one finding a line (the
+    format compilers and editors jump from)."""
+
+    def render(self, findings: Sequence[Finding], files: int) -> str:
+        return "".join(self._line(f) + "\n" for f in findings)
+
+    def _line(self, f: Finding) -> str:
+        severity, rule = f.severity, f"[{f.rule}]"
+        if self.color:
+            severity = f"{_SEVERITY_COLOURS.get(f.severity, '')}{severity}{_RESET}"
+            rule = f"{_DIM}{rule}{_RESET}"
+        return f"{f.path}:{f.line}:{f.column}: {severity}: {f.message} {rule}"
+
+
+class JsonReporter(Reporter):
+    """``{"findings": [{"rule", "severity", "path", "line", "column", "message"}...], "files": N}``."""
+
+    def render(self, findings: Sequence[Finding], files: int) -> str:
+        payload = {
+            "findings": [
+                {"rule": f.rule, "severity": f.severity, "path": f.path, "line": f.line, "column": f.column, "message": f.message}
+                for f in findings
+            ],
+            "files": files,
+        }
+        return json.dumps(payload, indent=2) + "\n"
+
+
+def _github_data(text: str) -> str:
+    # the escaping of @actions/core (toolkit command.ts escapeData)
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter(Reporter):
+    """GitHub Actions workflow commands: ``::error file=P,line=L,col=C,title=RULE::message``,
+    shown as annotations on the pull request's diff."""
+
+    def render(self, findings: Sequence[Finding], files: int) -> str:
+        lines = []
+        for f in findings:
+            command = "error" if f.severity == ERROR else "warning"
+            properties = ",".join(
+                f"{key}={_github_property(value)}"
+                for key, value in (("file", f.path), ("line", str(f.line)), ("col", str(f.column)), ("title", f.rule))
+            )
+            lines.append(f"::{command} {properties}::{_github_data(f.message)}\n")
+        return "".join(lines)
+
+
+def artifact_location(path: str, root: Path | None = None) -> dict[str, str]:
+    """A SARIF artifactLocation: a relative, percent-encoded POSIX URI against
+    %SRCROOT% (the checkout code scanning maps it to) when the file is under
+    ``root`` (default: the working folder), else an absolute file URI."""
+    base = (root or Path.cwd()).resolve()
+    given = Path(path)
+    absolute = given if given.is_absolute() else base / given
+    try:
+        relative = Path(os.path.normpath(absolute)).relative_to(base)
+    except ValueError:
+        return {"uri": Path(os.path.normpath(absolute)).as_uri()}
+    return {"uri": quote(PurePath(relative).as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    documentation = rule.documentation
+    return {
+        "id": rule.name,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": documentation},
+        "help": {"text": documentation, "markdown": documentation},
+        "defaultConfiguration": {"level": "error" if rule.severity == ERROR else "warning"},
+    }
+
+
+class SarifReporter(Reporter):
+    """SARIF 2.1.0 (what GitHub code scanning uploads): every registered rule
+    with its documentation, one result per finding."""
+
+    def __init__(self, *, color: bool | None = None, rules: Mapping[str, Rule] | None = None) -> None:
+        super().__init__(color=color)
+        self._rules = rules
+
+    def render(self, findings: Sequence[Finding], files: int) -> str:
+        return json.dumps(self.log(findings), indent=2) + "\n"
+
+    def log(self, findings: Sequence[Finding]) -> dict[str, Any]:
+        from kconf import __version__
+
+        rules = self._rules
+        if rules is None:
+            from kconf.lint.rules import RULES
+
+            rules = RULES
+        ordered = list(rules.values())
+        index = {rule.name: i for i, rule in enumerate(ordered)}
+        return {
+            "$schema": SARIF_SCHEMA,
+            "version": SARIF_VERSION,
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "kconf",
+                            "version": __version__,
+                            "informationUri": INFORMATION_URI,
+                            "rules": [_sarif_rule(rule) for rule in ordered],
+                        }
+                    },
+                    "columnKind": "unicodeCodePoints",
+                    "results": [self._result(f, index) for f in findings],
+                }
+            ],
+        }
+
+    @staticmethod
+    def _result(f: Finding, index: Mapping[str, int]) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "level": "error" if f.severity == ERROR else "warning",
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(f.path),
+                        "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+                    }
+                }
+            ],
+        }
+        if f.rule in index:
+            result["ruleIndex"] = index[f.rule]
+        return result
+
+
+REPORTERS: dict[str, type[Reporter]] = {
+    "text": TextReporter,
+    "json": JsonReporter,
+    "sarif": SarifReporter,
+    "github": GithubReporter,
+}

@@ -1,0 +1,162 @@
+"""Files and schema: yaml-syntax, cluster-schema, kubeadm-schema, kubeadm-api-version."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kconf.lint.model import ERROR, WARNING, BrokenFile, ClusterFile, DocumentView, Group, KubeadmFile, Loc, RawFinding
+from kconf.lint.registry import Rule
+
+# Description fields whose bad values a value rule reports under its own name
+# (cidr-host-bits, calico-autodetect-mismatch), not as cluster-schema.
+VALUE_RULE_FIELDS = {
+    ("spec", "networking", "podSubnet"),
+    ("spec", "networking", "serviceSubnet"),
+    ("spec", "calico", "ipAutodetection"),
+}
+
+
+def yaml_syntax(group: Group) -> Iterator[RawFinding]:
+    """A file that must load does not: unparsable YAML, duplicate keys (kubeadm's
+    strict decoder rejects them), tabs for indentation, binary or non-UTF-8
+    content, an empty file where a document is required.
+
+    Why: a file kubeadm, kubectl or HAProxy cannot read fails at the worst
+    moment, during `kubeadm init` or a rollout.
+
+    Fix: correct the YAML at the line shown (indent with spaces; one key once
+    per mapping)."""
+    for source in group.of(BrokenFile):
+        error = source.error
+        if error is None:
+            continue
+        yield RawFinding("yaml-syntax", Loc(source.path, error.line or 1), error.message)
+
+
+def cluster_schema(group: Group) -> Iterator[RawFinding]:
+    """A cluster description (kconf/v1alpha1 Cluster) has an unknown field, a
+    value of the wrong type, a missing required field, or a value kconf cannot
+    use (no control-plane node, duplicate node names, an address without its
+    prefix length, a Kubernetes version older than 1.22, ...).
+
+    Why: kconf renders every file from the description; a wrong field is a
+    wrong cluster.
+
+    Fix: as the message says; schemas/cluster.schema.json lists every field."""
+    for source in group.of(ClusterFile):
+        view = source.view
+        if view is None:
+            continue
+        for issue in source.schema_issues:
+            key = issue.message.startswith("unknown field")
+            yield RawFinding("cluster-schema", view.loc(issue.path, key=key), str(issue))
+        error = source.build_error
+        if error is not None and tuple(error.field) not in VALUE_RULE_FIELDS:
+            where = view.loc(error.field) if error.field else Loc(source.path, error.line or 1)
+            message = f"{'.'.join(str(p) for p in error.field)}: {error.message}" if error.field else error.message
+            yield RawFinding("cluster-schema", where, message)
+
+
+def _kubeadm_documents(group: Group) -> Iterator[DocumentView]:
+    yield from group.kubeadm_documents()
+
+
+def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
+    """A kubeadm document has a field that is unknown or of the wrong type for
+    its apiVersion and kind, checked against strict schemas written from
+    kubeadm's Go types: v1beta3 `extraArgs` is a map, v1beta4 a list of
+    {name, value}; `timeoutForControlPlane` moved to `timeouts` in v1beta4.
+
+    Why: kubeadm decodes strictly; an unknown field stops `kubeadm init` or
+    `join` with an error (or, in older versions, is silently ignored).
+
+    Fix: use the field names of the document's apiVersion (see the message)."""
+    from kconf.kubeadm_schema import check_document
+
+    for view in _kubeadm_documents(group):
+        for issue in check_document(view.data):
+            key = issue.message.startswith("unknown field")
+            yield RawFinding("kubeadm-schema", view.loc(issue.path, key=key), str(issue))
+
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)")
+_REMOVED = {"v1beta1": (1, 22), "v1beta2": (1, 27), "v1beta3": (1, 36)}
+_INTRODUCED = {"v1beta4": (1, 31), "v1beta3": (1, 22)}
+
+
+def _minor(value: object) -> tuple[int, int] | None:
+    match = _VERSION.match(value) if isinstance(value, str) else None
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _files_with_documents(group: Group) -> Iterator[tuple[str, list[DocumentView]]]:
+    for source in group.of(KubeadmFile):
+        yield source.path, source.kubeadm_documents
+
+
+def kubeadm_api_version(group: Group) -> Iterator[RawFinding]:
+    """The kubeadm apiVersion does not fit the Kubernetes version: v1beta2 was
+    removed in 1.27, v1beta3 in 1.36, and v1beta4 needs 1.31 (errors); v1beta3
+    on 1.31 or later still works but is deprecated (warning). Several
+    kubeadm apiVersions mixed in one file are an error.
+
+    Why: kubeadm refuses a config of an API version it no longer (or not yet)
+    serves.
+
+    Fix: write the apiVersion that matches kubernetesVersion (kconf render picks
+    it), or convert with `kconf from-configmap --to v1beta4`."""
+    for path, documents in _files_with_documents(group):
+        versions = {d.api_version for d in documents}
+        if len(versions) > 1:
+            second = next(d for d in documents if d.api_version != documents[0].api_version)
+            yield RawFinding(
+                "kubeadm-api-version", second.loc(("apiVersion",)),
+                f"several kubeadm apiVersions in one file ({', '.join(sorted(versions))}); kubeadm reads one",
+            )
+        minors = [_minor(d.get("kubernetesVersion")) for d in documents if d.kind == "ClusterConfiguration"]
+        minor = next((m for m in minors if m), None)
+        for view in documents:
+            version = view.api_version.rsplit("/", 1)[-1]
+            yield from _version_findings(view, version, minor)
+    for source_view in group.kubeadm_documents("ClusterConfiguration"):
+        if source_view.path in {p for p, _ in _files_with_documents(group)}:
+            continue
+        version = source_view.api_version.rsplit("/", 1)[-1]
+        yield from _version_findings(source_view, version, _minor(source_view.get("kubernetesVersion")))
+
+
+def _version_findings(view: DocumentView, version: str, minor: tuple[int, int] | None) -> Iterator[RawFinding]:
+    loc = view.loc(("apiVersion",))
+    if minor is None:
+        return
+    shown = f"{minor[0]}.{minor[1]}"
+    removed = _REMOVED.get(version)
+    if removed is not None and minor >= removed:
+        yield RawFinding(
+            "kubeadm-api-version", loc,
+            f"kubeadm.k8s.io/{version} was removed in Kubernetes {removed[0]}.{removed[1]}; kubernetesVersion is {shown}: "
+            f"use kubeadm.k8s.io/{'v1beta4' if minor >= (1, 31) else 'v1beta3'}",
+        )
+        return
+    introduced = _INTRODUCED.get(version)
+    if introduced is not None and minor < introduced:
+        yield RawFinding(
+            "kubeadm-api-version", loc,
+            f"kubeadm.k8s.io/{version} needs Kubernetes {introduced[0]}.{introduced[1]} or later; kubernetesVersion is {shown}",
+        )
+    elif version == "v1beta3" and minor >= (1, 31):
+        yield RawFinding(
+            "kubeadm-api-version", loc,
+            f"kubeadm.k8s.io/v1beta3 is deprecated from Kubernetes 1.31 (kubernetesVersion is {shown}); "
+            "move to v1beta4 before 1.36 removes it",
+            severity=WARNING,
+        )
+
+
+RULES = (
+    Rule("yaml-syntax", ERROR, "unparsable YAML, duplicate keys, tabs for indent, empty where a document is required", yaml_syntax),
+    Rule("cluster-schema", ERROR, "cluster description field unknown / wrong type / missing", cluster_schema),
+    Rule("kubeadm-schema", ERROR, "kubeadm document field unknown or of the wrong type for its apiVersion and kind", kubeadm_schema),
+    Rule("kubeadm-api-version", ERROR, "kubeadm apiVersion not supported by the kubernetesVersion; several mixed in one file", kubeadm_api_version),
+)

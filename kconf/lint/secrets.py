@@ -1,0 +1,24 @@
+"""Secrets kconf must never print: bootstrap tokens and certificate keys.
+
+``redact`` is applied by the engine to every finding message, so no reporter
+can ever show one, whatever a rule put in its message."""
+
+from __future__ import annotations
+
+import re
+
+# A bootstrap token: [a-z0-9]{6}.[a-z0-9]{16}; its id (before the dot) is public,
+# the secret part is not.
+TOKEN = re.compile(r"\b([a-z0-9]{6})\.([a-z0-9]{16})\b")
+# A certificate key (kubeadm init phase upload-certs): 64 hex digits. A CA cert
+# hash (sha256:<64 hex>) is public and stays.
+CERTIFICATE_KEY = re.compile(r"(?<![0-9a-fA-F:])([0-9a-fA-F]{64})(?![0-9a-fA-F])")
+
+
+def redact_token(token: str) -> str:
+    return TOKEN.sub(lambda m: f"{m.group(1)}.{'*' * 16}", token)
+
+
+def redact(text: str) -> str:
+    text = TOKEN.sub(lambda m: f"{m.group(1)}.{'*' * 16}", text)
+    return CERTIFICATE_KEY.sub(lambda m: f"{m.group(1)[:4]}{'*' * 60}", text)

@@ -1,0 +1,46 @@
+"""The package as pre-commit installs it: non-editable, used from outside the checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLES, REPO
+
+
+def test_non_editable_install_ships_schemas_and_templates(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(REPO)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    package = target / "kconf"
+    assert (package / "schemas" / "cluster.schema.json").is_file()
+    assert sorted(p.name for p in (package / "schemas" / "kubeadm" / "v1beta4").glob("*.json")) == [
+        "ClusterConfiguration.json", "InitConfiguration.json", "JoinConfiguration.json",
+        "ResetConfiguration.json", "UpgradeConfiguration.json",
+    ]
+    assert sorted(p.name for p in (package / "templates").glob("*.j2")) == ["haproxy.cfg.j2", "hosts.j2", "join.sh.j2"]
+
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+
+    def kconf(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kconf", *args], cwd=work, env=env, capture_output=True, text=True, timeout=60)
+
+    version = kconf("--version")
+    assert version.returncode == 0 and version.stdout.startswith("kconf, version ")
+    where = subprocess.run(
+        [sys.executable, "-c", "import kconf, kconf.schemas; print(kconf.__file__); print(kconf.schemas.__file__)"],
+        cwd=work, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert [Path(line).parent.name for line in where.stdout.split()] == ["kconf", "schemas"]
+    assert all(line.startswith(str(target)) for line in where.stdout.split()), where.stdout
+    assert "render" in kconf("--help").stdout
+    rendered = kconf("render", str(EXAMPLES / "ha-haproxy" / "cluster.yaml"), "-o", "out")
+    assert rendered.returncode == 0, rendered.stderr
+    assert (work / "out" / "haproxy.cfg").read_text().count("    server ") == 3
