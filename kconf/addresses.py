@@ -84,7 +84,7 @@ def is_private(network: Network) -> bool:
 
 
 def overlaps(a: Network, b: Network) -> bool:
-    return a.version == b.version and a.overlaps(b)  # type: ignore[arg-type]
+    return a.version == b.version and a.overlaps(b)
 
 
 def contains(network: Network, address: Address) -> bool:

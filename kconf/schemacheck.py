@@ -39,7 +39,11 @@ def _json_kind(value: Any) -> str:
         return "number"
     if value is None:
         return "null"
-    return {dict: "mapping", list: "list", str: "string"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return "string" if isinstance(value, str) else type(value).__name__
 
 
 def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
