@@ -9,6 +9,7 @@ Lists split on commas with optional white space around them.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +51,11 @@ class AutodetectMethod:
 
 def _check_regex(kind: str, pattern: str) -> None:
     try:
-        re.compile(pattern)
+        # Go's regexp is the real judge; Python's FutureWarnings about
+        # possible future syntax ("[[") are noise here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            re.compile(pattern)
     except re.error as exc:
         raise MethodError(f"{kind}={pattern}: not a valid regular expression ({exc})") from None
 
