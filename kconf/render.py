@@ -35,8 +35,11 @@ class RenderedFile:
 
 
 def header(cluster: Cluster) -> str:
+    # The header is a comment line in YAML, haproxy.cfg, hosts and shell
+    # scripts: a line break in the description's file name must not end it.
+    source = cluster.path.name if cluster.path.name.isprintable() else repr(cluster.path.name)
     return (
-        f"{GENERATED_MARK} from {cluster.path.name} (cluster {cluster.name}). "
+        f"{GENERATED_MARK} from {source} (cluster {cluster.name}). "
         "Do not edit: change the description and run `kconf render`."
     )
 
@@ -139,7 +142,14 @@ def calico_manifest(cluster: Cluster) -> RenderedFile:
     pod_v4 = [n for n in cluster.networking.pod_subnets if n.version == 4]
     if not pod_v4:
         raise KconfError("manifest mode sets CALICO_IPV4POOL_CIDR and needs an IPv4 podSubnet", str(cluster.path))
-    result = patch_manifest(read_text(source), source, str(pod_v4[0]), str(cluster.calico.ip_autodetection))
+    try:
+        text = read_text(source)
+    except KconfError as exc:
+        field = ("spec", "calico", "manifest")
+        raise KconfError(
+            f"the upstream Calico manifest {source}: {exc.message}", str(cluster.path), cluster.document.line(field), field
+        ) from None
+    result = patch_manifest(text, source, str(pod_v4[0]), str(cluster.calico.ip_autodetection))
     return RenderedFile(result.text.encode())
 
 

@@ -246,6 +246,16 @@ def test_manifest_mode_patches_the_upstream_manifest(tmp_path: Path) -> None:
     assert '- name: IP_AUTODETECTION_METHOD\n              value: "cidr=192.168.51.0/24"' in out
 
 
+def test_manifest_mode_with_a_missing_manifest_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(BASE.replace("  loadBalancer:", "  calico:\n    mode: manifest\n    manifest: nope.yaml\n  loadBalancer:"))
+    result = run_cli("render", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"kconf: error: {path}:13: spec.calico.manifest: the upstream Calico manifest {tmp_path / 'nope.yaml'}: no such file\n"
+    )
+
+
 def test_manifest_mode_without_manifest_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "cluster.yaml"
     path.write_text(BASE.replace("  loadBalancer:", "  calico:\n    mode: manifest\n  loadBalancer:"))
