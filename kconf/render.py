@@ -89,6 +89,7 @@ def haproxy_config(cluster: Cluster) -> RenderedFile | None:
         header=header(cluster),
         cluster=cluster.name,
         frontend_port=lb.port,
+        frontend_ipv6=lb.address.version == 6,
         health_check=lb.health_check,
         servers=servers,
     )
