@@ -9,12 +9,23 @@ from kconf.lint.model import ERROR, WARNING, BrokenFile, ClusterFile, DocumentVi
 from kconf.lint.registry import Rule
 
 # Description fields whose bad values a value rule reports under its own name
-# (cidr-host-bits, calico-autodetect-mismatch), not as cluster-schema.
+# (cidr-host-bits, calico-autodetect-mismatch, cri-socket), not as cluster-schema.
 VALUE_RULE_FIELDS = {
     ("spec", "networking", "podSubnet"),
     ("spec", "networking", "serviceSubnet"),
     ("spec", "calico", "ipAutodetection"),
+    ("spec", "criSocket"),
 }
+
+
+def reported_elsewhere(field: tuple[str | int, ...], message: str) -> bool:
+    """Whether a description problem belongs to a more specific rule."""
+    if field in VALUE_RULE_FIELDS:
+        return True
+    node_field = len(field) == 4 and field[:2] == ("spec", "nodes")
+    if node_field and field[3] == "criSocket":
+        return True  # cri-socket says what to write
+    return node_field and field[3] == "name" and message.startswith("duplicate node name")  # duplicate-node-address
 
 
 def yaml_syntax(group: Group) -> Iterator[RawFinding]:
@@ -49,10 +60,12 @@ def cluster_schema(group: Group) -> Iterator[RawFinding]:
         if view is None:
             continue
         for issue in source.schema_issues:
+            if reported_elsewhere(issue.path, issue.message):
+                continue
             key = issue.message.startswith("unknown field")
             yield RawFinding("cluster-schema", view.loc(issue.path, key=key), str(issue))
         error = source.build_error
-        if error is not None and tuple(error.field) not in VALUE_RULE_FIELDS:
+        if error is not None and not reported_elsewhere(tuple(error.field), error.message):
             where = view.loc(error.field) if error.field else Loc(source.path, error.line or 1)
             message = f"{'.'.join(str(p) for p in error.field)}: {error.message}" if error.field else error.message
             yield RawFinding("cluster-schema", where, message)

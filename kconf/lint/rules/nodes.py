@@ -1,0 +1,380 @@
+"""kubeadm node settings and secrets: cri-socket, image-repository-deprecated,
+placeholder-value, token-format, secret-committed, cloud-provider-node-name.
+
+Values are read in the cluster description (raw document) and in kubeadm
+documents (InitConfiguration, JoinConfiguration, ResetConfiguration,
+ClusterConfiguration, kubeadm-config ConfigMaps). Secret values are never put
+in a message unredacted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kconf.addresses import Address, AddressError, parse_address
+from kconf.errors import format_field_path
+from kconf.lint.model import ERROR, WARNING, DocumentView, Group, Loc, RawFinding
+from kconf.lint.registry import Rule
+from kconf.lint.rules.addresses import (
+    PLACEHOLDER_ADDRESS,
+    Description,
+    NodeLike,
+    node_field,
+    shown,
+    advertise_address,
+    description,
+    is_template,
+    node_documents,
+    node_ips,
+    node_name,
+)
+from kconf.lint.secrets import TOKEN, redact, redact_token
+from kconf.yamlio import Path as FieldPath
+
+# Values `kubeadm config print init-defaults` / `join-defaults` print.
+PLACEHOLDER_TOKEN = "abcdef.0123456789abcdef"
+PLACEHOLDER_NODE_NAME = "node"
+DEPRECATED_REGISTRY = "k8s.gcr.io"
+REGISTRY = "registry.k8s.io"
+EXAMPLE_SOCKET = "unix:///var/run/containerd/containerd.sock"
+
+_TOKEN_FORMAT = re.compile(r"^[a-z0-9]{6}\.[a-z0-9]{16}$")
+_CA_CERT_HASH_FORMAT = re.compile(r"^sha256:[0-9a-fA-F]{64}$")
+_CERTIFICATE_KEY_FORMAT = re.compile(r"^[0-9a-fA-F]{64}$")
+# A certificate key written after its name (a YAML field, a flag, a variable),
+# so that other 64-hex strings (digests, checksums) are not taken for one.
+_NAMED_CERTIFICATE_KEY = re.compile(
+    r"certificate[-_]?key[\"']?\s*[:=]?\s*[\"']?(?<![0-9a-fA-F])([0-9a-fA-F]{64})(?![0-9a-fA-F])", re.IGNORECASE
+)
+_EC2_NAME = re.compile(r"^ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\.(?:([a-z0-9-]+)\.compute|ec2)\.internal$")
+
+
+# --- where the values are ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A field of a kubeadm document that holds a secret (or a public hash)."""
+
+    kind: str  # "token" | "ca-cert-hash" | "certificate-key"
+    label: str
+    value: object
+    loc: Loc
+
+
+def _at(view: DocumentView, kind: str, field_path: FieldPath) -> Secret | None:
+    value = view.get(*field_path)
+    if value is None:
+        return None
+    return Secret(kind, format_field_path(field_path), value, view.loc(field_path))
+
+
+def _secret_fields(view: DocumentView) -> Iterator[Secret]:
+    found: list[Secret | None] = []
+    if view.kind == "InitConfiguration":
+        tokens = view.get("bootstrapTokens")
+        found += [_at(view, "token", ("bootstrapTokens", i, "token")) for i in range(len(tokens) if isinstance(tokens, list) else 0)]
+        found.append(_at(view, "certificate-key", ("certificateKey",)))
+    elif view.kind == "JoinConfiguration":
+        found.append(_at(view, "token", ("discovery", "bootstrapToken", "token")))
+        found.append(_at(view, "token", ("discovery", "tlsBootstrapToken")))
+        hashes = view.get("discovery", "bootstrapToken", "caCertHashes")
+        found += [
+            _at(view, "ca-cert-hash", ("discovery", "bootstrapToken", "caCertHashes", i))
+            for i in range(len(hashes) if isinstance(hashes, list) else 0)
+        ]
+        found.append(_at(view, "certificate-key", ("controlPlane", "certificateKey")))
+    yield from (s for s in found if s is not None)
+
+
+def _socket_fields(group: Group, described: Description | None) -> Iterator[tuple[str, object, Loc]]:
+    """(label, value, where) of every written CRI socket."""
+    if described is not None:
+        if described.cri_socket is not None:
+            yield "spec.criSocket", described.cri_socket, described.loc(("spec", "criSocket"))
+        for node in described.nodes:
+            if node.cri_socket is not None:
+                node_path = node_field(node) + ("criSocket",)
+                yield format_field_path(node_path), node.cri_socket, described.loc(node_path)
+    for view in group.kubeadm_documents():
+        field_path: FieldPath = ("criSocket",) if view.kind == "ResetConfiguration" else ("nodeRegistration", "criSocket")
+        value = view.get(*field_path)
+        if view.kind in ("InitConfiguration", "JoinConfiguration", "ResetConfiguration") and value is not None:
+            yield format_field_path(field_path), value, view.loc(field_path)
+
+
+def _described_node(view: DocumentView, described: Description | None) -> NodeLike | None:
+    name = node_name(view)
+    return described.by_name.get(name) if described is not None and name is not None else None
+
+
+# --- rules ------------------------------------------------------------------------------
+
+
+def _socket_problem(value: str) -> tuple[str, str] | None:
+    """(severity, message) for a CRI socket kubeadm cannot use or only warns about."""
+    from kconf.configmap import CriSocketError, check_cri_socket  # only when a socket is written
+
+    if value.startswith("/") and "://" not in value:
+        return WARNING, (
+            f"{value!r} has no unix:// scheme: kubeadm prepends it with a deprecation warning "
+            f"(later kubelets may refuse it); write unix://{value}"
+        )
+    try:
+        warnings = check_cri_socket(value)
+    except CriSocketError as exc:
+        return ERROR, str(exc)
+    return (WARNING, warnings[0]) if warnings else None
+
+
+def cri_socket(group: Group) -> Iterator[RawFinding]:
+    """A CRI socket kubeadm cannot use, or a missing one where it is needed:
+
+    - error: a kubeadm InitConfiguration/JoinConfiguration for a node the
+      cluster description runs with cri-dockerd has no
+      nodeRegistration.criSocket (Docker Engine brings containerd along, so
+      such a host always has two runtimes);
+    - error: a socket kubeadm on Linux cannot dial (another scheme than
+      unix://, a relative path, a file that is no socket, ...);
+    - warning: a socket path without `unix://` (kubeadm adds it, with a
+      deprecation warning), or one whose name does not end in `.sock`.
+
+    Sockets are checked in the description (spec.criSocket, nodes[].criSocket)
+    and in kubeadm documents. A kubeadm file on its own cannot tell how many
+    runtimes its host has: a missing criSocket there is not reported.
+
+    Why: with several runtimes on the host kubeadm stops with "found
+    multiple CRI endpoints on the host. Please define which one do you wish
+    to use by setting the 'criSocket' field" (field report).
+
+    Fix: write the runtime's socket, e.g. unix:///var/run/cri-dockerd.sock
+    or unix:///var/run/containerd/containerd.sock."""
+    described = description(group)
+    for label, value, loc in _socket_fields(group, described):
+        problem = _socket_problem(value) if isinstance(value, str) else None
+        if problem is not None:
+            yield RawFinding("cri-socket", loc, f"{label}: {problem[1]}", severity=problem[0])
+    if described is None:
+        return
+    for view in node_documents(group):
+        node = _described_node(view, described)
+        socket = described.node_socket(node) if node is not None else None
+        if node is None or not isinstance(socket, str) or "cri-dockerd" not in socket:
+            continue
+        if view.get("nodeRegistration", "criSocket") is None:
+            where = view.loc(("nodeRegistration",), key=True) if view.get("nodeRegistration") is not None else view.loc(("kind",))
+            yield RawFinding(
+                "cri-socket", where,
+                f"nodeRegistration.criSocket is missing, but node {shown(node)} runs cri-dockerd (with containerd "
+                f"beside it): kubeadm stops with \"found multiple CRI endpoints on the host\"; write criSocket: {socket}",
+            )
+
+
+def _repository_fields(group: Group, described: Description | None) -> Iterator[tuple[str, object, Loc]]:
+    if described is not None:
+        yield "spec.imageRepository", described.view.get("spec", "imageRepository"), described.loc(("spec", "imageRepository"))
+    paths: tuple[FieldPath, ...] = (("imageRepository",), ("dns", "imageRepository"), ("etcd", "local", "imageRepository"))
+    for view in group.kubeadm_documents("ClusterConfiguration"):
+        for field_path in paths:
+            yield format_field_path(field_path), view.get(*field_path), view.loc(field_path)
+
+
+def image_repository_deprecated(group: Group) -> Iterator[RawFinding]:
+    """imageRepository is `k8s.gcr.io` (or a path below it), in the cluster
+    description or a kubeadm ClusterConfiguration (dns and etcd image
+    repositories too; kubeadm-config ConfigMaps of older clusters included).
+
+    Why: k8s.gcr.io is frozen since April 2023: it gets no new Kubernetes
+    images, so installs and upgrades to newer patch releases fail to pull
+    (field report).
+
+    Fix: write registry.k8s.io (kubeadm's default; the field can go)."""
+    for label, value, loc in _repository_fields(group, description(group)):
+        if isinstance(value, str) and (value == DEPRECATED_REGISTRY or value.startswith(DEPRECATED_REGISTRY + "/")):
+            replacement = REGISTRY + value[len(DEPRECATED_REGISTRY):]
+            yield RawFinding(
+                "image-repository-deprecated", loc,
+                f"{label} {value} is frozen since April 2023 and gets no new images: write {replacement}",
+            )
+
+
+def placeholder_value(group: Group) -> Iterator[RawFinding]:
+    """A kubeadm InitConfiguration/JoinConfiguration still has a value of
+    `kubeadm config print init-defaults`: advertiseAddress 1.2.3.4, bootstrap
+    token abcdef.0123456789abcdef, or nodeRegistration.name `node`.
+
+    Why: the example values make a cluster that cannot work: an API server
+    advertising an address no host has, a token anyone knows, every node
+    registering as "node".
+
+    Fix: write the node's own address and name, and a token from
+    `kubeadm token generate` (or leave the token out: kubeadm init makes one)."""
+    for view in node_documents(group):
+        written = advertise_address(view)
+        if written is not None and written.text.strip() == PLACEHOLDER_ADDRESS:
+            yield RawFinding(
+                "placeholder-value", written.loc,
+                f"{written.label} {PLACEHOLDER_ADDRESS} is the example of `kubeadm config print init-defaults`: "
+                "write the node's own address",
+            )
+        if node_name(view) == PLACEHOLDER_NODE_NAME:
+            yield RawFinding(
+                "placeholder-value", view.loc(("nodeRegistration", "name")),
+                "nodeRegistration.name 'node' is the example of `kubeadm config print init-defaults`: "
+                "write the node's own name (its hostname)",
+            )
+        for secret in _secret_fields(view):
+            if secret.kind == "token" and secret.value == PLACEHOLDER_TOKEN:
+                yield RawFinding(
+                    "placeholder-value", secret.loc,
+                    # (no value in the message: the engine would show even this one redacted)
+                    f"{secret.label} is still the example token of `kubeadm config print`: anyone can join with "
+                    "it; generate one with `kubeadm token generate` or leave it out",
+                )
+
+
+_FORMATS = {
+    "token": (_TOKEN_FORMAT, "a bootstrap token is [a-z0-9]{6}.[a-z0-9]{16} (`kubeadm token generate` makes one)"),
+    "ca-cert-hash": (_CA_CERT_HASH_FORMAT, "a CA cert hash is sha256: and 64 hex digits (`kubeadm token create --print-join-command` prints it)"),
+    "certificate-key": (_CERTIFICATE_KEY_FORMAT, "a certificate key is 64 hex digits (`kubeadm certs certificate-key` makes one)"),
+}
+
+
+def token_format(group: Group) -> Iterator[RawFinding]:
+    """A bootstrap token (InitConfiguration bootstrapTokens[].token,
+    JoinConfiguration discovery.bootstrapToken.token / tlsBootstrapToken) is
+    not `[a-z0-9]{6}.[a-z0-9]{16}`, a CA cert hash (caCertHashes) is not
+    `sha256:` and 64 hex digits, or a certificate key (certificateKey,
+    controlPlane.certificateKey) is not 64 hex digits. A whole-value
+    template placeholder (`${KCONF_TOKEN}`, `{{ token }}`) is fine: it is
+    filled in on the node.
+
+    Why: kubeadm rejects a malformed value only when it runs, on the node,
+    in the middle of a join.
+
+    Fix: copy the value again from `kubeadm token create
+    --print-join-command` / `kubeadm init phase upload-certs --upload-certs`,
+    or use kconf's placeholders and let join-<node>.sh fill them in."""
+    for view in node_documents(group):
+        for secret in _secret_fields(view):
+            value = secret.value
+            if is_template(value) or value == "":
+                continue
+            pattern, expected = _FORMATS[secret.kind]
+            if not isinstance(value, str) or not pattern.match(value):
+                # a near-miss may still be a real secret: only the public CA cert hash is shown
+                shown = f" {value!r}" if secret.kind == "ca-cert-hash" else ""
+                yield RawFinding("token-format", secret.loc, f"{secret.label}{shown} is malformed: {expected}")
+
+
+def _line_secrets(line: str) -> Iterator[tuple[int, str]]:
+    """(column, description) of each secret on one line of text."""
+    for match in TOKEN.finditer(line):
+        if match.group(0) != PLACEHOLDER_TOKEN:
+            yield match.start() + 1, f"bootstrap token {redact_token(match.group(0))}"
+    for match in _NAMED_CERTIFICATE_KEY.finditer(line):
+        yield match.start(1) + 1, f"certificate key {redact(match.group(1))}"
+
+
+def secret_committed(group: Group) -> Iterator[RawFinding]:
+    """A real bootstrap token (`[a-z0-9]{6}.[a-z0-9]{16}`) or certificate key
+    (64 hex digits after a certificateKey / --certificate-key) is written in
+    a file: any file kconf lints, kubeadm configs, descriptions, manifests
+    and HAProxy configs included, comments too. The message shows it
+    redacted. kconf's placeholders and the example token
+    abcdef.0123456789abcdef (placeholder-value) are not secrets.
+
+    Why: a bootstrap token lets anyone who reads the repository join a node
+    to the cluster (for 24 hours by default, or forever with ttl 0); a
+    certificate key decrypts the uploaded control-plane certificates.
+
+    Fix: delete the token (`kubeadm token delete ID`) and the secret from the
+    file (and from history), and pass secrets at join time: kconf writes
+    ${KCONF_TOKEN} / ${KCONF_CERTIFICATE_KEY}, which join-<node>.sh fills
+    from the environment."""
+    for source in group.files:
+        for number, line in enumerate(source.text.splitlines(), start=1):
+            for column, what in _line_secrets(line):
+                yield RawFinding(
+                    "secret-committed", Loc(source.path, number, column),
+                    f"{what} is written in this file: revoke it and pass it at join time "
+                    "(${KCONF_TOKEN} / ${KCONF_CERTIFICATE_KEY})",
+                )
+
+
+def _ec2_name_problem(name: str, address: Address | None) -> str | None:
+    """Why ``name`` is not the EC2 private DNS name of ``address``, or None."""
+    match = _EC2_NAME.match(name)
+    if match is None:
+        return "is not an EC2 private DNS name (ip-A-B-C-D.<region>.compute.internal, or ip-A-B-C-D.ec2.internal in us-east-1)"
+    region = match.group(5)
+    if region == "us-east-1":
+        return "is not the EC2 private DNS name: in us-east-1 it is ip-A-B-C-D.ec2.internal"
+    try:
+        named = parse_address(".".join(match.group(i) for i in range(1, 5)))
+    except AddressError:
+        return "is not an EC2 private DNS name: ip-A-B-C-D must spell an IPv4 address"
+    if address is not None and named != address:
+        return f"names address {named}, but the node's address is {address}"
+    return None
+
+
+def _expected_name(address: Address | None) -> str:
+    if address is None or address.version != 4:
+        return "ip-A-B-C-D.<region>.compute.internal"
+    return f"ip-{str(address).replace('.', '-')}.<region>.compute.internal"
+
+
+def cloud_provider_node_name(group: Group) -> Iterator[RawFinding]:
+    """With cloudProvider aws in the cluster description, a node name is not
+    the EC2 private DNS name matching the node's address:
+    `ip-A-B-C-D.<region>.compute.internal` (`ip-A-B-C-D.ec2.internal` in
+    us-east-1) for address A.B.C.D. Checked for the description's nodes and
+    for nodeRegistration.name of the kubeadm documents beside it (against
+    the described node of that name, else the document's node-ip or
+    advertiseAddress).
+
+    Why: the AWS cloud controller manager looks the Node up by that name;
+    a Node it cannot find is deleted ("not present according to cloud
+    provider") right after it joins (field report).
+
+    Fix: name each node after its instance's private DNS name (`curl
+    http://169.254.169.254/latest/meta-data/local-hostname`)."""
+    described = description(group)
+    if described is None or described.cloud_provider != "aws":
+        return
+    for node in described.nodes:
+        if node.name is None:
+            continue
+        address = node.address.ip if node.address is not None else None
+        problem = _ec2_name_problem(node.name, address)
+        if problem is not None:
+            yield RawFinding(
+                "cloud-provider-node-name", described.loc(node_field(node) + ("name",)),
+                f"node name {node.name!r} {problem}: with cloudProvider aws write {_expected_name(address)}",
+            )
+    for view in node_documents(group):
+        name = node_name(view)
+        if name is None or name == PLACEHOLDER_NODE_NAME or name in described.by_name:
+            continue
+        written = [w.address for w in node_ips(view) if w.address is not None and w.address.version == 4]
+        advertised = advertise_address(view)
+        address = written[0] if written else advertised.address if advertised is not None else None
+        problem = _ec2_name_problem(name, address)
+        if problem is not None:
+            yield RawFinding(
+                "cloud-provider-node-name", view.loc(("nodeRegistration", "name")),
+                f"nodeRegistration.name {name!r} {problem}: with cloudProvider aws write {_expected_name(address)}",
+            )
+
+
+RULES = (
+    Rule("cri-socket", ERROR, "criSocket missing where the node uses cri-dockerd; a socket kubeadm cannot use", cri_socket),
+    Rule("image-repository-deprecated", WARNING, "imageRepository k8s.gcr.io (frozen; use registry.k8s.io)", image_repository_deprecated),
+    Rule("placeholder-value", ERROR, "values left from `kubeadm config print init-defaults`", placeholder_value),
+    Rule("token-format", ERROR, "malformed bootstrap token, CA cert hash or certificate key", token_format),
+    Rule("secret-committed", ERROR, "a real bootstrap token or certificate key written in a file", secret_committed),
+    Rule("cloud-provider-node-name", ERROR, "cloudProvider aws and a node name that is not the EC2 private DNS name", cloud_provider_node_name),
+)
