@@ -18,8 +18,30 @@ import click
 
 from kconf import __version__
 from kconf.errors import KconfError
+from kconf.lint.reporters import REPORTERS
+from kconf.lint.secrets import TOKEN, redact  # tiny (re only); needed even when memory is short
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _redacted(message: Any) -> Any:
+    """A message for stderr with bootstrap tokens and certificate keys
+    redacted: an error may quote a value the user wrote, and that value may
+    be a secret (a token pasted into the wrong field)."""
+    if not isinstance(message, str):
+        return message
+    # a message may quote a piece of a value again ("names a .<secret> file")
+    secret_parts = {match.group(2) for match in TOKEN.finditer(message)}
+    message = redact(message)
+    for part in secret_parts:
+        message = message.replace(part, "*" * len(part))
+    return message
+
+
+def echo(message: Any = None, **kwargs: Any) -> None:
+    """click.echo for the core functions; what goes to stderr is redacted
+    (stdout carries the command's output, which is data)."""
+    click.echo(_redacted(message) if kwargs.get("err") else message, **kwargs)
 
 
 def handles_errors(func: F) -> F:
@@ -31,23 +53,31 @@ def handles_errors(func: F) -> F:
         try:
             code = func(*args, **kwargs)
         except KconfError as exc:
-            click.echo(f"kconf: error: {exc}", err=True)
+            echo(f"kconf: error: {exc}", err=True)
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt:
             click.echo("kconf: interrupted", err=True)
             sys.exit(2)
+        except MemoryError:
+            # reported below, once leaving this block has freed the frames
+            # that hold the memory (a message needs some)
+            if os.environ.get("KCONF_DEBUG"):
+                raise
         except Exception as exc:  # a bug in kconf, not the user's mistake
             if os.environ.get("KCONF_DEBUG"):
                 raise
-            click.echo(
+            echo(
                 f"kconf: internal error: {type(exc).__name__}: {exc} "
                 "(please report it; KCONF_DEBUG=1 shows the traceback)",
                 err=True,
             )
             sys.exit(2)
-        sys.exit(code or 0)
+        else:
+            sys.exit(code or 0)
+        click.echo("kconf: error: out of memory: the input is too large for the memory available", err=True)
+        sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
 
@@ -72,7 +102,7 @@ def render(cluster: str, output_dir: str | None, check: bool) -> int:
     hosts and Calico files."""
     from kconf.render import run_render
 
-    return run_render(cluster, output_dir, check=check, echo=click.echo)
+    return run_render(cluster, output_dir, check=check, echo=echo)
 
 
 @main.group()
@@ -95,7 +125,7 @@ def calico_patch(manifest: str, pod_cidr: str, autodetect: str | None, output: s
     calico.yaml, changing only those lines."""
     from kconf.calico.patch import run_patch
 
-    return run_patch(manifest, pod_cidr, autodetect, output=output, in_place=in_place, echo=click.echo)
+    return run_patch(manifest, pod_cidr, autodetect, output=output, in_place=in_place, echo=echo)
 
 
 @main.command("from-configmap")
@@ -114,7 +144,7 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
     from kconf.configmap import run_from_configmap
 
     return run_from_configmap(
-        source, cri_socket=cri_socket, cluster=cluster, output=output, to_version=to_version, echo=click.echo
+        source, cri_socket=cri_socket, cluster=cluster, output=output, to_version=to_version, echo=echo
     )
 
 
@@ -122,7 +152,7 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format", "output_format", default="text", show_default=True,
-    type=click.Choice(["text", "json", "sarif", "github"]), help="Output format.",
+    type=click.Choice(list(REPORTERS)), help="Output format.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--select", default=None, help="Only these rules (comma-separated).")
@@ -140,5 +170,5 @@ def lint(
 
     return run_lint(
         paths, output_format=output_format, strict=strict, select=select, ignore=ignore,
-        explain=explain, color=color, echo=click.echo,
+        explain=explain, color=color, echo=echo,
     )

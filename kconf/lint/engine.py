@@ -15,6 +15,7 @@ from typing import Any
 from kconf.errors import KconfError
 from kconf.lint.model import ERROR, WARNING, Finding, Group, RawFinding, SourceFile
 from kconf.lint.registry import Rule
+from kconf.lint.settings import Settings, load_settings
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,28 @@ class Selection:
 
 
 def parse_rule_list(text: str | None, option: str, known: Iterable[str]) -> set[str]:
+    """Rule names of a comma-separated option; an unknown name is a usage error."""
     if text is None:
         return set()
     names = {part.strip() for part in text.split(",") if part.strip()}
-    unknown = sorted(names - set(known))
-    if unknown:
-        raise KconfError(f"{option}: unknown rule {', '.join(unknown)} (kconf lint --explain RULE; rules: {', '.join(sorted(known))})")
+    if not names:
+        raise KconfError(f"{option}: names no rule (give RULE[,RULE...]; kconf lint --explain RULE)")
+    unknown_rules(names, known, option)
     return names
 
 
-def selection(rules: dict[str, Rule], select: str | None, ignore: str | None, settings: Any) -> Selection:
+def unknown_rules(names: Iterable[str], known: Iterable[str], where: str) -> None:
+    """Raise a usage error naming every unknown rule and the known ones."""
+    known_names = set(known)
+    unknown = sorted(set(names) - known_names)
+    if unknown:
+        label = "rule" if len(unknown) == 1 else "rules"
+        raise KconfError(f"{where}: unknown {label} {', '.join(unknown)} (rules: {', '.join(sorted(known_names))})")
+
+
+def selection(rules: dict[str, Rule], select: str | None, ignore: str | None, settings: Settings) -> Selection:
+    """--select (when given, it replaces the settings' ``disable``), minus
+    --ignore; severities from the settings."""
     selected = parse_rule_list(select, "--select", rules)
     ignored = parse_rule_list(ignore, "--ignore", rules)
     enabled = set(selected or rules)
@@ -72,20 +85,19 @@ def exit_code(findings: Sequence[Finding], strict: bool) -> int:
 
 
 def lint_paths(
-    paths: Sequence[str], *, select: str | None = None, ignore: str | None = None, settings: Any = None
+    paths: Sequence[str], *, select: str | None = None, ignore: str | None = None, settings: Settings | None = None
 ) -> tuple[list[Finding], int]:
-    """Findings for the given files and folders, and how many files were read."""
+    """Findings for the given files and folders, and how many files were read.
+    ``settings`` default: the project settings found from the working folder."""
     from kconf.lint.rules import RULES
-    from kconf.lint.settings import Settings, load_settings
     from kconf.lint.sources import build_groups
     from kconf.lint.suppress import suppressed
 
     if settings is None:
         settings = load_settings()
-    assert isinstance(settings, Settings)
-    for name in list(settings.disabled) + list(settings.severity):
-        if name not in RULES:
-            raise KconfError(f"unknown rule {name!r} in the settings", settings.source)
+    where = settings.source or "the settings"
+    unknown_rules(settings.disabled, RULES, f"{where}: disable")
+    unknown_rules(settings.severity, RULES, f"{where}: severity")
     chosen = selection(RULES, select, ignore, settings)
     groups, count = build_groups(paths)
     texts: dict[str, SourceFile] = {f.path: f for g in groups for f in g.files}
@@ -94,24 +106,35 @@ def lint_paths(
 
 
 def explain(rule_name: str) -> str:
+    """The user documentation of a rule: name, default severity, summary, and
+    its docstring (what it checks, Why:, Fix:)."""
     from kconf.lint.rules import RULES
 
-    rule = RULES.get(rule_name)
+    rule = RULES.get(rule_name.strip())
     if rule is None:
         raise KconfError(f"--explain: unknown rule {rule_name!r} (rules: {', '.join(sorted(RULES))})")
-    return f"{rule.name} ({rule.severity})\n\n{rule.documentation}\n"
+    return f"{rule.name} ({rule.severity}): {rule.summary}\n\n{rule.documentation}\n"
+
+
+explain_rule = explain  # run_lint's parameter ``explain`` shadows the function
 
 
 def run_lint(
     paths: Sequence[str], *, output_format: str, strict: bool, select: str | None, ignore: str | None,
     explain: str | None, color: bool | None, echo: Callable[..., Any],
 ) -> int:
+    """The ``kconf lint`` command: 0 clean, 1 findings, 2 usage error (raised)."""
     from kconf.lint.reporters import REPORTERS
 
     if explain is not None:
-        echo(globals()["explain"](explain), nl=False)
+        echo(explain_rule(explain), nl=False)
         return 0
+    reporter_class = REPORTERS.get(output_format)
+    if reporter_class is None:
+        raise KconfError(f"--format: unknown format {output_format!r} (formats: {', '.join(REPORTERS)})")
     findings, count = lint_paths(list(paths) or ["."], select=select, ignore=ignore)
-    reporter = REPORTERS[output_format](color=color)
-    echo(reporter.render(findings, count), nl=False)
+    reporter = reporter_class(color=color)
+    # click.echo strips ANSI codes off a non-terminal unless told: --color means colour
+    echo(reporter.render(findings, count), nl=False, color=reporter.color)
     return exit_code(findings, strict)
+

@@ -31,7 +31,7 @@ from kconf.lint.model import (
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache", ".pytest_cache"}
 
-_CLUSTER = re.compile(r"""^\s*["']?apiVersion["']?\s*:\s*["']?kconf/v1alpha1""", re.MULTILINE)
+CLUSTER_MARKER = re.compile(r"""^\s*["']?apiVersion["']?\s*:\s*["']?kconf/v1alpha1""", re.MULTILINE)
 _KUBEADM = re.compile(r"""["']?apiVersion["']?\s*:\s*["']?kubeadm\.k8s\.io/""")
 _CONFIGMAP = re.compile(r"""\bkubeadm-config\b""")
 _CALICO_NODE = re.compile(r"""\bcalico-node\b""")
@@ -118,7 +118,7 @@ def recognise(path: str, data: bytes) -> SourceFile | None:
             return HAProxyFile(path, text, config=parse_haproxy(text, path))
         if not is_yaml:
             return None
-        if _CLUSTER.search(text):
+        if CLUSTER_MARKER.search(text):
             return _cluster_file(text, path)
         if _CALICO_NODE.search(text) and _DAEMONSET.search(text):
             from kconf.calico.patch import find_calico_node
@@ -153,7 +153,7 @@ def read(path: str) -> SourceFile | None:
 # --- grouping -------------------------------------------------------------------------
 
 
-def _description_for(folder: Path) -> str | None:
+def description_for(folder: Path) -> str | None:
     """A description beside ``folder`` whose metadata.name is the folder's name."""
     parent = folder.parent
     try:
@@ -166,7 +166,7 @@ def _description_for(folder: Path) -> str | None:
             head = candidate.read_text(errors="replace")[:65536]
         except OSError:
             continue
-        if _CLUSTER.search(head) and pattern.search(head):
+        if CLUSTER_MARKER.search(head) and pattern.search(head):
             return str(candidate) if str(parent) != "." else candidate.name
     return None
 
@@ -202,7 +202,7 @@ def build_groups(paths: Iterable[str]) -> tuple[list[Group], int]:
     for path in wanted:
         folder = os.path.dirname(os.path.abspath(path))
         if folder not in descriptions:
-            descriptions[folder] = _description_for(Path(os.path.dirname(path) or "."))
+            descriptions[folder] = description_for(Path(os.path.dirname(path) or "."))
         description = descriptions[folder]
         if description is not None and not isinstance(loaded.get(os.path.normpath(path)), ClusterFile):
             load(description)

@@ -1,5 +1,10 @@
 """``# kconf: disable=RULE[,RULE]`` on a finding's line or the line above, and
-``# kconf: disable-file=RULE[,RULE]`` anywhere in a file."""
+``# kconf: disable-file=RULE[,RULE]`` anywhere in a file.
+
+Rule names are separated by commas (spaces around them allowed); whatever
+follows the list after a space is free text, so a reason can be given:
+``# kconf: disable=etcd-quorum  two nodes until the third arrives``.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ import re
 
 from kconf.lint.model import Finding, SourceFile
 
-_DISABLE = re.compile(r"#\s*kconf:\s*disable=([A-Za-z0-9_,\s-]+)")
-_DISABLE_FILE = re.compile(r"#\s*kconf:\s*disable-file=([A-Za-z0-9_,\s-]+)")
+_NAMES = r"([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*)"
+_DISABLE = re.compile(r"#[ \t]*kconf:[ \t]*disable=" + _NAMES)
+_DISABLE_FILE = re.compile(r"#[ \t]*kconf:[ \t]*disable-file=" + _NAMES)
 
 
 def _names(match: re.Match[str]) -> set[str]:
@@ -22,6 +28,13 @@ def file_disabled(source: SourceFile) -> set[str]:
     return names
 
 
+def line_disabled(line: str) -> set[str]:
+    names: set[str] = set()
+    for match in _DISABLE.finditer(line):
+        names |= _names(match)
+    return names
+
+
 def suppressed(finding: Finding, source: SourceFile | None) -> bool:
     if source is None or "kconf:" not in source.text:
         return False
@@ -29,8 +42,6 @@ def suppressed(finding: Finding, source: SourceFile | None) -> bool:
         return True
     lines = source.lines()
     for number in (finding.line, finding.line - 1):
-        if 1 <= number <= len(lines):
-            match = _DISABLE.search(lines[number - 1])
-            if match and finding.rule in _names(match):
-                return True
+        if 1 <= number <= len(lines) and finding.rule in line_disabled(lines[number - 1]):
+            return True
     return False
