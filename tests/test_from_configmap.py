@@ -463,12 +463,12 @@ INPUT_ERRORS = [
     ),
     pytest.param(
         configmap(_replace(V1BETA3_CLUSTER, "dns: {}\n", "dns: {\n")), [],
-        "<stdin>:22: data.ClusterConfiguration: invalid YAML: expected ',' or '}', but got ':'",
+        "<stdin>:22: data.ClusterConfiguration: invalid YAML: did not find expected ',' or '}'",
         id="broken-inner-yaml-block-line",
     ),
     pytest.param(
         as_json(configmap(_replace(V1BETA3_CLUSTER, "dns: {}\n", "dns: {\n"))), [],
-        "<stdin>:4: data.ClusterConfiguration: invalid YAML: expected ',' or '}', but got ':'",
+        "<stdin>:4: data.ClusterConfiguration: invalid YAML: did not find expected ',' or '}'",
         id="broken-inner-yaml-json-key-line",
     ),
     pytest.param(
