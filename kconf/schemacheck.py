@@ -20,6 +20,36 @@ class SchemaIssue:
         return f"{where}: {self.message}" if where else self.message
 
 
+_ANNOTATIONS = frozenset({"description", "title", "$comment", "x-kconf-expect"})
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with every local ``#/$defs/NAME`` reference replaced by its
+    definition. jsonschema resolves each ``$ref`` through URL joins and a new
+    validator per use, which cost most of a lint run; kconf's schemas are
+    self-contained, so inlining gives the same verdicts. A reference with
+    validation keywords beside it, or a recursive one, stays as it is; the
+    annotations beside a reference are kept over the definition's."""
+    definitions = schema.get("$defs", {})
+
+    def walk(node: Any, active: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [walk(item, active) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) - {"$ref"} <= _ANNOTATIONS:
+            name = ref.removeprefix("#/$defs/")
+            if name in definitions and name not in active:
+                inlined = walk(definitions[name], active | {name})
+                if isinstance(inlined, dict):
+                    return {**inlined, **{k: v for k, v in node.items() if k != "$ref"}}
+        return {key: walk(value, active) for key, value in node.items()}
+
+    inlined: dict[str, Any] = walk(schema, frozenset())
+    return inlined
+
+
 @cache
 def _validator(name: str) -> Any:
     import jsonschema
@@ -28,8 +58,7 @@ def _validator(name: str) -> Any:
 
     document = schema(name)
     cls = jsonschema.validators.validator_for(document)
-    cls.check_schema(document)
-    return cls(document)
+    return cls(inline_refs(document))
 
 
 def _json_kind(value: Any) -> str:
