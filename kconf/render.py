@@ -44,8 +44,9 @@ def header(cluster: Cluster) -> str:
     )
 
 
-def _yaml_file(cluster: Cluster, documents: list[dict[str, Any]]) -> RenderedFile:
-    return RenderedFile(f"# {header(cluster)}\n---\n{dump_documents(documents)}".encode())
+def _yaml_file(cluster: Cluster, documents: list[dict[str, Any]], dumped: str | None = None) -> RenderedFile:
+    text = dumped if dumped is not None else dump_documents(documents)
+    return RenderedFile(f"# {header(cluster)}\n---\n{text}".encode())
 
 
 def _template(name: str, **context: Any) -> str:
@@ -160,9 +161,9 @@ def render_files(cluster: Cluster) -> dict[str, RenderedFile]:
         "kubeadm-init.yaml": _yaml_file(cluster, kubeadm.init_documents(cluster)),
     }
     for node in kubeadm.joining_nodes(cluster):
-        join_file = _yaml_file(cluster, [kubeadm.join_configuration(cluster, node)])
-        files[f"kubeadm-join-{node.name}.yaml"] = join_file
-        files[f"join-{node.name}.sh"] = join_script(cluster, node, dump_documents([kubeadm.join_configuration(cluster, node)]))
+        join_config = dump_documents([kubeadm.join_configuration(cluster, node)])
+        files[f"kubeadm-join-{node.name}.yaml"] = _yaml_file(cluster, [], join_config)
+        files[f"join-{node.name}.sh"] = join_script(cluster, node, join_config)
     haproxy = haproxy_config(cluster)
     if haproxy is not None:
         files["haproxy.cfg"] = haproxy
