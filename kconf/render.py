@@ -44,9 +44,12 @@ def header(cluster: Cluster) -> str:
     )
 
 
-def _yaml_file(cluster: Cluster, documents: list[dict[str, Any]], dumped: str | None = None) -> RenderedFile:
-    text = dumped if dumped is not None else dump_documents(documents)
-    return RenderedFile(f"# {header(cluster)}\n---\n{text}".encode())
+def _yaml_text_file(cluster: Cluster, dumped: str) -> RenderedFile:
+    return RenderedFile(f"# {header(cluster)}\n---\n{dumped}".encode())
+
+
+def _yaml_file(cluster: Cluster, documents: list[dict[str, Any]]) -> RenderedFile:
+    return _yaml_text_file(cluster, dump_documents(documents))
 
 
 def _template(name: str, **context: Any) -> str:
@@ -162,7 +165,7 @@ def render_files(cluster: Cluster) -> dict[str, RenderedFile]:
     }
     for node in kubeadm.joining_nodes(cluster):
         join_config = dump_documents([kubeadm.join_configuration(cluster, node)])
-        files[f"kubeadm-join-{node.name}.yaml"] = _yaml_file(cluster, [], join_config)
+        files[f"kubeadm-join-{node.name}.yaml"] = _yaml_text_file(cluster, join_config)
         files[f"join-{node.name}.sh"] = join_script(cluster, node, join_config)
     haproxy = haproxy_config(cluster)
     if haproxy is not None:
