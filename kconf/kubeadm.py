@@ -65,7 +65,9 @@ def cluster_configuration(cluster: Cluster) -> dict[str, Any]:
         "kubernetesVersion": cluster.kubernetes_version,
     }
     if cluster.control_plane_endpoint:
-        doc["controlPlaneEndpoint"] = cluster.control_plane_endpoint
+        # Always with its port: kubeadm would add the bindPort to a bare host,
+        # while the joins use the load balancer's port.
+        doc["controlPlaneEndpoint"] = api_server_endpoint(cluster)
     if cluster.image_repository:
         doc["imageRepository"] = cluster.image_repository
     net = cluster.networking

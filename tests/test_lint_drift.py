@@ -133,3 +133,30 @@ def test_unrecognised_files_are_skipped_and_broken_ones_reported(tmp_path: Path)
         ("broken", 5, "yaml-syntax"),
         ("ok", 4, "kubeadm-schema"),
     ]
+
+
+VBOX_FIRST_FOUND = NO_LB.replace(
+    "      address: 192.168.51.91/24\n",
+    "      address: 192.168.51.91/24\n      interfaces:\n"
+    "        - {name: enp0s3, address: 10.0.2.15/24, nat: true}\n        - {name: enp0s8, address: 192.168.51.91/24}\n",
+).replace("  nodes:", "  calico:\n    ipAutodetection: first-found\n  nodes:")
+
+
+def test_a_bad_description_value_is_reported_where_it_is_fixed(tmp_path: Path) -> None:
+    out = render_into(tmp_path, VBOX_FIRST_FOUND)
+    found = where(lint(tmp_path, select="calico-autodetect-first-found"), tmp_path)
+    assert [p for p, _, _ in found] == ["cluster.yaml"]
+    # A hand edit makes the output file a place of its own: reported there too.
+    edit(out / "calico-installation.yaml", "  name: default\n", "  name: default\n  labels: {edited: x}\n")
+    found = where(lint(tmp_path, select="calico-autodetect-first-found"), tmp_path)
+    assert [p for p, _, _ in found] == ["cluster.yaml", "lab/calico-installation.yaml"]
+
+
+def test_endpoint_without_port_renders_the_load_balancer_port(tmp_path: Path) -> None:
+    description = BASE_CLUSTER.replace("controlPlaneEndpoint: k8s-vip:6443", "controlPlaneEndpoint: k8s-vip").replace(
+        "    port: 6443\n", "    port: 8443\n"
+    )
+    out = render_into(tmp_path, description)
+    assert "controlPlaneEndpoint: k8s-vip:8443\n" in (out / "kubeadm-init.yaml").read_text()
+    assert "apiServerEndpoint: k8s-vip:8443\n" in (out / "kubeadm-join-worker-1.yaml").read_text()
+    assert lint(tmp_path, select="control-plane-endpoint-target") == []

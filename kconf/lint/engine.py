@@ -63,12 +63,35 @@ def run_rules(groups: Sequence[Group], rules: dict[str, Rule], chosen: Selection
 
     found: set[Finding] = set()
     for group in groups:
+        group_findings: list[Finding] = []
         for name, rule in rules.items():
             if name not in chosen.enabled:
                 continue
             for raw in rule.check(group):
-                found.add(_finalise(raw, rule, chosen, redact))
+                group_findings.append(_finalise(raw, rule, chosen, redact))
+        found.update(_without_rendered_copies(group, group_findings))
     return sorted(found)
+
+
+def _without_rendered_copies(group: Group, findings: list[Finding]) -> list[Finding]:
+    """A bad value in a description reaches the files rendered from it; the
+    finding is kept at the description, where it is fixed, and dropped in an
+    output file that is exactly what render writes."""
+    if group.cluster_file is None or group.output_dir is None:
+        return findings
+    description = group.cluster_file.path
+    at_description = {f.rule for f in findings if f.path == description}
+    unchanged: dict[str, bool] = {}
+
+    def is_copy(finding: Finding) -> bool:
+        # rendered-drift is about the output file itself, never a copy.
+        if finding.rule == "rendered-drift" or finding.rule not in at_description or finding.path == description:
+            return False
+        if finding.path not in unchanged:
+            unchanged[finding.path] = group.rendered_unchanged(finding.path)
+        return unchanged[finding.path]
+
+    return [f for f in findings if not is_copy(f)]
 
 
 def _finalise(raw: RawFinding, rule: Rule, chosen: Selection, redact: Callable[[str], str]) -> Finding:

@@ -181,7 +181,8 @@ class Group:
     files: list[SourceFile]
     cluster_file: ClusterFile | None = None
     output_dir: Path | None = None
-    rendered: dict[str, bytes] | None = None
+    _rendered: dict[str, tuple[bytes, int]] | None = field(default=None, repr=False)
+    _render_error: KconfError | None = field(default=None, repr=False)
 
     @property
     def cluster(self) -> Cluster | None:
@@ -201,6 +202,43 @@ class Group:
             for view in views:
                 if kind is None or view.kind == kind:
                     yield view
+
+    def rendered(self) -> dict[str, tuple[bytes, int]]:
+        """What the description renders now ({file name: (bytes, mode)}),
+        computed once per group; raises the KconfError rendering raised."""
+        from kconf.errors import KconfError
+
+        if self._render_error is not None:
+            raise self._render_error
+        if self._rendered is None:
+            cluster = self.cluster
+            if cluster is None:
+                return {}
+            from kconf.render import render_files
+
+            try:
+                self._rendered = {name: (f.data, f.mode) for name, f in render_files(cluster).items()}
+            except KconfError as exc:
+                self._render_error = exc
+                raise
+        return self._rendered
+
+    def rendered_unchanged(self, path: str) -> bool:
+        """Whether a file of the output folder is exactly what render writes."""
+        from kconf.errors import KconfError
+
+        if self.output_dir is None or Path(path).parent != self.output_dir:
+            return False
+        try:
+            expected = self.rendered().get(Path(path).name)
+        except KconfError:
+            return False
+        if expected is None:
+            return False
+        try:
+            return Path(path).read_bytes() == expected[0]
+        except OSError:
+            return False
 
     def in_output_dir(self, source: SourceFile) -> bool:
         return self.output_dir is not None and Path(source.path).parent == self.output_dir

@@ -91,13 +91,13 @@ def rendered_drift(group: Group) -> Iterator[RawFinding]:
 
     Fix: make the change in the description and run `kconf render` (or revert
     the edit); `kconf render --check` lists what differs."""
-    from kconf.render import render_files, stale_files
+    from kconf.render import RenderedFile, stale_files
 
     cluster, out = group.cluster, group.output_dir
     if cluster is None or out is None:
         return
     try:
-        rendered = render_files(cluster)
+        rendered = {name: RenderedFile(data, mode) for name, (data, mode) in group.rendered().items()}
     except KconfError as exc:
         yield RawFinding(RULE, Loc(str(cluster.path), exc.line or 1), f"cannot render to compare: {exc.message}")
         return
