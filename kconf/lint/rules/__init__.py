@@ -4,20 +4,15 @@ one place a rule is registered."""
 from __future__ import annotations
 
 from kconf.lint.registry import Rule
-from kconf.lint.rules import files
+from kconf.lint.rules import addresses, calico, control_plane, drift, files, nodes
 
+FAMILIES: tuple[tuple[Rule, ...], ...] = (
+    files.RULES,
+    drift.RULES,
+    addresses.RULES,
+    calico.RULES,
+    control_plane.RULES,
+    nodes.RULES,
+)
 
-def all_rules() -> tuple[Rule, ...]:
-    families = [files.RULES]
-    for module_name in ("addresses", "calico", "control_plane", "nodes", "drift"):
-        try:
-            module = __import__(f"kconf.lint.rules.{module_name}", fromlist=["RULES"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"kconf.lint.rules.{module_name}":
-                raise
-            continue
-        families.append(module.RULES)
-    return tuple(rule for family in families for rule in family)
-
-
-RULES: dict[str, Rule] = {rule.name: rule for rule in all_rules()}
+RULES: dict[str, Rule] = {rule.name: rule for family in FAMILIES for rule in family}

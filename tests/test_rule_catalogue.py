@@ -1,0 +1,35 @@
+"""The registered rules are exactly the catalogue of RULES.md."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SHARED
+from kconf.lint.rules import RULES
+
+RULES_MD = SHARED / "design" / "RULES.md"
+
+
+def catalogue() -> dict[str, str]:
+    if not RULES_MD.is_file():
+        pytest.skip(f"{RULES_MD} is not beside the repository; CI has ../shared")
+    rows = re.findall(r"^\| ([a-z0-9-]+) \| ([a-z /]+) \|", RULES_MD.read_text(), re.MULTILINE)
+    return {name: severity.strip() for name, severity in rows if name != "rule"}
+
+
+def test_every_catalogued_rule_is_registered_under_its_name_and_severity() -> None:
+    listed = catalogue()
+    assert len(listed) == 33
+    assert sorted(RULES) == sorted(listed)
+    for name, severity in listed.items():
+        # "error / warning": the rule's default is the first, the other is per finding.
+        assert RULES[name].severity == severity.split(" / ")[0], name
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_every_rule_documents_what_why_and_fix(name: str) -> None:
+    text = RULES[name].documentation
+    what, _, rest = text.partition("Why:")
+    assert what.strip() and "Fix:" in rest, name
