@@ -249,7 +249,7 @@ def _check_inner(location: Location) -> tuple[dict[str, Any], str]:
     if not isinstance(data, dict):
         raise location.error(f"holds {_type_name(data)}, expected a ClusterConfiguration mapping")
     api_version = data.get("apiVersion")
-    if api_version in _REMOVED_APIS:
+    if isinstance(api_version, str) and api_version in _REMOVED_APIS:  # a list or a mapping is unhashable
         raise location.error(_REMOVED_APIS[api_version], ("apiVersion",))
     if api_version not in SUPPORTED_APIS:
         raise location.error(

@@ -252,9 +252,41 @@ def load_cluster(path: str) -> Cluster:
     return build_cluster(document, display)
 
 
+def _control_characters(data: Any, path: FieldPath = ()) -> tuple[FieldPath, str, bool] | None:
+    """(field path, text, whether it is a key) of the first key or string
+    value holding a line break, tab or other control character."""
+    if isinstance(data, str):
+        return None if data.isprintable() else (path, data, False)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if not str(key).isprintable():
+                return path + (key,), str(key), True
+            found = _control_characters(value, path + (key,))
+            if found is not None:
+                return found
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            found = _control_characters(item, path + (index,))
+            if found is not None:
+                return found
+    return None
+
+
+def check_text(reader: _Reader, data: Any) -> None:
+    """No field of a description is multi-line text. JSON Schema patterns
+    end in ``$``, which Python's ``re`` also matches before a final line
+    break, so ``"cka-cp-1\n"`` passes the schema; a line break in a name
+    would start a new line in haproxy.cfg, hosts and the join scripts."""
+    found = _control_characters(data)
+    if found is not None:
+        path, text, key = found
+        raise reader.error(path, f"{text!r} holds a line break, tab or other control character", key=key)
+
+
 def build_cluster(document: Document, display: str) -> Cluster:
     """The model of a schema-valid description (semantic checks here)."""
     reader = _Reader(display, document)
+    check_text(reader, document.data)
     spec: dict[str, Any] = document.data["spec"]
     version_text: str = spec["kubernetesVersion"]
     version = parse_kubernetes_version(version_text)

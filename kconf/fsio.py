@@ -3,13 +3,15 @@
 Every write goes to a temporary file in the target's folder and is renamed
 over the target, so a reader never sees a half-written file. Writing a set of
 files is two-phase: all temporary files are written first, and only when every
-one of them is complete are they renamed, so a failure leaves every existing
-file byte-identical.
+one of them is complete are they renamed; a rename that fails puts back the
+files renamed before it, so a failure leaves every existing file
+byte-identical.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -35,6 +37,10 @@ def read_bytes(path: str) -> bytes:
             raise KconfError(f"cannot read: {exc.strerror}", path) from None
         if stat.S_ISDIR(st.st_mode):
             raise KconfError("is a directory, not a file", path)
+        if not stat.S_ISREG(st.st_mode) and not path.startswith(("/dev/", "/proc/")):
+            # opening a FIFO nobody writes to waits for ever; /dev/stdin and
+            # /dev/fd/N (a shell's <(...)) are pipes the user asked for
+            raise KconfError("is not a regular file (a FIFO, a device or a socket)", path)
         try:
             with open(path, "rb") as handle:
                 data = handle.read(MAX_BYTES + 1)
@@ -79,8 +85,44 @@ def _write_temp(target: Path, output: Output) -> Path:
     return temp
 
 
+def _backup(target: Path) -> Path | None:
+    """A hard link to the existing target (same folder), so a rename that
+    already replaced it can be undone; None when there is no target."""
+    if not target.exists():
+        return None
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".kconf-old", dir=target.parent)
+    os.close(fd)
+    backup = Path(name)
+    try:
+        try:
+            os.unlink(backup)
+            os.link(target, backup)
+        except OSError:  # a file system without hard links: a copy does
+            shutil.copy2(target, backup)
+    except BaseException:
+        backup.unlink(missing_ok=True)
+        raise
+    return backup
+
+
+def _roll_back(done: list[Path], backups: Mapping[Path, Path | None]) -> None:
+    """Put back every target an earlier rename replaced (best effort: the
+    error being reported is the rename's)."""
+    for target in reversed(done):
+        backup = backups.get(target)
+        try:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        except OSError:
+            pass
+
+
 def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False) -> None:
-    """Write every file or none: temporaries first, then renames.
+    """Write every file or none: temporaries first, then renames; a rename
+    that fails undoes the renames before it (the old files are kept as hard
+    links until the end), so existing files stay byte-identical.
 
     A target that is a symbolic link is refused unless ``follow_symlinks``,
     which writes the file the link points to (``--in-place`` on a linked
@@ -96,17 +138,31 @@ def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False
         if resolved[target].is_dir():
             raise KconfError("is a directory", str(target))
     temps: dict[Path, Path] = {}
+    backups: dict[Path, Path | None] = {}
+    done: list[Path] = []
     try:
         for target in sorted(outputs):
             temps[target] = _write_temp(resolved[target], outputs[target])
+        if len(outputs) > 1:
+            for target in sorted(outputs):
+                backups[resolved[target]] = _backup(resolved[target])
         for target in sorted(outputs):
-            os.replace(temps.pop(target), resolved[target])
+            os.replace(temps[target], resolved[target])
+            del temps[target]
+            done.append(resolved[target])
     except OSError as exc:
+        _roll_back(done, backups)
         failed = exc.filename or ""
         raise KconfError(f"cannot write: {exc.strerror or exc}", str(failed) or None) from None
+    except BaseException:
+        _roll_back(done, backups)
+        raise
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
+        for backup in backups.values():
+            if backup is not None:
+                backup.unlink(missing_ok=True)
 
 
 def write_file(target: Path, data: bytes, mode: int | None = None, *, follow_symlinks: bool = False) -> None:

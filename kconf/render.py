@@ -191,11 +191,26 @@ def stale_files(output_dir: Path, rendered: dict[str, RenderedFile]) -> list[Pat
         for path in sorted(output_dir.glob(pattern)):
             if path.name in rendered or not path.is_file() or path.is_symlink():
                 continue
-            with open(path, "rb") as handle:
-                head = handle.read(512)
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read(512)
+            except OSError:  # not readable: not something to delete unseen
+                continue
             if GENERATED_MARK.encode() in head:
                 stale.append(path)
     return stale
+
+
+def _holds(target: Path, data: bytes) -> bool | None:
+    """Whether a file holds exactly ``data`` (read only when the size
+    matches, so a huge file is not loaded); None when it cannot be read."""
+    try:
+        if target.stat().st_size != len(data):
+            return False
+        with open(target, "rb") as handle:
+            return handle.read(len(data) + 1) == data
+    except OSError:
+        return None
 
 
 def differences(output_dir: Path, rendered: dict[str, RenderedFile]) -> list[tuple[Path, str]]:
@@ -207,8 +222,8 @@ def differences(output_dir: Path, rendered: dict[str, RenderedFile]) -> list[tup
             found.append((target, "is a symbolic link"))
         elif not target.is_file():
             found.append((target, "missing"))
-        elif target.read_bytes() != file.data:
-            found.append((target, "differs"))
+        elif (same := _holds(target, file.data)) is not True:
+            found.append((target, "differs" if same is False else "cannot be read"))
         elif (target.stat().st_mode & 0o777) != file.mode:
             found.append((target, f"mode is {target.stat().st_mode & 0o777:o}, expected {file.mode:o}"))
     found.extend((path, "stale (no longer rendered)") for path in stale_files(output_dir, rendered))
@@ -242,7 +257,11 @@ def run_render(cluster_path: str, output_dir: str | None, *, check: bool, echo: 
     }
     write_files(to_write)
     for path in stale_files(target_dir, rendered):
-        path.unlink()
+        try:
+            path.unlink()
+        except OSError as exc:  # the new files are written; say what is left over
+            echo(f"kconf: warning: {path}: no longer rendered, but cannot remove it: {exc.strerror}", err=True)
+            continue
         echo(f"removed {path} (no longer rendered)", err=True)
     for path in sorted(to_write):
         echo(f"wrote {path}", err=True)
