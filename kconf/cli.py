@@ -19,7 +19,7 @@ import click
 from kconf import __version__
 from kconf.errors import KconfError
 from kconf.lint.reporters import REPORTERS
-from kconf.lint.secrets import TOKEN, redact  # tiny (re only); needed even when memory is short
+from kconf.secrets import TOKEN, redact  # tiny (re only); needed even when memory is short
 
 F = TypeVar("F", bound=Callable[..., Any])
 

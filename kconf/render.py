@@ -201,7 +201,7 @@ def stale_files(output_dir: Path, rendered: dict[str, RenderedFile]) -> list[Pat
     return stale
 
 
-def _holds(target: Path, data: bytes) -> bool | None:
+def holds_exactly(target: Path, data: bytes) -> bool | None:
     """Whether a file holds exactly ``data`` (read only when the size
     matches, so a huge file is not loaded); None when it cannot be read."""
     try:
@@ -222,7 +222,7 @@ def differences(output_dir: Path, rendered: dict[str, RenderedFile]) -> list[tup
             found.append((target, "is a symbolic link"))
         elif not target.is_file():
             found.append((target, "missing"))
-        elif (same := _holds(target, file.data)) is not True:
+        elif (same := holds_exactly(target, file.data)) is not True:
             found.append((target, "differs" if same is False else "cannot be read"))
         elif (target.stat().st_mode & 0o777) != file.mode:
             found.append((target, f"mode is {target.stat().st_mode & 0o777:o}, expected {file.mode:o}"))

@@ -21,7 +21,7 @@ from kconf.errors import KconfError
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 200
-MAX_NODES = 2_000_000  # nodes after alias expansion, per document
+MAX_NODES = 500_000  # nodes after alias expansion, per document (the largest upstream CRD has ~20,000)
 
 Path = tuple["str | int", ...]
 
@@ -353,50 +353,37 @@ class _Composer:
         self._end(event)
 
 
-def _libyaml_events(text: str) -> Iterator[Any] | None:
-    """Events from libyaml through PyYAML's C parser, about 50 times faster
-    than ruamel's pure-Python parser (85,000 events: 0.16 s against 8 s);
-    None where PyYAML was built without libyaml."""
+def _libyaml() -> bool:
+    """Whether PyYAML's libyaml parser is here: about 50 times faster than
+    ruamel's pure-Python one (85,000 events: 0.16 s against 8 s)."""
     try:
+        import yaml
+    except ImportError:
+        return False
+    return bool(getattr(yaml, "__with_libyaml__", False))
+
+
+def _parse(text: str) -> tuple[Iterator[Any], type[Exception], type[Exception]]:
+    """The event stream of ``text`` and the (marked, any) error classes of
+    the parser that produces it: libyaml where present, else ruamel's."""
+    if _libyaml():
         import yaml
         from yaml.cyaml import CParser  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    if not getattr(yaml, "__with_libyaml__", False):
-        return None
-    parser = CParser(text)
 
-    def events() -> Iterator[Any]:
-        try:
-            while parser.check_event():
-                yield parser.get_event()
-        finally:
-            parser.dispose()
+        parser = CParser(text)
 
-    return events()
+        def events() -> Iterator[Any]:
+            try:
+                while parser.check_event():
+                    yield parser.get_event()
+            finally:
+                parser.dispose()
 
-
-def _events(text: str) -> Iterator[Any]:
-    fast = _libyaml_events(text)
-    if fast is not None:
-        return fast
+        return events(), yaml.MarkedYAMLError, yaml.YAMLError
     from ruamel.yaml import YAML
-
-    return YAML(typ="safe", pure=True).parse(io.StringIO(text))  # type: ignore[no-any-return]
-
-
-def _yaml_errors() -> tuple[type[Exception], type[Exception]]:
-    """(marked error, any error) classes of the parser in use."""
-    try:
-        import yaml
-
-        if getattr(yaml, "__with_libyaml__", False):
-            return yaml.MarkedYAMLError, yaml.YAMLError
-    except ImportError:
-        pass
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    return MarkedYAMLError, YAMLError
+    return YAML(typ="safe", pure=True).parse(io.StringIO(text)), MarkedYAMLError, YAMLError
 
 
 def _check_flow_depth(text: str, path: str) -> None:
@@ -424,11 +411,11 @@ def _char_at(text: str, line: int, column: int) -> str:
 
 def load_documents(text: str, path: str) -> list[Document]:
     """Every document of a YAML stream, with positions. Raises KconfError."""
-    MarkedYAMLError, YAMLError = _yaml_errors()
     _check_flow_depth(text, path)
+    events, MarkedYAMLError, YAMLError = _parse(text)
     composer = _Composer(path)
     try:
-        for event in _events(text):
+        for event in events:
             composer.feed(event)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark  # type: ignore[attr-defined]

@@ -102,9 +102,8 @@ def _limit_memory() -> None:
 # kconf's entry point with YAML events from ruamel's pure-Python parser, the
 # fallback where PyYAML lacks libyaml
 RUAMEL_KCONF = """\
-import sys, kconf.yamlio, ruamel.yaml.error
-kconf.yamlio._libyaml_events = lambda text: None
-kconf.yamlio._yaml_errors = lambda: (ruamel.yaml.error.MarkedYAMLError, ruamel.yaml.error.YAMLError)
+import sys, kconf.yamlio
+kconf.yamlio._libyaml = lambda: False
 from kconf.cli import main
 sys.argv[0] = "kconf"
 main()
@@ -112,12 +111,9 @@ main()
 
 
 def use_ruamel(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ruamel.yaml.error
-
     import kconf.yamlio
 
-    monkeypatch.setattr(kconf.yamlio, "_libyaml_events", lambda text: None)
-    monkeypatch.setattr(kconf.yamlio, "_yaml_errors", lambda: (ruamel.yaml.error.MarkedYAMLError, ruamel.yaml.error.YAMLError))
+    monkeypatch.setattr(kconf.yamlio, "_libyaml", lambda: False)
 
 
 def run_kconf(

@@ -59,7 +59,7 @@ def selection(rules: dict[str, Rule], select: str | None, ignore: str | None, se
 
 
 def run_rules(groups: Sequence[Group], rules: dict[str, Rule], chosen: Selection) -> list[Finding]:
-    from kconf.lint.secrets import redact
+    from kconf.secrets import redact
 
     found: set[Finding] = set()
     for group in groups:

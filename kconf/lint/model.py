@@ -235,10 +235,9 @@ class Group:
             return False
         if expected is None:
             return False
-        try:
-            return Path(path).read_bytes() == expected[0]
-        except OSError:
-            return False
+        from kconf.render import holds_exactly
+
+        return holds_exactly(Path(path), expected[0]) is True
 
     def in_output_dir(self, source: SourceFile) -> bool:
         return self.output_dir is not None and Path(source.path).parent == self.output_dir

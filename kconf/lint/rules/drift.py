@@ -91,7 +91,7 @@ def rendered_drift(group: Group) -> Iterator[RawFinding]:
 
     Fix: make the change in the description and run `kconf render` (or revert
     the edit); `kconf render --check` lists what differs."""
-    from kconf.render import RenderedFile, stale_files
+    from kconf.render import RenderedFile, holds_exactly, stale_files
 
     cluster, out = group.cluster, group.output_dir
     if cluster is None or out is None:
@@ -107,10 +107,18 @@ def rendered_drift(group: Group) -> Iterator[RawFinding]:
         if not target.is_file():
             yield RawFinding(RULE, Loc(str(cluster.path), 1), f"{path} is missing; run kconf render {cluster.path}")
             continue
-        on_disk = target.read_bytes()
-        if on_disk != file.data:
+        same = holds_exactly(target, file.data)
+        if same is None:
+            yield RawFinding(RULE, Loc(path, 1), "cannot be read to compare with what kconf render writes")
+            continue
+        if not same:
+            from kconf.fsio import read_bytes
+
             drift = _yaml_drift if name.endswith((".yaml", ".yml")) else _text_drift
-            yield from drift(path, on_disk, file.data)
+            try:
+                yield from drift(path, read_bytes(path), file.data)
+            except KconfError as exc:
+                yield RawFinding(RULE, Loc(path, 1), f"differs from what kconf render writes ({exc.message})")
         mode = stat.S_IMODE(target.stat().st_mode)
         if (mode & 0o111) != (file.mode & 0o111):
             yield RawFinding(RULE, Loc(path, 1), f"file mode is {mode:o}, kconf render writes {file.mode:o}")

@@ -30,7 +30,7 @@ from kconf.lint.rules.addresses import (
     node_ips,
     node_name,
 )
-from kconf.lint.secrets import TOKEN, redact, redact_token
+from kconf.secrets import TOKEN, redact, redact_token
 from kconf.yamlio import Path as FieldPath
 
 # Values `kubeadm config print init-defaults` / `join-defaults` print.
