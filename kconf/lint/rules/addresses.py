@@ -37,7 +37,7 @@ from kconf.addresses import (
     parse_interface,
     parse_network,
 )
-from kconf.description import DEFAULT_NODE_MASK, DEFAULT_SERVICE_SUBNET
+from kconf.description import DEFAULT_NODE_MASK, DEFAULT_SERVICE_SUBNET, NodeInterface
 from kconf.errors import format_field_path
 from kconf.lint.model import (
     ERROR,
@@ -105,20 +105,13 @@ class NodeLike(Protocol):
 
 
 @dataclass(frozen=True)
-class RawInterface:
-    name: str
-    address: Interface
-    nat: bool
-
-
-@dataclass(frozen=True)
 class RawNode:
     """A node as written; ``address`` None when it does not parse (cluster-schema says why)."""
 
     index: int
     name: str | None
     address: Interface | None
-    interfaces: tuple[RawInterface, ...]
+    interfaces: tuple[NodeInterface, ...]
     cri_socket: object
 
 
@@ -171,14 +164,14 @@ def _raw_node(index: int, raw: object, parsed: dict[str, Interface | None]) -> R
     if not isinstance(raw, dict):
         return None
     name = raw.get("name")
-    interfaces: list[RawInterface] = []
+    interfaces: list[NodeInterface] = []
     raw_interfaces = raw.get("interfaces")
     for item in raw_interfaces if isinstance(raw_interfaces, list) else []:
         if not isinstance(item, dict):
             continue
         address = _interface_or_none(item.get("address"), parsed)
         if address is not None:
-            interfaces.append(RawInterface(str(item.get("name", "")), address, item.get("nat") is True))
+            interfaces.append(NodeInterface(str(item.get("name", "")), address, item.get("nat") is True))
     return RawNode(
         index=index,
         name=name if isinstance(name, str) else None,
