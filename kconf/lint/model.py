@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from kconf.lint.haproxy import HAProxyConfig
     from kconf.schemacheck import SchemaIssue
 
-ERROR = "error"
-WARNING = "warning"
-SEVERITIES = (ERROR, WARNING)
+from kconf.lint.severity import ERROR, SEVERITIES, WARNING
+
+__all__ = ["ERROR", "SEVERITIES", "WARNING"]
 
 
 @dataclass(frozen=True, order=True)

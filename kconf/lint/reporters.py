@@ -13,11 +13,14 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from kconf.lint.model import ERROR, Finding
-from kconf.lint.registry import Rule
+from kconf.lint.severity import ERROR
+
+if TYPE_CHECKING:
+    from kconf.lint.model import Finding
+    from kconf.lint.registry import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
