@@ -7,7 +7,11 @@
    Target ratio <= 6 (cost linear in nodes; no pairwise loops).
 
 Whole-process times (interpreter start and imports included), median of
---runs. check-jsonschema is installed into a throw-away virtualenv if absent.
+--runs. Both tools run as users run them: their console scripts from
+virtualenvs with non-editable installs (kconf is installed from this checkout
+into a throw-away virtualenv, as pre-commit does; check-jsonschema likewise
+when it is not on PATH). An editable development install would add its
+import hook to every start.
 
     python bench/lint.py [--runs 7]
 """
@@ -35,14 +39,18 @@ def timed(command: list[str], runs: int) -> float:
     return statistics.median(samples)
 
 
+def installed(scratch: Path, name: str, requirement: str, command: str) -> list[str]:
+    """The console script of ``requirement`` installed non-editable into a
+    fresh virtualenv."""
+    venv = scratch / f"{name}-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", requirement], check=True)
+    return [str(venv / "bin" / command)]
+
+
 def check_jsonschema(scratch: Path) -> list[str]:
     found = shutil.which("check-jsonschema")
-    if found:
-        return [found]
-    venv = scratch / "cj-venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "check-jsonschema"], check=True)
-    return [str(venv / "bin" / "check-jsonschema")]
+    return [found] if found else installed(scratch, "cj", "check-jsonschema", "check-jsonschema")
 
 
 def description(nodes: int) -> str:
@@ -81,9 +89,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    kconf = [sys.executable, "-m", "kconf"]
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
+        kconf = installed(scratch, "kconf", str(REPO), "kconf")
         folder = REPO / "golden" / "ha-haproxy"
         cj = check_jsonschema(scratch)
         schema = REPO / "schemas" / "cluster.schema.json"

@@ -11,6 +11,7 @@ error, as in kubeadm's strict decoder) and tags it does not know.
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -448,10 +449,10 @@ def load_one(text: str, path: str) -> Document:
 
 # Plain scalars that a YAML 1.1 reader (go-yaml, under kubeadm and kubectl)
 # resolves to something other than a string: booleans, null, numbers in any
-# base, sexagesimal and floats. ruamel (YAML 1.2) would write some of them
+# base, sexagesimal and floats, and ``=`` (YAML 1.1's value key). ruamel (YAML 1.2) would write some of them
 # unquoted (``on``, ``yes``, ``0755``, ``12:30``), so they are quoted explicitly.
 _YAML11_NON_STRING = re.compile(
-    r"""^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    r"""^(?:=|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
     |~|null|Null|NULL|
     |[-+]?(?:0b[01_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)
     |[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
@@ -470,28 +471,98 @@ class Quoted(str):
     must stay strings after a shell fills them in)."""
 
 
+# A string written plain in block context: no indicator first, no ": " or
+# " #" inside, no trailing ":", nothing that is not printable.
+_PLAIN_START = re.compile(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s]")
+
+
+# Characters YAML does not allow raw, and the ones YAML 1.1 reads as line
+# breaks (NEL, LS, PS), which would fold inside a quoted scalar.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def _plain_ok(text: str) -> bool:
+    return (
+        bool(_PLAIN_START.match(text))
+        and text == text.strip()
+        and text.isprintable()
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith(":")
+        and not needs_quotes(text)
+    )
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    text = str(value)
+    if not isinstance(value, Quoted) and _plain_ok(text):
+        return text
+    # A JSON string is a valid YAML double-quoted scalar (escapes included),
+    # once the characters YAML does not allow raw (DEL, C1 controls,
+    # U+FFFE/U+FFFF) are escaped too.
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return _scalar(value)
+
+
+def _block(value: Any, indent: int, lines: list[str]) -> None:
+    """A non-empty mapping or sequence at ``indent``; a sequence under a key
+    is indented two more than the key, its items' content two past the dash."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        for key, item in value.items():
+            head = f"{pad}{_scalar(key)}:"
+            if isinstance(item, (dict, list)) and item:
+                lines.append(head)
+                _block(item, indent + 2, lines)
+            else:
+                text = _inline(item)
+                lines.append(f"{head} {text}" if text else head)
+        return
+    for item in value:
+        if isinstance(item, (dict, list)) and item:
+            start = len(lines)
+            _block(item, indent + 2, lines)
+            lines[start] = f"{pad}- {lines[start][indent + 2:]}"
+        else:
+            text = _inline(item)
+            lines.append(f"{pad}- {text}" if text else f"{pad}-")
+
+
 def dump_documents(documents: list[Any]) -> str:
-    """Stable block-style YAML: insertion order kept, no line wrapping,
-    sequences indented under their key, ``---`` between documents."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+    """Stable block-style YAML of plain data (mappings, lists, strings,
+    numbers, booleans, null): insertion order kept, no line wrapping,
+    sequences indented under their key, ``---`` between documents. Strings
+    are plain only where no YAML 1.1 or 1.2 reader could read them as
+    anything else; otherwise double-quoted.
 
-    def convert(value: Any) -> Any:
-        if isinstance(value, Quoted):
-            return DoubleQuotedScalarString(value)
-        if isinstance(value, str) and needs_quotes(value):
-            return DoubleQuotedScalarString(value)
-        if isinstance(value, dict):
-            return {convert(k): convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        return value
-
-    yaml = YAML(typ="rt", pure=True)
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.default_flow_style = False
-    out = io.StringIO()
-    yaml.dump_all([convert(d) for d in documents], out)
-    text = out.getvalue()
-    return text
+    kconf writes only such data, so a direct emitter does the job of
+    ruamel's representer/serializer/emitter pipeline at a fraction of its
+    cost (render of a 6-node cluster: 72 ms of dumping before)."""
+    out: list[str] = []
+    for index, document in enumerate(documents):
+        if index:
+            out.append("---")
+        if isinstance(document, (dict, list)) and document:
+            _block(document, 0, out)
+        else:
+            out.append(_inline(document))
+    return "\n".join(out) + "\n"

@@ -101,3 +101,31 @@ def test_strings_a_yaml_1_1_reader_would_retype_are_quoted(text: str) -> None:
 def test_ordinary_strings_stay_plain(text: str) -> None:
     assert not needs_quotes(text)
     assert dump_documents([{"k": text}]) == f"k: {text}\n"
+
+
+# --- the emitter: whatever it writes reads back as the same data ------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20) | st.sampled_from(
+    ["on", "yes", "No", "~", "null", "0755", "12:30", "1e3", "-", "- x", "a: b", "a #b", "#x", ":x", "x:", " x", "x ",
+     "${KCONF_TOKEN}", "[a]", "{a}", "*a", "&a", "!x", "|", ">", "'q'", '"q"', "%x", "@x", "`x", "a\nb", "\t", "---", "..."]
+)
+_scalars = st.none() | st.booleans() | st.integers(-(2**63), 2**63) | _text
+_data = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=400, deadline=None, database=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.dictionaries(_text, _data, min_size=1, max_size=5), min_size=1, max_size=3))
+def test_dumped_documents_read_back_the_same_in_yaml_1_2_and_1_1(documents: list[dict[str, object]]) -> None:
+    import yaml
+
+    text = dump_documents(documents)
+    assert [d.data for d in load_documents(text, "o.yaml")] == documents
+    # a YAML 1.1 reader (kubeadm reads with go-yaml) sees the same strings
+    assert list(yaml.load_all(text, Loader=yaml.CSafeLoader)) == documents

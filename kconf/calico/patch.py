@@ -45,8 +45,9 @@ from kconf.errors import KconfError
 if TYPE_CHECKING:
     from kconf.yamlio import Document, Path
 
-CIDR_NAME = "CALICO_IPV4POOL_CIDR"
-AUTODETECT_NAME = "IP_AUTODETECTION_METHOD"
+from kconf.calico import AUTODETECT_NAME, CIDR_NAME  # noqa: E402  (names shared with lint)
+
+__all__ = ["AUTODETECT_NAME", "CIDR_NAME", "CalicoNodeEnv", "EnvEntry", "PatchResult", "calico_version", "find_calico_node", "patch_manifest", "run_patch"]
 CONTAINER_NAME = "calico-node"
 _CONTAINERS: tuple[str, ...] = ("spec", "template", "spec", "containers")
 

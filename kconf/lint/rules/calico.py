@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kconf.addresses import (
     Address,
@@ -36,7 +36,10 @@ from kconf.calico.autodetect import (
     MethodError,
     parse,
 )
-from kconf.calico.patch import AUTODETECT_NAME, CIDR_NAME, CalicoNodeEnv, calico_version
+from kconf.calico import AUTODETECT_NAME, CIDR_NAME
+
+if TYPE_CHECKING:
+    from kconf.calico.patch import CalicoNodeEnv
 from kconf.description import Cluster, Node
 from kconf.lint.model import (
     ERROR,
@@ -478,6 +481,8 @@ def _node_problems(method: AutodetectMethod, family: int, nodes: _Nodes) -> Iter
 
 def _version_problem(method: AutodetectMethod, image: str | None) -> str | None:
     minimum = MINIMUM_CALICO.get(method.kind)
+    from kconf.calico.patch import calico_version
+
     version = calico_version(image) if image else None
     if minimum is None or version is None or version >= minimum:
         return None
