@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 import shlex
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any, Union
 
 from kconf.errors import KconfError
+from kconf.secrets import CERTIFICATE_KEY, TOKEN, redact
 from kconf.yamlio import Document, Position, dump_documents, load_documents
 from kconf.yamlio import Path as FieldPath
 
@@ -261,6 +262,30 @@ def _check_inner(location: Location) -> tuple[dict[str, Any], str]:
     return data, api_version
 
 
+def _secret_values(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(data, str):
+        if TOKEN.fullmatch(data) or CERTIFICATE_KEY.fullmatch(data):
+            yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _secret_values(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _secret_values(value, path + (index,))
+
+
+def _refuse_secrets(data: dict[str, Any], location: Location) -> None:
+    """kubeadm keeps no secret in a ClusterConfiguration; a value shaped like
+    a bootstrap token or certificate key there was pasted by mistake, and
+    the output would print it."""
+    for field, value in _secret_values(data):
+        raise location.error(
+            f"holds what looks like a bootstrap token or certificate key ({redact(value)}); kubeadm keeps none "
+            "in a ClusterConfiguration: remove it from the ConfigMap and rotate it",
+            field,
+        )
+
+
 def parse_configmap(text: str, path: str) -> tuple[StoredConfiguration, list[str]]:
     """The stored ClusterConfiguration of ``kubectl get cm ... -o yaml|json``
     output, and warnings. Raises KconfError naming what is wrong and where."""
@@ -286,6 +311,7 @@ def parse_configmap(text: str, path: str) -> tuple[StoredConfiguration, list[str
         )
     location = Location(path, field, location.key_line, location.block_line, inner[0])
     data, api_version = _check_inner(location)
+    _refuse_secrets(data, location)
     stored = StoredConfiguration(
         text=inner_text, data=data, api_version=api_version,
         namespace=namespace or CONFIGMAP_NAMESPACE, source=path, location=location,

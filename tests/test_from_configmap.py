@@ -819,3 +819,28 @@ def test_inner_fields_map_to_outer_lines(source: str, line: int) -> None:
     error = stored.location.error("x", ("apiVersion",))
     assert isinstance(error, KconfError)
     assert error.line == line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        pytest.param("    profiling: \"false\"", "    token: k8sabc.0123456789abcdef", "k8sabc.****************", id="token"),
+        pytest.param("    profiling: \"false\"", "    certificate-key: " + "a1" * 32, "a1a1" + "*" * 60, id="certificate-key"),
+    ],
+)
+def test_a_secret_pasted_into_the_cluster_configuration_is_refused_redacted(old: str, new: str, shown: str) -> None:
+    inner = V1BETA3_CLUSTER.replace(old, new)
+    assert inner != V1BETA3_CLUSTER
+    result = run_cli("from-configmap", "-", "--cri-socket", SOCKET, input=configmap(inner))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert shown in result.stderr and "kubeadm keeps none in a ClusterConfiguration" in result.stderr
+    secret = new.split(": ")[1]
+    assert secret not in result.stderr
+
+
+def test_a_hostname_that_contains_a_token_shape_is_not_a_secret() -> None:
+    inner = V1BETA3_CLUSTER.replace("controlPlaneEndpoint: k8s-vip:6443", "controlPlaneEndpoint: k8sapi.examplecorporate.com:6443")
+    result = run_cli("from-configmap", "-", "--cri-socket", SOCKET, input=configmap(inner))
+    assert result.exit_code == 0, result.stderr
+    assert "k8sapi.examplecorporate.com:6443" in result.stdout
