@@ -92,7 +92,7 @@ def main() -> None:
 @main.command()
 @click.argument("cluster", type=click.Path(dir_okay=True, allow_dash=False))
 @click.option(
-    "-o", "--output", "output_dir", type=click.Path(file_okay=False),
+    "-o", "--output", "output_dir", type=click.Path(),
     help="Output folder (default: a folder named after metadata.name beside CLUSTER).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file that differs.")

@@ -443,6 +443,17 @@ def test_unusable_files(tmp_path: Path, content: bytes, message: str) -> None:
     assert message in result.stderr
 
 
+def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(BASE)
+    (tmp_path / "taken").write_text("mine")
+    result = run_cli("render", str(path), "-o", str(tmp_path / "taken"))
+    assert (result.exit_code, result.stderr) == (
+        2, f"kconf: error: {tmp_path / 'taken'}: output folder is not a plain folder (a file or a symbolic link)\n"
+    )
+    assert (tmp_path / "taken").read_text() == "mine"
+
+
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     missing = run_cli("render", str(tmp_path / "nope.yaml"))
     assert (missing.exit_code, missing.stderr) == (2, f"kconf: error: {tmp_path / 'nope.yaml'}: no such file\n")
