@@ -8,6 +8,8 @@ message, and the exit code is decided (0 clean, 1 findings, 2 usage error).
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,7 +98,8 @@ def _without_rendered_copies(group: Group, findings: list[Finding]) -> list[Find
 
 def _finalise(raw: RawFinding, rule: Rule, chosen: Selection, redact: Callable[[str], str]) -> Finding:
     severity = chosen.severity.get(raw.rule) or raw.severity or rule.severity
-    return Finding(raw.loc.path, raw.loc.line, raw.loc.column, raw.rule, severity, redact(raw.message))
+    # one spelling per file (./cluster.yaml and cluster.yaml are one file)
+    return Finding(os.path.normpath(raw.loc.path), raw.loc.line, raw.loc.column, raw.rule, severity, redact(raw.message))
 
 
 def exit_code(findings: Sequence[Finding], strict: bool) -> int:
@@ -123,7 +126,7 @@ def lint_paths(
     unknown_rules(settings.severity, RULES, f"{where}: severity")
     chosen = selection(RULES, select, ignore, settings)
     groups, count = build_groups(paths)
-    texts: dict[str, SourceFile] = {f.path: f for g in groups for f in g.files}
+    texts: dict[str, SourceFile] = {os.path.normpath(f.path): f for g in groups for f in g.files}
     findings = [f for f in run_rules(groups, RULES, chosen) if not suppressed(f, texts.get(f.path))]
     return findings, count
 
