@@ -28,12 +28,14 @@ def schema(name: str) -> dict[str, Any]:
 
 @cache
 def template_environment() -> jinja2.Environment:
+    import shlex
+
     import jinja2
 
     def load(name: str) -> str:
         return resources.files("kconf.templates").joinpath(name).read_text(encoding="utf-8")
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -41,6 +43,9 @@ def template_environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
+    # Every value a template puts into shell code goes through this.
+    environment.filters["shell_quote"] = shlex.quote
+    return environment
 
 
 def render_template(name: str, **context: Any) -> str:
