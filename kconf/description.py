@@ -95,7 +95,6 @@ class Calico:
     mode: str
     manifest: Path | None
     ip_autodetection: AutodetectMethod
-    ip_autodetection_explicit: bool
     encapsulation: str
     block_size: int
 
@@ -131,10 +130,6 @@ class Cluster:
     @property
     def control_plane_nodes(self) -> tuple[Node, ...]:
         return tuple(n for n in self.nodes if n.is_control_plane)
-
-    @property
-    def worker_nodes(self) -> tuple[Node, ...]:
-        return tuple(n for n in self.nodes if not n.is_control_plane)
 
     @property
     def first_control_plane(self) -> Node:
@@ -435,7 +430,6 @@ def _calico(reader: _Reader, raw: dict[str, Any], nodes: tuple[Node, ...], path:
         mode=mode,
         manifest=manifest,
         ip_autodetection=method,
-        ip_autodetection_explicit="ipAutodetection" in raw,
         encapsulation=raw.get("encapsulation", "IPIP"),
         block_size=raw.get("blockSize", 26),
     )

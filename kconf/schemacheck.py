@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from kconf.errors import FieldPath, format_field_path
+from kconf.errors import format_field_path
 
 
 @dataclass(frozen=True, order=True)
@@ -121,6 +121,3 @@ def check(schema_name: str, data: Any) -> list[SchemaIssue]:
         issues.add(SchemaIssue(path, message))
     return sorted(issues, key=lambda i: (tuple(str(p) for p in i.path), i.message))
 
-
-def issue_path(issue: SchemaIssue) -> FieldPath:
-    return issue.path

@@ -239,5 +239,3 @@ class Group:
 
         return holds_exactly(Path(path), expected[0]) is True
 
-    def in_output_dir(self, source: SourceFile) -> bool:
-        return self.output_dir is not None and Path(source.path).parent == self.output_dir

@@ -71,10 +71,6 @@ def cluster_schema(group: Group) -> Iterator[RawFinding]:
             yield RawFinding("cluster-schema", where, message)
 
 
-def _kubeadm_documents(group: Group) -> Iterator[DocumentView]:
-    yield from group.kubeadm_documents()
-
-
 def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
     """A kubeadm document has a field that is unknown or of the wrong type for
     its apiVersion and kind, checked against strict schemas written from
@@ -87,7 +83,7 @@ def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
     Fix: use the field names of the document's apiVersion (see the message)."""
     from kconf.kubeadm_schema import check_document
 
-    for view in _kubeadm_documents(group):
+    for view in group.kubeadm_documents():
         for issue in check_document(view.data):
             key = issue.message.startswith("unknown field")
             yield RawFinding("kubeadm-schema", view.loc(issue.path, key=key), str(issue))
@@ -119,7 +115,8 @@ def kubeadm_api_version(group: Group) -> Iterator[RawFinding]:
 
     Fix: write the apiVersion that matches kubernetesVersion (kconf render picks
     it), or convert with `kconf from-configmap --to v1beta4`."""
-    for path, documents in _files_with_documents(group):
+    kubeadm_files = dict(_files_with_documents(group))
+    for path, documents in kubeadm_files.items():
         versions = {d.api_version for d in documents}
         if len(versions) > 1:
             second = next(d for d in documents if d.api_version != documents[0].api_version)
@@ -132,8 +129,9 @@ def kubeadm_api_version(group: Group) -> Iterator[RawFinding]:
         for view in documents:
             version = view.api_version.rsplit("/", 1)[-1]
             yield from _version_findings(view, version, minor)
+    # ConfigMaps' ClusterConfigurations: checked on their own kubernetesVersion
     for source_view in group.kubeadm_documents("ClusterConfiguration"):
-        if source_view.path in {p for p, _ in _files_with_documents(group)}:
+        if source_view.path in kubeadm_files:
             continue
         version = source_view.api_version.rsplit("/", 1)[-1]
         yield from _version_findings(source_view, version, _minor(source_view.get("kubernetesVersion")))
