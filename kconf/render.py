@@ -45,7 +45,10 @@ def header(cluster: Cluster) -> str:
 
 
 def _yaml_text_file(cluster: Cluster, dumped: str) -> RenderedFile:
-    return RenderedFile(f"# {header(cluster)}\n---\n{dumped}".encode())
+    # The comment opens the first document, with no `---` before it: kubeadm
+    # (apimachinery's YAMLReader) splits at every `---` line and rejects a
+    # chunk that names no apiVersion and kind, as a comment-only one would.
+    return RenderedFile(f"# {header(cluster)}\n{dumped}".encode())
 
 
 def _yaml_file(cluster: Cluster, documents: list[dict[str, Any]]) -> RenderedFile:

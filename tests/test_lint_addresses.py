@@ -233,7 +233,7 @@ HOST_BITS = [
     pytest.param(files(installation_yaml=sub(INSTALLATION, ("172.16.0.0/16", "172.16.0.1/16"))), [("installation.yaml", 8, "cidr-host-bits")], id="installation"),
     pytest.param(
         rendered(CLUSTER, ("lab/kubeadm-init.yaml", "podSubnet: 172.16.0.0/16", "podSubnet: 172.16.9.0/16")),
-        [("lab/kubeadm-init.yaml", 20, "cidr-host-bits")], id="rendered-hand-edit",
+        [("lab/kubeadm-init.yaml", 19, "cidr-host-bits")], id="rendered-hand-edit",
     ),
 ]
 
@@ -361,7 +361,7 @@ NODE_NETWORK = [
     pytest.param(files(kubeadm_yaml=sub(KUBEADM, ("172.16.0.0/16", "192.168.0.0/16"))), [("kubeadm.yaml", 17, "cidr-overlaps-node-network")], id="standalone-kubeadm-advertiseAddress"),
     pytest.param(
         rendered(CLUSTER, ("lab/calico-installation.yaml", "cidr: 172.16.0.0/16", "cidr: 192.168.0.0/16")),
-        [("lab/calico-installation.yaml", 10, "cidr-overlaps-node-network")], id="installation-beside-description",
+        [("lab/calico-installation.yaml", 9, "cidr-overlaps-node-network")], id="installation-beside-description",
     ),
     pytest.param(
         Case({"cluster.yaml": sub(CLUSTER, ("172.16.0.0/16", "192.168.0.0/16")), "calico.yaml": sub(CALICO, ("172.16.0.0/16", "192.168.0.0/16"))}),
@@ -492,7 +492,7 @@ NAT = [
     ),
     pytest.param(
         rendered(VBOX_CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "value: 192.168.51.91", "value: 10.0.2.15")),
-        [("lab/kubeadm-join-worker-1.yaml", 16, "nat-address")], id="rendered-node-ip-hand-edit",
+        [("lab/kubeadm-join-worker-1.yaml", 15, "nat-address")], id="rendered-node-ip-hand-edit",
     ),
 ]
 
@@ -527,11 +527,11 @@ def test_nat_address_message(tmp_path: Path) -> None:
 ADVERTISE = [
     pytest.param(
         rendered(CLUSTER, ("lab/kubeadm-init.yaml", "advertiseAddress: 192.168.51.81", "advertiseAddress: 192.168.51.99")),
-        [("lab/kubeadm-init.yaml", 6, "advertise-address-not-on-node")], id="rendered-init-hand-edit",
+        [("lab/kubeadm-init.yaml", 5, "advertise-address-not-on-node")], id="rendered-init-hand-edit",
     ),
     pytest.param(
         rendered(CLUSTER, ("lab/kubeadm-init.yaml", "advertiseAddress: 192.168.51.81", "advertiseAddress: 192.168.51.91")),
-        [("lab/kubeadm-init.yaml", 6, "advertise-address-not-on-node")], id="another-nodes-address",
+        [("lab/kubeadm-init.yaml", 5, "advertise-address-not-on-node")], id="another-nodes-address",
     ),
     pytest.param(files(kubeadm_yaml=sub(KUBEADM, ("advertiseAddress: 192.168.51.81", "advertiseAddress: 192.168.51"))), [("kubeadm.yaml", 4, "advertise-address-not-on-node")], id="standalone-not-an-ip"),
     pytest.param(files(join_yaml=sub(JOIN, ("advertiseAddress: 192.168.51.82", "advertiseAddress: cp-2.lab"))), [("join.yaml", 16, "advertise-address-not-on-node")], id="join-control-plane-hostname"),
@@ -572,15 +572,15 @@ def test_advertise_address_not_on_node_message(tmp_path: Path) -> None:
 NODE_IP = [
     pytest.param(
         rendered(VBOX_CLUSTER, ("lab/kubeadm-init.yaml", "    - name: node-ip\n      value: 192.168.51.81\n", "    - name: v\n      value: \"2\"\n")),
-        [("lab/kubeadm-init.yaml", 11, "kubelet-node-ip")], id="several-interfaces-no-node-ip",
+        [("lab/kubeadm-init.yaml", 10, "kubelet-node-ip")], id="several-interfaces-no-node-ip",
     ),
     pytest.param(
         rendered(VBOX_CLUSTER, ("lab/kubeadm-join-worker-2.yaml", "  kubeletExtraArgs:\n    - name: node-ip\n      value: 192.168.51.92\n", "")),
-        [("lab/kubeadm-join-worker-2.yaml", 11, "kubelet-node-ip")], id="no-kubeletExtraArgs",
+        [("lab/kubeadm-join-worker-2.yaml", 10, "kubelet-node-ip")], id="no-kubeletExtraArgs",
     ),
     pytest.param(
         rendered(CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "value: 192.168.51.91", "value: 192.168.51.92")),
-        [("lab/kubeadm-join-worker-1.yaml", 16, "kubelet-node-ip")], id="node-ip-of-another-node",
+        [("lab/kubeadm-join-worker-1.yaml", 15, "kubelet-node-ip")], id="node-ip-of-another-node",
     ),
 ]
 
@@ -674,7 +674,7 @@ CAPACITY = [
     pytest.param(files(cluster_yaml=sub(CLUSTER, ("172.16.0.0/16", "172.16.0.0/16,172.17.0.0/16"))), [("cluster.yaml", 10, "pod-subnet-capacity")], id="description-two-ipv4"),
     pytest.param(
         rendered(CLUSTER, ("lab/kubeadm-init.yaml", "podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.0/23")),
-        [("lab/kubeadm-init.yaml", 20, "pod-subnet-capacity")], id="rendered-counts-the-described-nodes",
+        [("lab/kubeadm-init.yaml", 19, "pod-subnet-capacity")], id="rendered-counts-the-described-nodes",
     ),
 ]
 

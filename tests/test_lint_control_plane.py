@@ -141,7 +141,7 @@ MISSING = [
     pytest.param(SINGLE.replace(NO_ENDPOINT[1], ""), [], {}, [("cluster.yaml", 5, WARNING)], id="one-control-plane"),
     pytest.param(
         BASE_CLUSTER, [("lab/kubeadm-init.yaml", "controlPlaneEndpoint: k8s-vip:6443\n", "")], {},
-        [("lab/kubeadm-init.yaml", 16, ERROR)], id="removed-from-kubeadm-file",
+        [("lab/kubeadm-init.yaml", 15, ERROR)], id="removed-from-kubeadm-file",
     ),
     pytest.param(
         None, [], {"kubeadm.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.31.2\n"},
@@ -213,11 +213,11 @@ TARGET = [
     ),
     pytest.param(
         BASE_CLUSTER, [("lab/kubeadm-init.yaml", "controlPlaneEndpoint: k8s-vip:6443", "controlPlaneEndpoint: 192.168.51.81:6443")],
-        [("lab/kubeadm-init.yaml", 19)], id="kubeadm-file-edited",
+        [("lab/kubeadm-init.yaml", 18)], id="kubeadm-file-edited",
     ),
     pytest.param(
         BASE_CLUSTER, [("lab/kubeadm-join-worker-1.yaml", "apiServerEndpoint: k8s-vip:6443", "apiServerEndpoint: 192.168.51.81:6443")],
-        [("lab/kubeadm-join-worker-1.yaml", 7)], id="join-file-edited",
+        [("lab/kubeadm-join-worker-1.yaml", 6)], id="join-file-edited",
     ),
     pytest.param(BASE_CLUSTER, [(HAPROXY, "bind :6443", "bind :8443")], [(HAPROXY, "bind ")], id="haproxy-binds-another-port"),
     pytest.param(

@@ -43,18 +43,18 @@ def test_a_description_never_rendered_is_not_a_finding(tmp_path: Path) -> None:
 
 YAML_EDITS = [
     pytest.param(
-        "kubeadm-join-worker-1.yaml", "      value: 192.168.51.91", "      value: 10.0.2.15", 16,
+        "kubeadm-join-worker-1.yaml", "      value: 192.168.51.91", "      value: 10.0.2.15", 15,
         "nodeRegistration.kubeletExtraArgs[0].value is '10.0.2.15', kconf render writes '192.168.51.91'; "
         "change the description and re-render",
         id="value-changed",
     ),
     pytest.param(
-        "kubeadm-init.yaml", "  bindPort: 6443\n", "  bindPort: 6443\n  extra: 1\n", 8,
+        "kubeadm-init.yaml", "  bindPort: 6443\n", "  bindPort: 6443\n  extra: 1\n", 7,
         "localAPIEndpoint.extra was added by hand (1); kconf render does not write it; change the description and re-render",
         id="field-added",
     ),
     pytest.param(
-        "kubeadm-init.yaml", "  dnsDomain: cluster.local\n", "", 21,
+        "kubeadm-init.yaml", "  dnsDomain: cluster.local\n", "", 20,
         "networking.dnsDomain ('cluster.local') was removed by hand; kconf render writes it; change the description and re-render",
         id="field-removed",
     ),
@@ -100,7 +100,7 @@ def test_description_changed_after_rendering(tmp_path: Path) -> None:
     edit(tmp_path / "cluster.yaml", "address: 192.168.51.91/24", "address: 192.168.51.92/24")
     found = drift(tmp_path)
     assert [(p, line) for p, line, _ in found] == [
-        ("lab/hosts", 5), ("lab/join-worker-1.sh", 60), ("lab/kubeadm-join-worker-1.yaml", 16)
+        ("lab/hosts", 5), ("lab/join-worker-1.sh", 60), ("lab/kubeadm-join-worker-1.yaml", 15)
     ]
 
 

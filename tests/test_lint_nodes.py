@@ -100,7 +100,7 @@ CRI = [
     ),
     pytest.param(
         rendered(DOCKERD_CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "  criSocket: unix:///var/run/cri-dockerd.sock\n", "")),
-        [("lab/kubeadm-join-worker-1.yaml", 11, "cri-socket", "error")], id="cri-dockerd-node-without-criSocket",
+        [("lab/kubeadm-join-worker-1.yaml", 10, "cri-socket", "error")], id="cri-dockerd-node-without-criSocket",
     ),
 ]
 
@@ -276,7 +276,7 @@ SECRETS = [
     ),
     pytest.param(
         rendered(CLUSTER, ("lab/kubeadm-join-worker-1.yaml", '"${KCONF_TOKEN}"', TOKEN)),
-        [("lab/kubeadm-join-worker-1.yaml", 8, "secret-committed")], id="rendered-hand-edit",
+        [("lab/kubeadm-join-worker-1.yaml", 7, "secret-committed")], id="rendered-hand-edit",
     ),
 ]
 
@@ -330,7 +330,7 @@ EC2 = [
     pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, ("ip-10-0-1-30.eu-west-1.compute.internal", "ip-10-0-1-300.eu-west-1.compute.internal"))), [("cluster.yaml", 16, "cloud-provider-node-name")], id="not-an-address"),
     pytest.param(
         rendered(AWS_CLUSTER, ("lab/kubeadm-join-ip-10-0-1-20.eu-west-1.compute.internal.yaml", "name: ip-10-0-1-20.eu-west-1.compute.internal", "name: worker-1")),
-        [("lab/kubeadm-join-ip-10-0-1-20.eu-west-1.compute.internal.yaml", 12, "cloud-provider-node-name")], id="kubeadm-beside-description",
+        [("lab/kubeadm-join-ip-10-0-1-20.eu-west-1.compute.internal.yaml", 11, "cloud-provider-node-name")], id="kubeadm-beside-description",
     ),
 ]
 
