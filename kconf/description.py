@@ -34,10 +34,11 @@ DEFAULT_SERVICE_SUBNET = "10.96.0.0/12"
 DEFAULT_DNS_DOMAIN = "cluster.local"
 DEFAULT_NODE_MASK = {4: 24, 6: 64}
 # kubeadm API versions: v1beta3 from Kubernetes 1.22 (v1beta2 removed in 1.27),
-# v1beta4 from 1.31; v1beta3 is removed in 1.36.
+# v1beta4 from 1.31; v1beta3 is deprecated from 1.31 and removed in 1.37
+# (upstream kubeadm v1.36 still reads it, v1.37 refuses it).
 MINIMUM_KUBERNETES = (1, 22)
 V1BETA4_FROM = (1, 31)
-V1BETA3_REMOVED = (1, 36)
+V1BETA3_REMOVED = (1, 37)
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$")
 
@@ -337,7 +338,7 @@ def _kubeadm_api(reader: _Reader, spec: dict[str, Any], version: tuple[int, int,
     if api == "v1beta4" and version[:2] < V1BETA4_FROM:
         raise reader.error(field, f"kubeadm v1beta4 needs Kubernetes 1.31 or later (kubernetesVersion is {shown}); use v1beta3")
     if api == "v1beta3" and version[:2] >= V1BETA3_REMOVED:
-        raise reader.error(field, f"kubeadm v1beta3 was removed in Kubernetes 1.36 (kubernetesVersion is {shown}); use v1beta4")
+        raise reader.error(field, f"kubeadm v1beta3 was removed in Kubernetes 1.37 (kubernetesVersion is {shown}); use v1beta4")
     return api or kubeadm_api_for(version)
 
 

@@ -38,7 +38,7 @@ TRIGGERS = [
     pytest.param({"k.yaml": kubeadm("v1beta3", "v1.30.0", "apiServer:\n  extraArgs:\n    - {name: v, value: '4'}\n")}, "kubeadm-schema", ("k.yaml", 7), id="v1beta4-list-under-v1beta3"),
     # kubeadm-api-version
     pytest.param({"k.yaml": kubeadm("v1beta4", "v1.30.0")}, "kubeadm-api-version", ("k.yaml", 1), id="v1beta4-before-1.31"),
-    pytest.param({"k.yaml": kubeadm("v1beta3", "v1.36.0")}, "kubeadm-api-version", ("k.yaml", 1), id="v1beta3-after-removal"),
+    pytest.param({"k.yaml": kubeadm("v1beta3", "v1.37.0")}, "kubeadm-api-version", ("k.yaml", 1), id="v1beta3-after-removal"),
     pytest.param({"k.yaml": kubeadm("v1beta2", "v1.27.3")}, "kubeadm-api-version", ("k.yaml", 1), id="v1beta2-after-removal"),
     pytest.param({"k.yaml": kubeadm("v1beta3", "v1.32.0")}, "kubeadm-api-version", ("k.yaml", 1), id="v1beta3-deprecated-warning"),
     pytest.param(
@@ -64,7 +64,7 @@ def test_triggers(tmp_path: Path, files: dict[str, str], rule: str, expected: tu
         ),
         pytest.param(
             {"k.yaml": kubeadm("v1beta3", "v1.32.0")},
-            "kubeadm.k8s.io/v1beta3 is deprecated from Kubernetes 1.31 (kubernetesVersion is 1.32); move to v1beta4 before 1.36 removes it",
+            "kubeadm.k8s.io/v1beta3 is deprecated from Kubernetes 1.31 (kubernetesVersion is 1.32); move to v1beta4 before 1.37 removes it",
             id="kubeadm-api-version-warning",
         ),
         pytest.param(
@@ -79,7 +79,7 @@ def test_messages(tmp_path: Path, files: dict[str, str], message: str) -> None:
 
 
 def test_deprecation_is_a_warning_removal_an_error(tmp_path: Path) -> None:
-    lay_out(tmp_path, {"a/k.yaml": kubeadm("v1beta3", "v1.32.0"), "b/k.yaml": kubeadm("v1beta3", "v1.36.0")})
+    lay_out(tmp_path, {"a/k.yaml": kubeadm("v1beta3", "v1.32.0"), "b/k.yaml": kubeadm("v1beta3", "v1.37.0")})
     by_folder = {Path(f.path).parent.name: f.severity for f in lint(tmp_path, select="kubeadm-api-version")}
     assert by_folder == {"a": "warning", "b": "error"}
 

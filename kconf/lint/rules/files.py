@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kconf.description import MINIMUM_KUBERNETES, V1BETA3_REMOVED, V1BETA4_FROM
 from kconf.lint.model import ERROR, WARNING, BrokenFile, ClusterFile, DocumentView, Group, KubeadmFile, Loc, RawFinding
 from kconf.lint.registry import Rule
 
@@ -90,8 +91,8 @@ def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
 
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)")
-_REMOVED = {"v1beta1": (1, 22), "v1beta2": (1, 27), "v1beta3": (1, 36)}
-_INTRODUCED = {"v1beta4": (1, 31), "v1beta3": (1, 22)}
+_REMOVED = {"v1beta1": (1, 22), "v1beta2": (1, 27), "v1beta3": V1BETA3_REMOVED}
+_INTRODUCED = {"v1beta4": V1BETA4_FROM, "v1beta3": MINIMUM_KUBERNETES}
 
 
 def _minor(value: object) -> tuple[int, int] | None:
@@ -106,7 +107,7 @@ def _files_with_documents(group: Group) -> Iterator[tuple[str, list[DocumentView
 
 def kubeadm_api_version(group: Group) -> Iterator[RawFinding]:
     """The kubeadm apiVersion does not fit the Kubernetes version: v1beta2 was
-    removed in 1.27, v1beta3 in 1.36, and v1beta4 needs 1.31 (errors); v1beta3
+    removed in 1.27, v1beta3 in 1.37, and v1beta4 needs 1.31 (errors); v1beta3
     on 1.31 or later still works but is deprecated (warning). Several
     kubeadm apiVersions mixed in one file are an error.
 
@@ -160,7 +161,7 @@ def _version_findings(view: DocumentView, version: str, minor: tuple[int, int] |
         yield RawFinding(
             "kubeadm-api-version", loc,
             f"kubeadm.k8s.io/v1beta3 is deprecated from Kubernetes 1.31 (kubernetesVersion is {shown}); "
-            "move to v1beta4 before 1.36 removes it",
+            "move to v1beta4 before 1.37 removes it",
             severity=WARNING,
         )
 
