@@ -1,0 +1,163 @@
+"""Upstream kubeadm in the tests: the binaries tools/kubeadm/build makes, and
+kubeadm's own way of splitting a config file into documents.
+
+The binaries live outside the repository, in
+``${KCONF_TOOLS_CACHE:-~/.cache/kconf}/kubeadm/<version>/kubeadm``. A kubeadm
+of minor N deploys control planes of minors N-1 and N (its
+MinimumControlPlaneVersion is N-1), so a file is judged by the oldest built
+kubeadm whose minor is the file's minor or the next one.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import REPO
+
+BUILD = REPO / "tools" / "kubeadm" / "build"
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("KCONF_TOOLS_CACHE") or str(Path.home() / ".cache" / "kconf")
+    return Path(root) / "kubeadm"
+
+
+def minor_of(version: str) -> tuple[int, int]:
+    match = re.match(r"^v?(\d+)\.(\d+)\.", version)
+    assert match, version
+    return int(match.group(1)), int(match.group(2))
+
+
+def pinned_versions() -> list[str]:
+    """The upstream versions tools/kubeadm/v1.*/go.mod require."""
+    versions = []
+    for go_mod in sorted((REPO / "tools" / "kubeadm").glob("v1.*/go.mod")):
+        match = re.search(r"^\s*k8s\.io/kubernetes (v\S+)", go_mod.read_text(), re.M)
+        assert match, f"{go_mod} requires no k8s.io/kubernetes"
+        versions.append(match.group(1))
+    return sorted(versions, key=minor_of)
+
+
+@functools.cache
+def built() -> dict[tuple[int, int], Path]:
+    """minor -> binary, for every pinned version that is built."""
+    found = {}
+    for version in pinned_versions():
+        binary = cache_dir() / version / "kubeadm"
+        if binary.is_file() and os.access(binary, os.X_OK):
+            found[minor_of(version)] = binary
+    return found
+
+
+def missing_reason() -> str | None:
+    missing = [v for v in pinned_versions() if minor_of(v) not in built()]
+    if not missing:
+        return None
+    return (
+        f"upstream kubeadm {', '.join(missing)} not built in {cache_dir()} "
+        f"(run tools/kubeadm/build; needs Go and the Go module proxy; CI builds them)"
+    )
+
+
+def require_kubeadm() -> None:
+    """Skip where the binaries are not built; in CI they must be."""
+    reason = missing_reason()
+    if reason is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the kubeadm conformance tier: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def kubeadm_for(kubernetes_version: str) -> Path:
+    """The kubeadm that deploys this control-plane version."""
+    require_kubeadm()
+    major, minor = minor_of(kubernetes_version)
+    for candidate in ((major, minor), (major, minor + 1)):
+        if candidate in built():
+            return built()[candidate]
+    raise AssertionError(f"no built kubeadm deploys Kubernetes {kubernetes_version} (built: {sorted(built())})")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    output: str
+
+
+def validate(binary: Path, config: Path) -> Verdict:
+    """`kubeadm config validate --config FILE`: ok, or kubeadm's error text."""
+    result = subprocess.run(
+        [str(binary), "config", "validate", "--config", str(config)],
+        capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "HOME": str(config.parent)},
+    )
+    return Verdict(result.returncode == 0, (result.stdout + result.stderr).strip())
+
+
+def kubernetes_version_of(text: str) -> str | None:
+    for document in yaml.safe_load_all(text):
+        if isinstance(document, dict) and isinstance(document.get("kubernetesVersion"), str):
+            return str(document["kubernetesVersion"])
+    return None
+
+
+# --- kubeadm's splitter ----------------------------------------------------------------
+
+class SplitError(ValueError):
+    pass
+
+
+def yaml_reader_chunks(text: str) -> list[str]:
+    """apimachinery's YAMLReader.Read (pkg/util/yaml/decoder.go): a line that
+    starts with ``---`` ends a non-empty chunk; empty chunks are skipped;
+    anything but blanks or a comment after the ``---`` is an error."""
+    chunks: list[str] = []
+    buffer: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("---"):
+            rest = line[3:].strip()
+            if rest and not rest.startswith("#"):
+                raise SplitError(f"invalid Yaml document separator: {rest}")
+            if buffer:
+                chunks.append("".join(buffer))
+                buffer = []
+            continue
+        buffer.append(line)
+    if buffer:
+        chunks.append("".join(buffer))
+    return chunks
+
+
+def split_like_kubeadm(text: str) -> list[dict[str, Any]]:
+    """kubeadm's SplitYAMLDocuments (cmd/kubeadm/app/util/marshal.go): every
+    chunk must name a grouped apiVersion and a kind, and no kind twice."""
+    documents: list[dict[str, Any]] = []
+    kinds: set[str] = set()
+    twice: list[str] = []
+    for chunk in yaml_reader_chunks(text):
+        data = yaml.safe_load(chunk)
+        meta = data if isinstance(data, dict) else {}
+        api_version, kind = str(meta.get("apiVersion") or ""), str(meta.get("kind") or "")
+        group, _, version = api_version.rpartition("/")
+        if not (group and version and kind):
+            raise SplitError(
+                f"invalid configuration for GroupVersionKind {group}/{version}, Kind={kind}: "
+                "kind and apiVersion is mandatory information that must be specified"
+            )
+        if kind in kinds:
+            twice.append(f'invalid configuration: kind "{kind}" is specified twice in YAML file')
+            continue
+        kinds.add(kind)
+        documents.append(meta)
+    if twice:
+        raise SplitError("; ".join(twice))
+    return documents
