@@ -10,7 +10,7 @@ with messages that say what to write instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from kconf.schemacheck import SchemaIssue, check
@@ -239,3 +239,52 @@ def _list_args_in_v1beta3(field: str, value: list[Any]) -> str:
         f"{{name, value}} entries; write '{flag}: \"{arg}\"', or use apiVersion "
         f"{KUBEADM_GROUP}/v1beta4"
     )
+
+
+def split_issues(text: str, documents: Sequence[Any]) -> list[tuple[int, str]]:
+    """(line, message) for what kubeadm refuses before it reads a field.
+
+    kubeadm splits a config file at every line that starts with ``---``
+    (apimachinery's YAMLReader: a chunk ends there if it holds any line at
+    all, even a blank one or a comment), and every chunk must name a grouped
+    apiVersion and a kind, no kind twice (SplitYAMLDocuments). ``documents``
+    are the file's parsed documents (DocumentView-like: ``data`` and
+    ``document.position``), matched to chunks by the line they start on."""
+    chunks: list[tuple[int, int]] = []
+    first: int | None = None
+    lines = text.splitlines()
+    for number, line in enumerate(lines, 1):
+        if line.startswith("---"):
+            rest = line[3:].strip()
+            if rest and not rest.startswith("#"):
+                return [(number, f"kubeadm allows only a comment after '---', found {rest[:40]!r}")]
+            if first is not None:
+                chunks.append((first, number - 1))
+                first = None
+        elif first is None:
+            first = number
+    if first is not None:
+        chunks.append((first, len(lines)))
+    starts = [(view.document.position(()).line, view) for view in documents]
+    issues: list[tuple[int, str]] = []
+    kinds: set[str] = set()
+    for begin, end in chunks:
+        views = [view for line, view in starts if begin <= line <= end]
+        data = views[0].data if views else None
+        meta = data if isinstance(data, dict) else {}
+        api_version, kind = meta.get("apiVersion"), meta.get("kind")
+        group, _, version = api_version.rpartition("/") if isinstance(api_version, str) else ("", "", "")
+        if is_kubeadm_document(data) and not (isinstance(kind, str) and kind):
+            continue  # check_document reports the missing kind at its field
+        if not (group and version and isinstance(kind, str) and kind):
+            what = f"lines {begin}-{end} hold" if end > begin else f"line {begin} holds"
+            issues.append((begin, (
+                f"kubeadm splits the file at each '---' line, and {what} no document with a grouped apiVersion and a kind: "
+                "kubeadm refuses the file ('kind and apiVersion is mandatory information'); "
+                "remove the '---' line or name apiVersion and kind"
+            )))
+        elif kind in kinds:
+            issues.append((views[0].document.position(("kind",)).line, f"a second {kind}: kubeadm reads one document of each kind"))
+        else:
+            kinds.add(kind)
+    return issues

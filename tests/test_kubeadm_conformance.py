@@ -24,6 +24,8 @@ from kubeadm_tools import (
     kubeadm_for,
     kubernetes_version_of,
     minor_of,
+    no_network_prefix,
+    run_kubeadm,
     pinned_versions,
     require_kubeadm,
     split_like_kubeadm,
@@ -119,7 +121,7 @@ FAKE_KUBEADM = r"""#!/usr/bin/env bash
 # join --config FILE: judge FILE with the real kubeadm; reset: nothing.
 if [[ $1 == join ]]; then
     cp "$3" "$FAKE/config-seen"
-    "$REAL_KUBEADM" config validate --config "$3" >"$FAKE/verdict" 2>&1
+    $NO_NETWORK "$REAL_KUBEADM" config validate --config "$3" >"$FAKE/verdict" 2>&1
     exit $?
 fi
 exit 0
@@ -137,6 +139,7 @@ def run_join_script(script: Path, real_kubeadm: Path, work: Path) -> tuple[subpr
     (work / "tmp").mkdir()
     env = {
         "PATH": f"{bin_dir}:/usr/bin:/bin", "FAKE": str(work), "TMPDIR": str(work / "tmp"), "REAL_KUBEADM": str(real_kubeadm),
+        "NO_NETWORK": " ".join(no_network_prefix()),
         "HOME": str(work), "KCONF_TOKEN": TOKEN, "KCONF_CA_CERT_HASH": CA_HASH, "KCONF_CERTIFICATE_KEY": CERT_KEY,
         "KCONF_JOIN_ATTEMPTS": "1", "KCONF_JOIN_PAUSE": "0", "KCONF_JOIN_WAIT": "0",
     }
@@ -351,7 +354,7 @@ def test_from_configmap_output_passes_kubeadm(tmp_path: Path, stored: str, to: s
 def test_from_configmap_of_kubeadm_init_defaults_passes_kubeadm(tmp_path: Path, version: str) -> None:
     require_kubeadm()
     binary = built()[minor_of(version)]
-    printed = subprocess.run([str(binary), "config", "print", "init-defaults"], capture_output=True, text=True, timeout=30)
+    printed = run_kubeadm(binary, "config", "print", "init-defaults", home=tmp_path)
     stored = next(c for c in yaml_reader_chunks(printed.stdout) if "kind: ClusterConfiguration" in c)
     (tmp_path / "cm.json").write_text(configmap(stored))
     out = tmp_path / "upload-certs.yaml"

@@ -81,9 +81,16 @@ def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
     Why: kubeadm decodes strictly; an unknown field stops `kubeadm init` or
     `join` with an error (or, in older versions, is silently ignored).
 
-    Fix: use the field names of the document's apiVersion (see the message)."""
-    from kconf.kubeadm_schema import check_document
+    A file kubeadm cannot split into documents is an error too: a chunk
+    between `---` lines with no apiVersion and kind (a comment or a blank
+    line alone), or two documents of one kind.
 
+    Fix: use the field names of the document's apiVersion (see the message)."""
+    from kconf.kubeadm_schema import check_document, split_issues
+
+    for source in group.of(KubeadmFile):
+        for line, message in split_issues(source.text, source.documents):
+            yield RawFinding("kubeadm-schema", Loc(source.path, line, 1), message)
     for view in group.kubeadm_documents():
         for issue in check_document(view.data):
             key = issue.message.startswith("unknown field")
