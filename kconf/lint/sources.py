@@ -33,6 +33,7 @@ SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "
 
 CLUSTER_MARKER = re.compile(r"""^\s*["']?apiVersion["']?\s*:\s*["']?kconf/v1alpha1""", re.MULTILINE)
 _KUBEADM = re.compile(r"""["']?apiVersion["']?\s*:\s*["']?kubeadm\.k8s\.io/""")
+_KUBEADM_KIND = re.compile(r"""^["']?kind["']?\s*:\s*["']?(?:Init|Cluster|Join|Reset|Upgrade)Configuration\b""", re.MULTILINE)
 _CONFIGMAP = re.compile(r"""\bkubeadm-config\b""")
 _CALICO_NODE = re.compile(r"""\bcalico-node\b""")
 _DAEMONSET = re.compile(r"""^\s*["']?kind["']?\s*:\s*["']?DaemonSet\b""", re.MULTILINE)
@@ -102,6 +103,16 @@ def _configmap_file(text: str, path: str) -> ConfigMapFile | None:
     return ConfigMapFile(path, text, cluster_configuration=view)
 
 
+def _lost_api_version(view: DocumentView) -> bool:
+    api_version = view.get("apiVersion")
+    return view.kind.endswith("Configuration") and view.kind[:-len("Configuration")] in _KUBEADM_KINDS and (
+        not isinstance(api_version, str) or "/" not in api_version
+    )
+
+
+_KUBEADM_KINDS = ("Init", "Cluster", "Join", "Reset", "Upgrade")
+
+
 def recognise(path: str, data: bytes) -> SourceFile | None:
     """The file as kconf reads it, a BrokenFile, or None (not kconf's)."""
     from kconf.yamlio import decode
@@ -130,6 +141,12 @@ def recognise(path: str, data: bytes) -> SourceFile | None:
             if _CONFIGMAP.search(text) and re.search(r"ConfigMap", text):
                 return _configmap_file(text, path)
             return KubeadmFile(path, text, documents=_documents(text, path))
+        if _KUBEADM_KIND.search(text):
+            # a kubeadm kind whose apiVersion is missing or names no group:
+            # kubeadm's file, broken, not somebody else's
+            documents = _documents(text, path)
+            if any(_lost_api_version(d) for d in documents):
+                return KubeadmFile(path, text, documents=documents)
         if _TIGERA.search(text) and _INSTALLATION.search(text):
             views = [v for v in _documents(text, path) if v.kind == "Installation" and v.api_version.startswith("operator.tigera.io/")]
             return InstallationFile(path, text, installations=views) if views else None
