@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,23 @@ def require_corpus() -> Path:
     if not CALICO_CORPUS.is_dir():
         pytest.skip(f"the Calico corpus is not beside the repository ({CALICO_CORPUS} is missing); CI has ../shared")
     return CALICO_CORPUS
+
+
+def missing(reason: str) -> None:
+    """A test cannot run here: skip on a developer's machine, fail under CI
+    (CI installs every tool the tests need, so a missing one is a CI bug)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}, but CI must run this test (.ci/run installs what the tests need)", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_tool(name: str, path: str | None = None) -> str:
+    """The full path of a program the test runs (missing() when absent)."""
+    found = shutil.which(name) or (shutil.which(name, path=path) if path else None)
+    if found is None:
+        missing(f"{name} is not installed")
+    assert found is not None
+    return found
 
 
 def run_cli(*args: str, input: str | None = None) -> Result:
