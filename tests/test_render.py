@@ -122,21 +122,46 @@ def _kubelet_args(registration: dict[str, Any]) -> dict[str, str]:
     return dict(args) if isinstance(args, dict) else {a["name"]: a["value"] for a in args}
 
 
+# Written down from each golden cluster.yaml: (node, address, control plane?),
+# the first control-plane node first (it runs kubeadm init).
+GOLDEN_NODES = {
+    "aws": [
+        ("ip-10-0-1-10.eu-west-1.compute.internal", "10.0.1.10", True),
+        ("ip-10-0-2-20.eu-west-1.compute.internal", "10.0.2.20", False),
+        ("ip-10-0-3-30.eu-west-1.compute.internal", "10.0.3.30", False),
+    ],
+    "ha-haproxy": [
+        ("cka-cp-1", "192.168.51.81", True), ("cka-cp-2", "192.168.51.82", True), ("cka-cp-3", "192.168.51.83", True),
+        ("cka-worker-1", "192.168.51.84", False), ("cka-worker-2", "192.168.51.85", False),
+        ("cka-worker-3", "192.168.51.86", False),
+    ],
+    "virtualbox-lab": [
+        ("vbox-cp-1", "192.168.56.11", True), ("vbox-worker-1", "192.168.56.21", False),
+        ("vbox-worker-2", "192.168.56.22", False),
+    ],
+}
+
+
+def test_golden_nodes_table_covers_every_case() -> None:
+    assert sorted(GOLDEN_NODES) == [p.name for p in golden_cases()]
+
+
 @pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)
 def test_every_node_gets_node_ip_and_control_plane_joins_get_local_endpoint(case: Path) -> None:
-    cluster = load_cluster(str(case / "cluster.yaml"))
-    files = render_files(cluster)
+    files = render_files(load_cluster(str(case / "cluster.yaml")))
     init, cluster_config = yaml_docs(files["kubeadm-init.yaml"].data)
-    first = cluster.first_control_plane
+    (first, first_ip, _), *others = GOLDEN_NODES[case.name]
     assert init["kind"] == "InitConfiguration" and cluster_config["kind"] == "ClusterConfiguration"
-    assert init["localAPIEndpoint"] == {"advertiseAddress": str(first.ip), "bindPort": 6443}
-    assert _kubelet_args(init["nodeRegistration"])["node-ip"] == str(first.ip)
-    for node in cluster.nodes[1:]:
-        (join,) = yaml_docs(files[f"kubeadm-join-{node.name}.yaml"].data)
-        assert join["nodeRegistration"]["name"] == node.name
-        assert _kubelet_args(join["nodeRegistration"])["node-ip"] == str(node.ip)
-        if node.is_control_plane:
-            assert join["controlPlane"]["localAPIEndpoint"] == {"advertiseAddress": str(node.ip), "bindPort": 6443}
+    assert init["nodeRegistration"]["name"] == first
+    assert init["localAPIEndpoint"] == {"advertiseAddress": first_ip, "bindPort": 6443}
+    assert _kubelet_args(init["nodeRegistration"])["node-ip"] == first_ip
+    assert sorted(n for n in files if n.startswith("kubeadm-join-")) == sorted(f"kubeadm-join-{n}.yaml" for n, _, _ in others)
+    for name, ip, control_plane in others:
+        (join,) = yaml_docs(files[f"kubeadm-join-{name}.yaml"].data)
+        assert join["nodeRegistration"]["name"] == name
+        assert _kubelet_args(join["nodeRegistration"])["node-ip"] == ip
+        if control_plane:
+            assert join["controlPlane"]["localAPIEndpoint"] == {"advertiseAddress": ip, "bindPort": 6443}
             assert join["controlPlane"]["certificateKey"] == "${KCONF_CERTIFICATE_KEY}"
         else:
             assert "controlPlane" not in join
@@ -535,4 +560,8 @@ def test_the_schema_check_would_catch_a_bad_document(tmp_path: Path) -> None:
 
     (init, _cluster) = yaml_docs(render_text(tmp_path, BASE)["kubeadm-init.yaml"])
     init["nodeRegistration"]["kubeletExtraArgs"] = {"node-ip": "192.168.51.81"}  # v1beta3 shape under v1beta4
-    assert [str(i.path) for i in check_document(init)] != []
+    assert [str(i) for i in check_document(init)] == [
+        "nodeRegistration.kubeletExtraArgs: in kubeadm.k8s.io/v1beta4 kubeletExtraArgs is a list of {name, value} "
+        "entries, not the v1beta3 map of flag: value; write '- name: node-ip' with 'value: \"192.168.51.81\"' "
+        "('kubeadm config migrate' converts v1beta3 files)"
+    ]
