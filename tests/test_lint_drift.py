@@ -160,3 +160,87 @@ def test_endpoint_without_port_renders_the_load_balancer_port(tmp_path: Path) ->
     assert "controlPlaneEndpoint: k8s-vip:8443\n" in (out / "kubeadm-init.yaml").read_text()
     assert "apiServerEndpoint: k8s-vip:8443\n" in (out / "kubeadm-join-worker-1.yaml").read_text()
     assert lint(tmp_path, select="control-plane-endpoint-target") == []
+
+
+# Lines added by hand to text files (haproxy.cfg, hosts, join scripts): each
+# block of added lines is one finding at its first line on disk.
+TEXT_ADDITIONS = [
+    pytest.param(
+        "haproxy.cfg", "    server cp-3 192.168.51.83:6443 check check-ssl verify none\n",
+        "    server cp-3 192.168.51.83:6443 check check-ssl verify none\n    server cp-9 192.168.51.89:6443 check\n",
+        [(41, "line added by hand: 'server cp-9 192.168.51.89:6443 check'; change the description and re-render")],
+        id="haproxy-server-appended",
+    ),
+    pytest.param(
+        "hosts", "192.168.51.81\tcp-1\n", "10.0.2.15\tcp-1\n192.168.51.81\tcp-1\n",
+        [(4, "line added by hand: '10.0.2.15\\tcp-1'; change the description and re-render")],
+        id="hosts-line-inserted",
+    ),
+    pytest.param(
+        "hosts", "192.168.51.91\tworker-1\n", "192.168.51.91\tworker-1\n10.0.0.1\ta\n10.0.0.2\tb\n",
+        [(8, "line added by hand: '10.0.0.1\\ta' (and 1 more line); change the description and re-render")],
+        id="hosts-two-lines-at-the-end",
+    ),
+    pytest.param(
+        "haproxy.cfg", "global\n", "global\n    maxconn 100\n",
+        [(5, "line added by hand: 'maxconn 100'; change the description and re-render")],
+        id="haproxy-directive-inserted",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "expected"), TEXT_ADDITIONS)
+def test_lines_added_by_hand_to_text_files_are_drift(
+    tmp_path: Path, name: str, old: str, new: str, expected: list[tuple[int, str]]
+) -> None:
+    out = render_into(tmp_path, BASE_CLUSTER)
+    edit(out / name, old, new)
+    assert drift(tmp_path) == [(f"lab/{name}", line, message) for line, message in expected]
+
+
+TAINTED = BASE_CLUSTER.replace(
+    "    - name: worker-1\n      role: worker\n",
+    "    - name: worker-1\n      role: worker\n      taints:\n"
+    "        - {key: a, effect: NoSchedule}\n        - {key: b, effect: NoExecute}\n",
+)
+
+# YAML lists are ordered for kubeadm (certSANs, taints, extraArgs in v1beta4):
+# swapping two items is a hand edit, reported per changed item.
+LIST_REORDERS = [
+    pytest.param(
+        "kubeadm-init.yaml", "    - lab-lb\n    - 192.168.51.80\n", "    - 192.168.51.80\n    - lab-lb\n",
+        [
+            ("lab/kubeadm-init.yaml", 25, "apiServer.certSANs[0] is '192.168.51.80', kconf render writes 'lab-lb'; "
+             "change the description and re-render"),
+            ("lab/kubeadm-init.yaml", 26, "apiServer.certSANs[1] is 'lab-lb', kconf render writes '192.168.51.80'; "
+             "change the description and re-render"),
+        ],
+        id="cert-sans-swapped",
+    ),
+    pytest.param(
+        "kubeadm-join-worker-1.yaml",
+        "    - key: a\n      effect: NoSchedule\n    - key: b\n      effect: NoExecute\n",
+        "    - key: b\n      effect: NoExecute\n    - key: a\n      effect: NoSchedule\n",
+        [
+            ("lab/kubeadm-join-worker-1.yaml", 17, "nodeRegistration.taints[0].key is 'b', kconf render writes 'a'; "
+             "change the description and re-render"),
+            ("lab/kubeadm-join-worker-1.yaml", 18, "nodeRegistration.taints[0].effect is 'NoExecute', kconf render writes "
+             "'NoSchedule'; change the description and re-render"),
+            ("lab/kubeadm-join-worker-1.yaml", 19, "nodeRegistration.taints[1].key is 'a', kconf render writes 'b'; "
+             "change the description and re-render"),
+            ("lab/kubeadm-join-worker-1.yaml", 20, "nodeRegistration.taints[1].effect is 'NoSchedule', kconf render writes "
+             "'NoExecute'; change the description and re-render"),
+        ],
+        id="taints-swapped",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "expected"), LIST_REORDERS)
+def test_reordering_a_yaml_list_is_drift(
+    tmp_path: Path, name: str, old: str, new: str, expected: list[tuple[str, int, str]]
+) -> None:
+    out = render_into(tmp_path, TAINTED)
+    assert drift(tmp_path) == []
+    edit(out / name, old, new)
+    assert sorted(drift(tmp_path)) == expected
