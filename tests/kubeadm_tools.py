@@ -1,5 +1,5 @@
-"""Upstream kubeadm in the tests: the binaries tools/kubeadm/build makes, and
-kubeadm's own way of splitting a config file into documents.
+"""Upstream kubeadm in the tests: the binaries tools/kubeadm/build makes
+(kubeadm's way of splitting a config file is in kubeadm_split.py).
 
 The binaries live outside the repository, in
 ``${KCONF_TOOLS_CACHE:-~/.cache/kconf}/kubeadm/<version>/kubeadm``. A kubeadm
@@ -17,12 +17,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, missing
 
 BUILD = REPO / "tools" / "kubeadm" / "build"
 
@@ -72,11 +70,8 @@ def missing_reason() -> str | None:
 def require_kubeadm() -> None:
     """Skip where the binaries are not built; in CI they must be."""
     reason = missing_reason()
-    if reason is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must run the kubeadm conformance tier: {reason}", pytrace=False)
-    pytest.skip(reason)
+    if reason is not None:
+        missing(reason)
 
 
 def kubeadm_for(kubernetes_version: str) -> Path:
@@ -101,11 +96,9 @@ def no_network_prefix() -> tuple[str, ...]:
     run it in a network namespace of its own (no interface but a down
     loopback), so nothing leaves the machine. Root, as in CI, can."""
     probe = subprocess.run(["unshare", "-n", "--", "true"], capture_output=True, timeout=10) if shutil.which("unshare") else None
-    if probe is not None and probe.returncode == 0:
-        return ("unshare", "-n", "--")
-    if os.environ.get("CI"):
-        pytest.fail("CI runs kubeadm in a network namespace of its own (unshare -n), which failed here", pytrace=False)
-    pytest.skip("kubeadm would look up dl.k8s.io for a config without kubernetesVersion; unshare -n (root) is not available")
+    if probe is None or probe.returncode != 0:
+        missing("kubeadm would look up dl.k8s.io for a config without kubernetesVersion; unshare -n (root) is not available")
+    return ("unshare", "-n", "--")
 
 
 def run_kubeadm(binary: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -126,56 +119,3 @@ def kubernetes_version_of(text: str) -> str | None:
         if isinstance(document, dict) and isinstance(document.get("kubernetesVersion"), str):
             return str(document["kubernetesVersion"])
     return None
-
-
-# --- kubeadm's splitter ----------------------------------------------------------------
-
-class SplitError(ValueError):
-    pass
-
-
-def yaml_reader_chunks(text: str) -> list[str]:
-    """apimachinery's YAMLReader.Read (pkg/util/yaml/decoder.go): a line that
-    starts with ``---`` ends a non-empty chunk; empty chunks are skipped;
-    anything but blanks or a comment after the ``---`` is an error."""
-    chunks: list[str] = []
-    buffer: list[str] = []
-    for line in text.splitlines(keepends=True):
-        if line.startswith("---"):
-            rest = line[3:].strip()
-            if rest and not rest.startswith("#"):
-                raise SplitError(f"invalid Yaml document separator: {rest}")
-            if buffer:
-                chunks.append("".join(buffer))
-                buffer = []
-            continue
-        buffer.append(line)
-    if buffer:
-        chunks.append("".join(buffer))
-    return chunks
-
-
-def split_like_kubeadm(text: str) -> list[dict[str, Any]]:
-    """kubeadm's SplitYAMLDocuments (cmd/kubeadm/app/util/marshal.go): every
-    chunk must name a grouped apiVersion and a kind, and no kind twice."""
-    documents: list[dict[str, Any]] = []
-    kinds: set[str] = set()
-    twice: list[str] = []
-    for chunk in yaml_reader_chunks(text):
-        data = yaml.safe_load(chunk)
-        meta = data if isinstance(data, dict) else {}
-        api_version, kind = str(meta.get("apiVersion") or ""), str(meta.get("kind") or "")
-        group, _, version = api_version.rpartition("/")
-        if not (group and version and kind):
-            raise SplitError(
-                f"invalid configuration for GroupVersionKind {group}/{version}, Kind={kind}: "
-                "kind and apiVersion is mandatory information that must be specified"
-            )
-        if kind in kinds:
-            twice.append(f'invalid configuration: kind "{kind}" is specified twice in YAML file')
-            continue
-        kinds.add(kind)
-        documents.append(meta)
-    if twice:
-        raise SplitError("; ".join(twice))
-    return documents

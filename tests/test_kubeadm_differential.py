@@ -30,7 +30,8 @@ from conftest import GOLDEN
 from kconf.lint.engine import lint_paths
 from kconf.lint.model import ERROR
 from kconf.lint.settings import Settings
-from kubeadm_tools import built, kubeadm_for, require_kubeadm, run_kubeadm, validate, yaml_reader_chunks
+from kubeadm_split import yaml_chunks
+from kubeadm_tools import built, kubeadm_for, require_kubeadm, run_kubeadm, validate
 
 TOKEN = "abcdef.0123456789abcdef"
 CA_HASH = "sha256:" + "ab" * 32
@@ -54,7 +55,7 @@ def _kubeadm_value_check(m: Mutation, kubeadm_ok: bool, output: str, kconf: list
 def _null_value(m: Mutation, kubeadm_ok: bool, output: str, kconf: list[str]) -> bool:
     # null: kubeadm's JSON decoder leaves the field at its zero value (as if
     # unset); kconf reports it, since a key with no value is a slip.
-    return "null" in m.operator.split("+") and kubeadm_ok and bool(kconf) and all("is a null" in k for k in kconf)
+    return "null" in m.operator.split("+") and kubeadm_ok and bool(kconf) and all(": None is " in k for k in kconf)
 
 
 ON_PURPOSE: list[tuple[str, str, Matcher]] = [
@@ -112,7 +113,7 @@ FieldPath = tuple[Any, ...]
 
 
 def load(text: str) -> Docs:
-    return [yaml.safe_load(chunk) for chunk in yaml_reader_chunks(text)]
+    return [yaml.safe_load(chunk) for chunk in yaml_chunks(text)]
 
 
 def dump(documents: Docs) -> str:
