@@ -915,13 +915,6 @@ STORED_V1BETA3 = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: kconf lint takes from-configmap's output for a kubeadm-config ConfigMap (its header comment "
-    "says 'ConfigMap kube-system/kubeadm-config', and kconf/lint/sources.py sniffs 'kubeadm-config' + 'ConfigMap') "
-    "and reports yaml-syntax 'no kubeadm-config ConfigMap in the input'; SPEC section 2: every file from-configmap "
-    "writes lints without an error",
-)
 @pytest.mark.parametrize("stored", [STORED_V1BETA3, json.dumps({"apiVersion": "kubeadm.k8s.io/v1beta3", "kind": "ClusterConfiguration"})], ids=["yaml", "json"])
 def test_from_configmap_output_lints_clean(stored: str, tmp_path: Path) -> None:
     configmap = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kubeadm-config", "namespace": "kube-system"}, "data": {"ClusterConfiguration": stored}}

@@ -35,6 +35,8 @@ CLUSTER_MARKER = re.compile(r"""^\s*["']?apiVersion["']?\s*:\s*["']?kconf/v1alph
 _KUBEADM = re.compile(r"""["']?apiVersion["']?\s*:\s*["']?kubeadm\.k8s\.io/""")
 _KUBEADM_KIND = re.compile(r"""^["']?kind["']?\s*:\s*["']?(?:Init|Cluster|Join|Reset|Upgrade)Configuration\b""", re.MULTILINE)
 _CONFIGMAP = re.compile(r"""\bkubeadm-config\b""")
+# a kind, not the word: from-configmap's own header names "ConfigMap kube-system/kubeadm-config"
+_CONFIGMAP_KIND = re.compile(r"""["']?kind["']?\s*:\s*["']?ConfigMap\b""")
 _CALICO_NODE = re.compile(r"""\bcalico-node\b""")
 _DAEMONSET = re.compile(r"""^\s*["']?kind["']?\s*:\s*["']?DaemonSet\b""", re.MULTILINE)
 _INSTALLATION = re.compile(r"""^\s*["']?kind["']?\s*:\s*["']?Installation\b""", re.MULTILINE)
@@ -138,7 +140,7 @@ def recognise(path: str, data: bytes) -> SourceFile | None:
             if node is not None:
                 return CalicoManifestFile(path, text, node=node)
         if _KUBEADM.search(text):
-            if _CONFIGMAP.search(text) and re.search(r"ConfigMap", text):
+            if _CONFIGMAP.search(text) and _CONFIGMAP_KIND.search(text):
                 return _configmap_file(text, path)
             return KubeadmFile(path, text, documents=_documents(text, path))
         if _KUBEADM_KIND.search(text):
