@@ -359,3 +359,48 @@ def test_from_configmap_of_kubeadm_init_defaults_passes_kubeadm(tmp_path: Path, 
     result = run_cli("from-configmap", str(tmp_path / "cm.json"), "--cri-socket", "unix:///var/run/cri-dockerd.sock", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert validate(binary, out).ok, validate(binary, out).output
+
+
+# --- 5. what kubeadm itself prints -----------------------------------------------------
+
+# (line, rule, start of message) of every finding kconf lint gives on
+# `kubeadm config print <kind>-defaults`, the same for every built version.
+PRINTED_DEFAULTS_FINDINGS = {
+    "init": [
+        (5, "placeholder-value", "error", "bootstrapTokens[0].token is still the example token"),
+        (12, "placeholder-value", "error", "localAPIEndpoint.advertiseAddress 1.2.3.4 is the example"),
+        (18, "placeholder-value", "error", "nodeRegistration.name 'node' is the example"),
+        # not a placeholder, but true of the printed single control plane
+        (42, "control-plane-endpoint-missing", "warning", "ClusterConfiguration without controlPlaneEndpoint"),
+    ],
+    "join": [
+        (6, "placeholder-value", "error", "discovery.bootstrapToken.token is still the example token"),
+        (8, "placeholder-value", "error", "discovery.tlsBootstrapToken is still the example token"),
+    ],
+    "reset": [],
+    "upgrade": [],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PRINTED_DEFAULTS_FINDINGS))
+@pytest.mark.parametrize("version", pinned_versions())
+def test_printed_defaults_pass_kconf_schemas_and_lint_only_their_placeholders(tmp_path: Path, version: str, kind: str) -> None:
+    from kconf.kubeadm_schema import check_document
+    from kconf.lint.engine import lint_paths
+    from kconf.lint.settings import Settings
+
+    require_kubeadm()
+    printed = run_kubeadm(built()[minor_of(version)], "config", "print", f"{kind}-defaults", home=tmp_path)
+    assert printed.returncode == 0, printed.stderr
+    documents = split_like_kubeadm(printed.stdout)
+    assert [d["apiVersion"] for d in documents] == ["kubeadm.k8s.io/v1beta4"] * len(documents)
+    for document in documents:
+        assert check_document(document) == [], (kind, document["kind"])
+    path = tmp_path / f"{kind}-defaults.yaml"
+    path.write_text(printed.stdout)
+    found, count = lint_paths([str(path)], settings=Settings())
+    assert count == 1
+    got = [(f.line, f.rule, f.severity, f.message) for f in found]
+    expected = PRINTED_DEFAULTS_FINDINGS[kind]
+    assert [g[:3] for g in got] == [e[:3] for e in expected], got
+    assert all(g[3].startswith(e[3]) for g, e in zip(got, expected)), got
