@@ -855,6 +855,8 @@ def test_render_valid_descriptions(case: ClusterCase) -> None:
         check = invoke("render", ["render", str(description), "--check"])
         assert check.exit_code == 0, check.output
         assert_lint_clean([folder])
+        init = out / "kubeadm-init.yaml"
+        judged_by_kubeadm(folder / "judged-init.yaml", init.read_text())
     VALID["render"] += 1
 
 
@@ -906,7 +908,23 @@ def test_from_configmap_valid_configmaps(case: ConfigMapCase) -> None:
         if timeout is not None and expected["apiVersion"].endswith("v1beta4"):
             assert init["timeouts"]["controlPlaneComponentHealthCheck"] == timeout
         assert_schema_valid(documents)
+        judged_by_kubeadm(output if case.mode == "output" else Path(tmp) / "stdout.yaml", text)
     VALID["from-configmap"] += 1
+
+
+def judged_by_kubeadm(path: Path, text: str) -> None:
+    """Upstream kubeadm accepts the file, where a built kubeadm deploys its
+    kubernetesVersion (1.30 and later; the conformance tier requires them)."""
+    from kubeadm_tools import built, kubernetes_version_of, minor_of, validate
+
+    version = kubernetes_version_of(text)
+    if version is None or minor_of(version) < (1, 30) or not built():
+        return
+    from kubeadm_tools import kubeadm_for
+
+    path.write_text(text)
+    verdict = validate(kubeadm_for(version), path)
+    assert verdict.ok, (text, verdict.output)
 
 
 STORED_V1BETA3 = (
