@@ -124,6 +124,7 @@ def test_json_is_the_spec_object(project: Path) -> None:
                  "message": "escalated: by the rule"},
             ],
             "files": 2,
+            "unrecognised": [],
         },
         indent=2,
     ) + "\n"
