@@ -159,16 +159,25 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
 @click.option("--ignore", default=None, help="Skip these rules (comma-separated).")
 @click.option("--explain", "explain", default=None, metavar="RULE", help="Print what RULE checks, why, and how to fix it.")
 @click.option("--color/--no-color", default=None, help="Colour the text format (default: on a terminal).")
+@click.option(
+    "--cluster", "cluster", default=None, type=click.Path(), metavar="CLUSTER.yaml",
+    help="Check the files named (kept outside the output folder: a haproxy.cfg from /etc/haproxy, a kubeadm "
+    "config from a node, `kubectl get cm -n kube-system kubeadm-config -o yaml`) against this description: "
+    "the cross-file rules, and drift from what render writes for each file.",
+)
 @handles_errors
 def lint(
     paths: tuple[str, ...], output_format: str, strict: bool, select: str | None,
-    ignore: str | None, explain: str | None, color: bool | None,
+    ignore: str | None, explain: str | None, color: bool | None, cluster: str | None,
 ) -> int:
     """Lint cluster descriptions, kubeadm configs, kubeadm-config ConfigMaps,
-    Calico manifests, Installation resources and HAProxy configs."""
+    Calico manifests, Installation resources and HAProxy configs.
+
+    Files named that kconf does not recognise are listed at the end, and do
+    not fail the run."""
     from kconf.lint.engine import run_lint
 
     return run_lint(
         paths, output_format=output_format, strict=strict, select=select, ignore=ignore,
-        explain=explain, color=color, echo=echo,
+        explain=explain, color=color, echo=echo, cluster=cluster,
     )

@@ -94,7 +94,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "render aws:exit": "0", "render ha-haproxy:exit": "0", "render virtualbox-lab:exit": "0",
     }
     lint = json.loads(base64.b64decode(results["lint json:stdout"]))
-    assert lint == {"findings": [], "files": 19}  # 5 aws, 9 ha-haproxy, 5 virtualbox-lab
+    assert lint == {"findings": [], "files": 19, "unrecognised": []}  # 5 aws, 9 ha-haproxy, 5 virtualbox-lab
     assert b'value: "172.16.0.0/16"' in base64.b64decode(results["calico patch:stdout"])
     return results
 

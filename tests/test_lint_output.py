@@ -102,7 +102,7 @@ def test_colour_default(
 
 def test_no_findings_print_nothing(project: Path) -> None:
     (project / "clean.yaml").write_text(MARKED_HEAD)
-    for output_format, stdout in [("text", ""), ("github", ""), ("json", '{\n  "findings": [],\n  "files": 1\n}\n')]:
+    for output_format, stdout in [("text", ""), ("github", ""), ("json", '{\n  "findings": [],\n  "files": 1,\n  "unrecognised": []\n}\n')]:
         result = run_cli("lint", "--format", output_format, "clean.yaml")
         assert (output_format, result.exit_code, result.stdout, result.stderr) == (output_format, 0, stdout, "")
 
@@ -124,6 +124,7 @@ def test_json_is_the_spec_object(project: Path) -> None:
                  "message": "escalated: by the rule"},
             ],
             "files": 2,
+            "unrecognised": [],
         },
         indent=2,
     ) + "\n"

@@ -110,11 +110,20 @@ def exit_code(findings: Sequence[Finding], strict: bool) -> int:
     return 0
 
 
-def lint_paths(
-    paths: Sequence[str], *, select: str | None = None, ignore: str | None = None, settings: Settings | None = None
-) -> tuple[list[Finding], int]:
-    """Findings for the given files and folders, and how many files were read.
-    ``settings`` default: the project settings found from the working folder."""
+@dataclass(frozen=True)
+class LintResult:
+    findings: list[Finding]
+    files: int  # files kconf recognised and read
+    unrecognised: list[str] = field(default_factory=list)  # named on the command line, not kconf's
+
+
+def lint_files(
+    paths: Sequence[str], *, select: str | None = None, ignore: str | None = None,
+    settings: Settings | None = None, cluster: str | None = None,
+) -> LintResult:
+    """Findings for the given files and folders, with what was read.
+    ``settings`` default: the project settings found from the working folder.
+    ``cluster``: check every file against that description (--cluster)."""
     from kconf.lint.rules import RULES
     from kconf.lint.sources import build_groups
     from kconf.lint.suppress import suppressed
@@ -125,10 +134,20 @@ def lint_paths(
     unknown_rules(settings.disabled, RULES, f"{where}: disable")
     unknown_rules(settings.severity, RULES, f"{where}: severity")
     chosen = selection(RULES, select, ignore, settings)
-    groups, count = build_groups(paths)
+    gathered = build_groups(paths, cluster=cluster)
+    groups = gathered.groups
     texts: dict[str, SourceFile] = {os.path.normpath(f.path): f for g in groups for f in g.files}
     findings = [f for f in run_rules(groups, RULES, chosen) if not suppressed(f, texts.get(f.path))]
-    return findings, count
+    return LintResult(findings, gathered.files, gathered.unrecognised)
+
+
+def lint_paths(
+    paths: Sequence[str], *, select: str | None = None, ignore: str | None = None,
+    settings: Settings | None = None, cluster: str | None = None,
+) -> tuple[list[Finding], int]:
+    """lint_files()'s findings and the number of files read."""
+    result = lint_files(paths, select=select, ignore=ignore, settings=settings, cluster=cluster)
+    return result.findings, result.files
 
 
 def explain(rule_name: str) -> str:
@@ -147,7 +166,7 @@ explain_rule = explain  # run_lint's parameter ``explain`` shadows the function
 
 def run_lint(
     paths: Sequence[str], *, output_format: str, strict: bool, select: str | None, ignore: str | None,
-    explain: str | None, color: bool | None, echo: Callable[..., Any],
+    explain: str | None, color: bool | None, echo: Callable[..., Any], cluster: str | None = None,
 ) -> int:
     """The ``kconf lint`` command: 0 clean, 1 findings, 2 usage error (raised)."""
     from kconf.lint.reporters import REPORTERS
@@ -158,9 +177,13 @@ def run_lint(
     reporter_class = REPORTERS.get(output_format)
     if reporter_class is None:
         raise KconfError(f"--format: unknown format {output_format!r} (formats: {', '.join(REPORTERS)})")
-    findings, count = lint_paths(list(paths) or ["."], select=select, ignore=ignore)
+    if cluster is not None and not paths:
+        raise KconfError(f"--cluster {cluster}: name the files to check against it (kconf lint --cluster CLUSTER FILE...)")
+    if cluster is not None and os.path.isdir(cluster):
+        raise KconfError(f"--cluster {cluster}: is a folder; give the cluster description (cluster.yaml)")
+    result = lint_files(list(paths) or ["."], select=select, ignore=ignore, cluster=cluster)
     reporter = reporter_class(color=color)
     # click.echo strips ANSI codes off a non-terminal unless told: --color means colour
-    echo(reporter.render(findings, count), nl=False, color=reporter.color)
-    return exit_code(findings, strict)
+    echo(reporter.render(result.findings, result.files, result.unrecognised), nl=False, color=reporter.color)
+    return exit_code(result.findings, strict)
 

@@ -30,6 +30,8 @@ _RESET = "\x1b[0m"
 _SEVERITY_COLOURS = {ERROR: "\x1b[1;31m", "warning": "\x1b[1;33m"}
 _DIM = "\x1b[2m"
 
+NOT_RECOGNISED = "not recognised (not kconf's): not linted"
+
 
 def use_colour(requested: bool | None) -> bool:
     """--color/--no-color when given; else colour on a terminal unless NO_COLOR is set."""
@@ -44,16 +46,27 @@ class Reporter:
     def __init__(self, *, color: bool | None = None) -> None:
         self.color = use_colour(color)
 
-    def render(self, findings: Sequence[Finding], files: int) -> str:
+    def render(self, findings: Sequence[Finding], files: int, unrecognised: Sequence[str] = ()) -> str:
+        """``unrecognised``: files named on the command line that kconf does
+        not read (not kconf's); they are no finding, only said."""
         raise NotImplementedError
+
+
+def unrecognised_summary(unrecognised: Sequence[str]) -> str:
+    """``2 files not recognised (not kconf's): a.yaml, b.cfg``."""
+    count = len(unrecognised)
+    return f"{count} file{'' if count == 1 else 's'} not recognised (not kconf's): {', '.join(unrecognised)}"
 
 
 class TextReporter(Reporter):
     """``path:line:col: severity: message [rule]``, one finding a line (the
     format compilers and editors jump from)."""
 
-    def render(self, findings: Sequence[Finding], files: int) -> str:
-        return "".join(self._line(f) + "\n" for f in findings)
+    def render(self, findings: Sequence[Finding], files: int, unrecognised: Sequence[str] = ()) -> str:
+        text = "".join(self._line(f) + "\n" for f in findings)
+        if unrecognised:
+            text += f"kconf: {unrecognised_summary(unrecognised)}\n"
+        return text
 
     def _line(self, f: Finding) -> str:
         severity, rule = f.severity, f"[{f.rule}]"
@@ -64,15 +77,17 @@ class TextReporter(Reporter):
 
 
 class JsonReporter(Reporter):
-    """``{"findings": [{"rule", "severity", "path", "line", "column", "message"}...], "files": N}``."""
+    """``{"findings": [{"rule", "severity", "path", "line", "column", "message"}...], "files": N,
+    "unrecognised": [path...]}``."""
 
-    def render(self, findings: Sequence[Finding], files: int) -> str:
+    def render(self, findings: Sequence[Finding], files: int, unrecognised: Sequence[str] = ()) -> str:
         payload = {
             "findings": [
                 {"rule": f.rule, "severity": f.severity, "path": f.path, "line": f.line, "column": f.column, "message": f.message}
                 for f in findings
             ],
             "files": files,
+            "unrecognised": list(unrecognised),
         }
         return json.dumps(payload, indent=2) + "\n"
 
@@ -88,9 +103,10 @@ def _github_property(text: str) -> str:
 
 class GithubReporter(Reporter):
     """GitHub Actions workflow commands: ``::error file=P,line=L,col=C,title=RULE::message``,
-    shown as annotations on the pull request's diff."""
+    shown as annotations on the pull request's diff; a file named but not
+    recognised is a ``::notice`` (it does not fail the job)."""
 
-    def render(self, findings: Sequence[Finding], files: int) -> str:
+    def render(self, findings: Sequence[Finding], files: int, unrecognised: Sequence[str] = ()) -> str:
         lines = []
         for f in findings:
             command = "error" if f.severity == ERROR else "warning"
@@ -99,6 +115,8 @@ class GithubReporter(Reporter):
                 for key, value in (("file", f.path), ("line", str(f.line)), ("col", str(f.column)), ("title", f.rule))
             )
             lines.append(f"::{command} {properties}::{_github_data(f.message)}\n")
+        for path in unrecognised:
+            lines.append(f"::notice file={_github_property(path)},title=kconf::{_github_data(NOT_RECOGNISED)}\n")
         return "".join(lines)
 
 
@@ -136,10 +154,10 @@ class SarifReporter(Reporter):
         super().__init__(color=color)
         self._rules = rules
 
-    def render(self, findings: Sequence[Finding], files: int) -> str:
-        return json.dumps(self.log(findings), indent=2) + "\n"
+    def render(self, findings: Sequence[Finding], files: int, unrecognised: Sequence[str] = ()) -> str:
+        return json.dumps(self.log(findings, unrecognised), indent=2) + "\n"
 
-    def log(self, findings: Sequence[Finding]) -> dict[str, Any]:
+    def log(self, findings: Sequence[Finding], unrecognised: Sequence[str] = ()) -> dict[str, Any]:
         from kconf import __version__
 
         rules = self._rules
@@ -164,9 +182,26 @@ class SarifReporter(Reporter):
                     },
                     "columnKind": "unicodeCodePoints",
                     "results": [self._result(f, index) for f in findings],
+                    **self._invocations(unrecognised),
                 }
             ],
         }
+
+    @staticmethod
+    def _invocations(unrecognised: Sequence[str]) -> dict[str, Any]:
+        """Files named but not recognised, as tool execution notifications
+        (notes, not results: they are no finding)."""
+        if not unrecognised:
+            return {}
+        notifications = [
+            {
+                "level": "note",
+                "message": {"text": NOT_RECOGNISED},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path)}}],
+            }
+            for path in unrecognised
+        ]
+        return {"invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}]}
 
     @staticmethod
     def _result(f: Finding, index: Mapping[str, int]) -> dict[str, Any]:

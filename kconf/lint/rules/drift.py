@@ -85,6 +85,11 @@ def rendered_drift(group: Group) -> Iterator[RawFinding]:
     at the line of the edit), others line by line. Only checked where the
     output folder exists: a description never rendered is not a finding.
 
+    With `kconf lint --cluster CLUSTER FILE...`, each file fetched from a host
+    (haproxy.cfg, a node's kubeadm config, the kubeadm-config ConfigMap) is
+    compared with the file render writes for it; a `${KCONF_...}` placeholder
+    matches the real secret, which is never shown.
+
     Why: the next `kconf render` silently undoes a hand edit, and until then
     the files and the description tell two different stories (the HAProxy
     backends drift from the real control-plane nodes).
@@ -93,6 +98,11 @@ def rendered_drift(group: Group) -> Iterator[RawFinding]:
     the edit); `kconf render --check` lists what differs."""
     from kconf.render import RenderedFile, holds_exactly, stale_files
 
+    if group.fetched:
+        from kconf.lint.fetched import fetched_drift
+
+        yield from fetched_drift(group)
+        return
     cluster, out = group.cluster, group.output_dir
     if cluster is None or out is None:
         return
