@@ -66,8 +66,9 @@ def run_rules(groups: Sequence[Group], rules: dict[str, Rule], chosen: Selection
     found: set[Finding] = set()
     for group in groups:
         group_findings: list[Finding] = []
+        broken = group.cluster_file.broken if group.cluster_file is not None else frozenset()
         for name, rule in rules.items():
-            if name not in chosen.enabled:
+            if name not in chosen.enabled or rule.reads & broken:
                 continue
             for raw in rule.check(group):
                 group_findings.append(_finalise(raw, rule, chosen, redact))

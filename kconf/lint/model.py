@@ -126,8 +126,18 @@ class DocumentView:
 class ClusterFile(SourceFile):
     view: DocumentView | None = None
     schema_issues: list[SchemaIssue] = field(default_factory=list)
+    # the model as far as the description allows (kconf.description.model_cluster):
+    # ``broken`` names the parts that hold placeholders, ``problems`` what the
+    # schema cannot say
     cluster: Cluster | None = None
-    build_error: KconfError | None = None
+    broken: frozenset[str] = frozenset()
+    problems: list[KconfError] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        from kconf.description import COMPLETE
+
+        return self.cluster is not None and COMPLETE not in self.broken
 
     @property
     def output_dir(self) -> Path | None:
@@ -212,7 +222,7 @@ class Group:
             raise self._render_error
         if self._rendered is None:
             cluster = self.cluster
-            if cluster is None:
+            if cluster is None or self.cluster_file is None or not self.cluster_file.complete:
                 return {}
             from kconf.render import render_files
 

@@ -69,7 +69,7 @@ def _documents(text: str, path: str) -> list[DocumentView]:
 
 
 def _cluster_file(text: str, path: str) -> ClusterFile:
-    from kconf.description import build_cluster
+    from kconf.description import model_cluster
     from kconf.schemacheck import check
     from kconf.yamlio import load_one
 
@@ -79,11 +79,8 @@ def _cluster_file(text: str, path: str) -> ClusterFile:
         source.schema_issues = check("cluster.schema.json", document.data)
         return source
     source.schema_issues = check("cluster.schema.json", document.data)
-    if not source.schema_issues:
-        try:
-            source.cluster = build_cluster(document, path)
-        except KconfError as exc:
-            source.build_error = exc
+    model = model_cluster(document, path, source.schema_issues)
+    source.cluster, source.broken, source.problems = model.cluster, model.broken, list(model.problems)
     return source
 
 

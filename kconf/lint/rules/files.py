@@ -65,8 +65,9 @@ def cluster_schema(group: Group) -> Iterator[RawFinding]:
                 continue
             key = issue.message.startswith("unknown field")
             yield RawFinding("cluster-schema", view.loc(issue.path, key=key), str(issue))
-        error = source.build_error
-        if error is not None and not reported_elsewhere(tuple(error.field), error.message):
+        for error in source.problems:
+            if reported_elsewhere(tuple(error.field), error.message):
+                continue
             where = view.loc(error.field) if error.field else Loc(source.path, error.line or 1)
             message = f"{'.'.join(str(p) for p in error.field)}: {error.message}" if error.field else error.message
             yield RawFinding("cluster-schema", where, message)
