@@ -238,19 +238,31 @@ def check_schema(document: Document, path: str) -> None:
         raise KconfError(first.message + more, path, document.line(first.path, key=key), first.path)
 
 
-def load_cluster(path: str) -> Cluster:
-    """Read, validate and model a cluster description. Raises KconfError."""
-    document, display = load_document(path)
+def read_description(path: str) -> tuple[Document, str]:
+    """The document and text of a file named as a cluster description;
+    raises KconfError when it is none (not a mapping, another kind)."""
+    from kconf.fsio import read_text
+    from kconf.yamlio import load_one
+
+    display = path
+    text = read_text(path)
+    document = load_one(text, path)
     data = document.data
-    if isinstance(data, dict) and data.get("apiVersion") == API_VERSION and data.get("kind") == "Cluster":
-        pass
-    elif isinstance(data, dict) and "kind" in data and data.get("kind") != "Cluster":
+    if not isinstance(data, dict):
+        raise KconfError("a cluster description is a YAML mapping (apiVersion, kind, metadata, spec)", display, document.start.line)
+    if "kind" in data and data.get("kind") != "Cluster":
         raise KconfError(
             f"not a cluster description: kind is {data.get('kind')!r} (expected apiVersion {API_VERSION}, kind Cluster)",
             display, document.line(("kind",)), ("kind",),
         )
-    check_schema(document, display)
-    return build_cluster(document, display)
+    return document, text
+
+
+def load_cluster(path: str) -> Cluster:
+    """Read, validate and model a cluster description. Raises KconfError."""
+    document, _text = read_description(path)
+    check_schema(document, path)
+    return build_cluster(document, path)
 
 
 # --- the model as far as the input allows ----------------------------------------------

@@ -69,19 +69,10 @@ def _documents(text: str, path: str) -> list[DocumentView]:
 
 
 def _cluster_file(text: str, path: str) -> ClusterFile:
-    from kconf.description import model_cluster
-    from kconf.schemacheck import check
+    from kconf.lint.model import cluster_source
     from kconf.yamlio import load_one
 
-    document = load_one(text, path)
-    source = ClusterFile(path, text, view=DocumentView(path, document))
-    if not isinstance(document.data, dict):
-        source.schema_issues = check("cluster.schema.json", document.data)
-        return source
-    source.schema_issues = check("cluster.schema.json", document.data)
-    model = model_cluster(document, path, source.schema_issues)
-    source.cluster, source.broken, source.problems = model.cluster, model.broken, list(model.problems)
-    return source
+    return cluster_source(path, text, load_one(text, path))
 
 
 def _configmap_file(text: str, path: str) -> ConfigMapFile | None:
