@@ -273,7 +273,7 @@ def lint_gate(cluster_path: str, output_dir: str | None, echo: Callable[..., Any
 
 def _incomplete(source: ClusterFile) -> KconfError:
     for issue in source.schema_issues:
-        return KconfError(str(issue), source.path, source.view.loc(issue.path).line if source.view else None, issue.path)
+        return KconfError(issue.message, source.path, source.view.loc(issue.path).line if source.view else None, issue.path)
     for problem in source.problems:
         return problem
     return KconfError("not a usable cluster description", source.path)
