@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from ipaddress import ip_interface
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kconf.addresses import (
     Address,
@@ -27,6 +29,9 @@ from kconf.calico.autodetect import AutodetectMethod, MethodError
 from kconf.calico.autodetect import parse as parse_method
 from kconf.errors import KconfError
 from kconf.yamlio import Document, Path as FieldPath
+
+if TYPE_CHECKING:
+    from kconf.schemacheck import SchemaIssue
 
 API_VERSION = "kconf/v1alpha1"
 DEFAULT_BIND_PORT = 6443
@@ -233,106 +238,266 @@ def check_schema(document: Document, path: str) -> None:
         raise KconfError(first.message + more, path, document.line(first.path, key=key), first.path)
 
 
-def load_cluster(path: str) -> Cluster:
-    """Read, validate and model a cluster description. Raises KconfError."""
-    document, display = load_document(path)
+def read_description(path: str) -> tuple[Document, str]:
+    """The document and text of a file named as a cluster description;
+    raises KconfError when it is none (not a mapping, another kind)."""
+    from kconf.fsio import read_text
+    from kconf.yamlio import load_one
+
+    display = path
+    text = read_text(path)
+    document = load_one(text, path)
     data = document.data
-    if isinstance(data, dict) and data.get("apiVersion") == API_VERSION and data.get("kind") == "Cluster":
-        pass
-    elif isinstance(data, dict) and "kind" in data and data.get("kind") != "Cluster":
+    if not isinstance(data, dict):
+        raise KconfError("a cluster description is a YAML mapping (apiVersion, kind, metadata, spec)", display, document.start.line)
+    if "kind" in data and data.get("kind") != "Cluster":
         raise KconfError(
             f"not a cluster description: kind is {data.get('kind')!r} (expected apiVersion {API_VERSION}, kind Cluster)",
             display, document.line(("kind",)), ("kind",),
         )
-    check_schema(document, display)
-    return build_cluster(document, display)
+    return document, text
 
 
-def _control_characters(data: Any, path: FieldPath = ()) -> tuple[FieldPath, str, bool] | None:
-    """(field path, text, whether it is a key) of the first key or string
-    value holding a line break, tab or other control character."""
+def load_cluster(path: str) -> Cluster:
+    """Read, validate and model a cluster description. Raises KconfError."""
+    document, _text = read_description(path)
+    check_schema(document, path)
+    return build_cluster(document, path)
+
+
+# --- the model as far as the input allows ----------------------------------------------
+#
+# Lint reports every independent problem in one run, so the model is built
+# part by part: a part whose field is broken (a schema issue there, or a value
+# kconf cannot use) gets a placeholder and is recorded as broken, and a rule
+# that reads it does not run (kconf.lint.registry.Rule.reads). Render uses only
+# a complete model.
+
+METADATA = "metadata"
+VERSION = "version"  # kubernetesVersion, kubeadmAPIVersion
+ENDPOINT = "endpoint"  # controlPlaneEndpoint
+IMAGE_REPOSITORY = "image-repository"
+CRI_SOCKET = "cri-socket"  # spec.criSocket
+CLOUD_PROVIDER = "cloud-provider"
+POD_SUBNET = "pod-subnet"  # podSubnet, nodeCIDRMaskSize
+SERVICE_SUBNET = "service-subnet"
+DNS_DOMAIN = "dns-domain"
+CALICO = "calico"  # mode, manifest, encapsulation, blockSize
+CALICO_AUTODETECTION = "calico-autodetection"
+LOAD_BALANCER = "load-balancer"
+HOSTS = "hosts"
+NODE_NAMES = "node-names"
+NODE_ROLES = "node-roles"
+NODE_ADDRESSES = "node-addresses"
+NODE_PORTS = "node-ports"  # bindPort
+NODE_INTERFACES = "node-interfaces"
+NODE_CRI_SOCKETS = "node-cri-sockets"
+NODE_LABELS = "node-labels"
+NODE_TAINTS = "node-taints"
+# Broken whenever anything is: an unknown field, or any part above. Rules
+# that need the whole description (drift: what render writes) read it.
+COMPLETE = "complete"
+
+NODE_PARTS = frozenset({NODE_NAMES, NODE_ROLES, NODE_ADDRESSES, NODE_PORTS, NODE_INTERFACES, NODE_CRI_SOCKETS, NODE_LABELS, NODE_TAINTS})
+PARTS = frozenset({
+    METADATA, VERSION, ENDPOINT, IMAGE_REPOSITORY, CRI_SOCKET, CLOUD_PROVIDER, POD_SUBNET, SERVICE_SUBNET,
+    DNS_DOMAIN, CALICO, CALICO_AUTODETECTION, LOAD_BALANCER, HOSTS, COMPLETE,
+}) | NODE_PARTS
+
+# Stands in for an address that does not parse; never read (its part is broken).
+_PLACEHOLDER_INTERFACE = ip_interface("0.0.0.0/32")
+_REQUIRED = re.compile(r"^'([^']+)' is required")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ClusterModel:
+    """The model as far as the input allows. ``cluster`` is None when the
+    document is no mapping with a spec; ``problems`` are what a schema cannot
+    say (reported as findings), ``broken`` the parts that hold placeholders."""
+
+    cluster: Cluster | None
+    broken: frozenset[str]
+    problems: tuple[KconfError, ...]
+
+    @property
+    def complete(self) -> bool:
+        return self.cluster is not None and COMPLETE not in self.broken
+
+
+def _issue_field(issue: SchemaIssue) -> FieldPath | None:
+    """The field a schema issue breaks (a missing field: that field), or None
+    for an unknown field, which breaks nothing the model reads."""
+    if issue.message.startswith("unknown field"):
+        return None
+    missing = _REQUIRED.match(issue.message)
+    return tuple(issue.path) + (missing.group(1),) if missing else tuple(issue.path)
+
+
+class _Builder:
+    """Builds each part of the model, recording broken parts and problems."""
+
+    def __init__(self, reader: _Reader, schema_issues: Sequence[SchemaIssue]) -> None:
+        self.reader = reader
+        self.broken: set[str] = set()
+        self.problems: list[KconfError] = []
+        self.bad_fields = [f for f in map(_issue_field, schema_issues) if f is not None]
+        self.shape_errors_expected = bool(schema_issues)
+
+    def touched(self, field: FieldPath) -> bool:
+        """Whether a schema issue lies in the field, or the field in it."""
+        return any(bad[: len(field)] == field or field[: len(bad)] == bad for bad in self.bad_fields)
+
+    def problem(self, error: KconfError, *parts: str) -> None:
+        self.problems.append(error)
+        self.broken.update(parts)
+
+    def part(self, part: str, field: FieldPath, build: Callable[[], T], fallback: T) -> T:
+        if self.touched(field):
+            self.broken.add(part)
+            return fallback
+        try:
+            return build()
+        except KconfError as exc:
+            self.problem(exc, part)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            # a value of the wrong shape: the schema issue elsewhere says why
+            if not self.shape_errors_expected:
+                raise
+            self.broken.add(part)
+        return fallback
+
+
+def _control_characters(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str, bool]]:
+    """(field path, text, whether it is a key) of every key or string value
+    holding a line break, tab or other control character."""
     if isinstance(data, str):
-        return None if data.isprintable() else (path, data, False)
-    if isinstance(data, dict):
+        if not data.isprintable():
+            yield path, data, False
+    elif isinstance(data, dict):
         for key, value in data.items():
             if not str(key).isprintable():
-                return path + (key,), str(key), True
-            found = _control_characters(value, path + (key,))
-            if found is not None:
-                return found
-    if isinstance(data, list):
+                yield path + (key,), str(key), True
+            else:
+                yield from _control_characters(value, path + (key,))
+    elif isinstance(data, list):
         for index, item in enumerate(data):
-            found = _control_characters(item, path + (index,))
-            if found is not None:
-                return found
-    return None
+            yield from _control_characters(item, path + (index,))
 
 
-def check_text(reader: _Reader, data: Any) -> None:
+def check_text(builder: _Builder, data: Any) -> None:
     """No field of a description is multi-line text. JSON Schema patterns
     end in ``$``, which Python's ``re`` also matches before a final line
-    break, so ``"cka-cp-1\n"`` passes the schema; a line break in a name
-    would start a new line in haproxy.cfg, hosts and the join scripts."""
-    found = _control_characters(data)
-    if found is not None:
-        path, text, key = found
-        raise reader.error(path, f"{text!r} holds a line break, tab or other control character", key=key)
+    break, so ``"cka-cp-1\\n"`` passes the schema; a line break in a name
+    would start a new line in haproxy.cfg, hosts and the join scripts. The
+    field is then broken for the parts that read it."""
+    for path, text, key in _control_characters(data):
+        builder.problem(builder.reader.error(path, f"{text!r} holds a line break, tab or other control character", key=key))
+        builder.bad_fields.append(path)
 
 
 def build_cluster(document: Document, display: str) -> Cluster:
-    """The model of a schema-valid description (semantic checks here)."""
-    reader = _Reader(display, document)
-    check_text(reader, document.data)
-    spec: dict[str, Any] = document.data["spec"]
-    version_text: str = spec["kubernetesVersion"]
-    version = parse_kubernetes_version(version_text)
-    if version[:2] < MINIMUM_KUBERNETES:
-        raise reader.error(
-            ("spec", "kubernetesVersion"),
-            f"{version_text} is older than 1.22: kconf writes kubeadm v1beta3/v1beta4 configs, "
-            "which need kubeadm 1.22 or later (upgrade the cluster plan, or write kubeadm v1beta2 by hand)",
-        )
-    api = _kubeadm_api(reader, spec, version)
-    nodes = _nodes(reader, spec)
-    load_balancer = _load_balancer(reader, spec)
-    if sum(n.is_control_plane for n in nodes) > 1 and load_balancer is None:
-        raise reader.error(
+    """The model of a schema-valid description; raises the first problem."""
+    model = model_cluster(document, display)
+    if model.problems:
+        raise model.problems[0]
+    assert model.cluster is not None
+    return model.cluster
+
+
+def model_cluster(document: Document, display: str, schema_issues: Sequence[SchemaIssue] = ()) -> ClusterModel:
+    """The model of a description as far as it goes (its schema issues
+    given), with the semantic checks a schema cannot make."""
+    data = document.data
+    spec = data.get("spec") if isinstance(data, dict) else None
+    if not isinstance(spec, dict):  # no model: rules fall back to the other files
+        return ClusterModel(None, frozenset({COMPLETE}), ())
+    builder = _Builder(_Reader(display, document), schema_issues)
+    check_text(builder, data)
+    version_text, version = builder.part(VERSION, ("spec", "kubernetesVersion"), lambda: _version(builder, spec), ("v1.31.0", (1, 31, 0)))
+    api = builder.part(VERSION, ("spec", "kubeadmAPIVersion"), lambda: _kubeadm_api(builder.reader, spec, version), kubeadm_api_for(version))
+    nodes = _nodes(builder, spec)
+    load_balancer = builder.part(LOAD_BALANCER, ("spec", "loadBalancer"), lambda: _load_balancer(builder.reader, spec), None)
+    roles_known = not builder.broken & {NODE_ROLES, LOAD_BALANCER}
+    if roles_known and sum(n.is_control_plane for n in nodes) > 1 and load_balancer is None:
+        builder.problem(builder.reader.error(
             ("spec", "nodes"),
             "more than one control-plane node needs spec.loadBalancer (and a controlPlaneEndpoint pointing at it)",
-        )
-    endpoint = spec.get("controlPlaneEndpoint")
-    if endpoint is not None:
-        try:
-            split_host_port(endpoint)
-        except AddressError as exc:
-            raise reader.error(("spec", "controlPlaneEndpoint"), str(exc)) from None
-    networking = _networking(reader, spec.get("networking", {}))
-    hosts = tuple(
-        (name, reader.address(("spec", "hosts", name), value)) for name, value in spec.get("hosts", {}).items()
-    )
+        ))
+    endpoint = builder.part(ENDPOINT, ("spec", "controlPlaneEndpoint"), lambda: _endpoint(builder.reader, spec), None)
+    networking = _networking(builder, spec.get("networking", {}))
+    hosts = _hosts(builder, spec)
     model_path = Path(display)
-    calico = _calico(reader, spec.get("calico", {}), nodes, model_path)
-    return Cluster(
+    calico = _calico(builder, spec.get("calico", {}), nodes, model_path)
+    name = builder.part(METADATA, ("metadata", "name"), lambda: _text(data["metadata"]["name"]), "")
+    cluster = Cluster(
         path=model_path,
         document=document,
-        name=document.data["metadata"]["name"],
+        name=name,
         kubernetes_version=version_text if version_text.startswith("v") else "v" + version_text,
         version=version,
         kubeadm_api_version=api,
         control_plane_endpoint=endpoint,
-        image_repository=spec.get("imageRepository"),
-        cri_socket=spec.get("criSocket"),
-        cloud_provider=spec.get("cloudProvider", "none"),
+        image_repository=builder.part(IMAGE_REPOSITORY, ("spec", "imageRepository"), lambda: _optional_text(spec.get("imageRepository")), None),
+        cri_socket=builder.part(CRI_SOCKET, ("spec", "criSocket"), lambda: _optional_text(spec.get("criSocket")), None),
+        cloud_provider=builder.part(CLOUD_PROVIDER, ("spec", "cloudProvider"), lambda: _text(spec.get("cloudProvider", "none")), "none"),
         networking=networking,
         calico=calico,
         load_balancer=load_balancer,
         hosts=hosts,
         nodes=nodes,
     )
+    if builder.problems or schema_issues or builder.broken:
+        builder.broken.add(COMPLETE)
+    return ClusterModel(cluster, frozenset(builder.broken), tuple(builder.problems))
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _version(builder: _Builder, spec: dict[str, Any]) -> tuple[str, tuple[int, int, int]]:
+    version_text = _text(spec["kubernetesVersion"])
+    version = parse_kubernetes_version(version_text)
+    if version[:2] < MINIMUM_KUBERNETES:
+        raise builder.reader.error(
+            ("spec", "kubernetesVersion"),
+            f"{version_text} is older than 1.22: kconf writes kubeadm v1beta3/v1beta4 configs, "
+            "which need kubeadm 1.22 or later (upgrade the cluster plan, or write kubeadm v1beta2 by hand)",
+        )
+    return version_text, version
+
+
+def _endpoint(reader: _Reader, spec: dict[str, Any]) -> str | None:
+    endpoint = _optional_text(spec.get("controlPlaneEndpoint"))
+    if endpoint is not None:
+        try:
+            split_host_port(endpoint)
+        except AddressError as exc:
+            raise reader.error(("spec", "controlPlaneEndpoint"), str(exc)) from None
+    return endpoint
+
+
+def _hosts(builder: _Builder, spec: dict[str, Any]) -> tuple[tuple[str, Address], ...]:
+    raw: dict[str, Any] = builder.part(HOSTS, ("spec", "hosts"), lambda: dict(spec.get("hosts", {})), {})
+    found: list[tuple[str, Address]] = []
+    for name, value in raw.items():
+        field = ("spec", "hosts", name)
+        address = builder.part(HOSTS, field, lambda: builder.reader.address(field, value), None)
+        if address is not None:
+            found.append((name, address))
+    return tuple(found)
 
 
 def _kubeadm_api(reader: _Reader, spec: dict[str, Any], version: tuple[int, int, int]) -> str:
-    api: str | None = spec.get("kubeadmAPIVersion")
+    api: str | None = _optional_text(spec.get("kubeadmAPIVersion"))
     field = ("spec", "kubeadmAPIVersion")
     shown = ".".join(str(v) for v in version[:2])
     if api == "v1beta4" and version[:2] < V1BETA4_FROM:
@@ -342,44 +507,70 @@ def _kubeadm_api(reader: _Reader, spec: dict[str, Any], version: tuple[int, int,
     return api or kubeadm_api_for(version)
 
 
-def _nodes(reader: _Reader, spec: dict[str, Any]) -> tuple[Node, ...]:
-    nodes: list[Node] = []
-    seen: dict[str, int] = {}
-    for index, raw in enumerate(spec["nodes"]):
-        field: FieldPath = ("spec", "nodes", index)
-        name = raw["name"]
-        if name in seen:
-            raise reader.error(field + ("name",), f"duplicate node name {name!r} (also spec.nodes[{seen[name]}])")
-        seen[name] = index
-        interfaces = tuple(
-            NodeInterface(i["name"], reader.interface(field + ("interfaces", n, "address"), i["address"]), bool(i.get("nat", False)))
-            for n, i in enumerate(raw.get("interfaces", []))
-        )
-        labels = tuple(sorted(raw.get("labels", {}).items()))
-        for key, _ in labels:
-            if key.startswith("node-role.kubernetes.io/"):
-                raise reader.error(
-                    field + ("labels", key),
-                    f"the kubelet may not set {key!r} on its own node (NodeRestriction); label it with kubectl after the join",
-                    key=True,
-                )
-        taints = raw.get("taints")
-        nodes.append(
-            Node(
-                index=index,
-                name=name,
-                role=raw["role"],
-                address=reader.interface(field + ("address",), raw["address"]),
-                bind_port=raw.get("bindPort", DEFAULT_BIND_PORT),
-                interfaces=interfaces,
-                cri_socket=raw.get("criSocket"),
-                labels=labels,
-                taints=None if taints is None else tuple(dict(t) for t in taints),
+def _labels(reader: _Reader, field: FieldPath, raw: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    labels = tuple(sorted(dict(raw.get("labels", {})).items()))
+    for key, _ in labels:
+        if key.startswith("node-role.kubernetes.io/"):
+            raise reader.error(
+                field + ("labels", key),
+                f"the kubelet may not set {key!r} on its own node (NodeRestriction); label it with kubectl after the join",
+                key=True,
             )
+    return labels
+
+
+def _interfaces(builder: _Builder, field: FieldPath, raw: dict[str, Any]) -> tuple[NodeInterface, ...]:
+    found: list[NodeInterface] = []
+    items: list[Any] = builder.part(NODE_INTERFACES, field + ("interfaces",), lambda: list(raw.get("interfaces", [])), [])
+    for n, item in enumerate(items):
+        at = field + ("interfaces", n, "address")
+        address = builder.part(NODE_INTERFACES, field + ("interfaces", n), lambda: builder.reader.interface(at, item["address"]), None)
+        if address is not None:
+            found.append(NodeInterface(_text(item["name"]), address, bool(item.get("nat", False))))
+    return tuple(found)
+
+
+def _node(builder: _Builder, index: int, raw: Any) -> Node:
+    field: FieldPath = ("spec", "nodes", index)
+    if not isinstance(raw, dict):
+        builder.broken.update(NODE_PARTS)
+        raw = {}
+    reader = builder.reader
+    taints = builder.part(NODE_TAINTS, field + ("taints",), lambda: raw.get("taints"), None)
+    return Node(
+        index=index,
+        name=builder.part(NODE_NAMES, field + ("name",), lambda: _text(raw["name"]), f"spec.nodes[{index}]"),
+        role=builder.part(NODE_ROLES, field + ("role",), lambda: _text(raw["role"]), "worker"),
+        address=builder.part(NODE_ADDRESSES, field + ("address",), lambda: reader.interface(field + ("address",), raw["address"]), _PLACEHOLDER_INTERFACE),
+        bind_port=builder.part(NODE_PORTS, field + ("bindPort",), lambda: int(raw.get("bindPort", DEFAULT_BIND_PORT)), DEFAULT_BIND_PORT),
+        interfaces=_interfaces(builder, field, raw),
+        cri_socket=builder.part(NODE_CRI_SOCKETS, field + ("criSocket",), lambda: _optional_text(raw.get("criSocket")), None),
+        labels=builder.part(NODE_LABELS, field + ("labels",), lambda: _labels(reader, field, raw), ()),
+        taints=builder.part(NODE_TAINTS, field + ("taints",), lambda: None if taints is None else tuple(dict(t) for t in taints), None),
+    )
+
+
+def _nodes(builder: _Builder, spec: dict[str, Any]) -> tuple[Node, ...]:
+    raw_nodes = builder.part(NODE_ROLES, ("spec", "nodes"), lambda: list(spec["nodes"]), None)
+    if raw_nodes is None:
+        builder.broken.update(NODE_PARTS)
+        return ()
+    nodes = tuple(_node(builder, index, raw) for index, raw in enumerate(raw_nodes))
+    seen: dict[str, int] = {}
+    for node in nodes:
+        if NODE_NAMES in builder.broken and node.name.startswith("spec.nodes["):
+            continue
+        if node.name in seen:
+            builder.problem(builder.reader.error(
+                ("spec", "nodes", node.index, "name"), f"duplicate node name {node.name!r} (also spec.nodes[{seen[node.name]}])"
+            ))
+        else:
+            seen[node.name] = node.index
+    if NODE_ROLES not in builder.broken and not any(n.is_control_plane for n in nodes):
+        builder.problem(
+            builder.reader.error(("spec", "nodes"), "no node has role control-plane: one of them runs kubeadm init"), NODE_ROLES
         )
-    if not any(n.is_control_plane for n in nodes):
-        raise reader.error(("spec", "nodes"), "no node has role control-plane: one of them runs kubeadm init")
-    return tuple(nodes)
+    return nodes
 
 
 def _load_balancer(reader: _Reader, spec: dict[str, Any]) -> LoadBalancer | None:
@@ -387,50 +578,74 @@ def _load_balancer(reader: _Reader, spec: dict[str, Any]) -> LoadBalancer | None
     if raw is None:
         return None
     return LoadBalancer(
-        hostname=raw.get("hostname"),
+        hostname=_optional_text(raw.get("hostname")),
         address=reader.address(("spec", "loadBalancer", "address"), raw["address"]),
-        port=raw.get("port", DEFAULT_BIND_PORT),
-        health_check=raw.get("healthCheck", "readyz"),
+        port=int(raw.get("port", DEFAULT_BIND_PORT)),
+        health_check=_text(raw.get("healthCheck", "readyz")),
     )
 
 
-def _networking(reader: _Reader, raw: dict[str, Any]) -> Networking:
+def _networking(builder: _Builder, raw: Any) -> Networking:
     field: FieldPath = ("spec", "networking")
-    pod_text = raw["podSubnet"]
-    service_text = raw.get("serviceSubnet", DEFAULT_SERVICE_SUBNET)
-    pods = reader.networks(field + ("podSubnet",), pod_text)
-    services = reader.networks(field + ("serviceSubnet",), service_text)
-    mask = raw.get("nodeCIDRMaskSize", DEFAULT_NODE_MASK[pods[0].version])
+    reader = builder.reader
+    if not isinstance(raw, dict):
+        raw = {}
+    no_networks: tuple[Network, ...] = ()
+    pods = builder.part(POD_SUBNET, field + ("podSubnet",), lambda: reader.networks(field + ("podSubnet",), raw["podSubnet"]), no_networks)
+    services = builder.part(
+        SERVICE_SUBNET, field + ("serviceSubnet",),
+        lambda: reader.networks(field + ("serviceSubnet",), raw.get("serviceSubnet", DEFAULT_SERVICE_SUBNET)), no_networks,
+    )
+    family = pods[0].version if pods else 4
+    mask = builder.part(POD_SUBNET, field + ("nodeCIDRMaskSize",), lambda: int(raw.get("nodeCIDRMaskSize", DEFAULT_NODE_MASK[family])), DEFAULT_NODE_MASK[family])
     return Networking(
         pod_subnet=",".join(str(n) for n in pods),
         pod_subnets=pods,
         service_subnet=",".join(str(n) for n in services),
         service_subnets=services,
-        dns_domain=raw.get("dnsDomain", DEFAULT_DNS_DOMAIN),
+        dns_domain=builder.part(DNS_DOMAIN, field + ("dnsDomain",), lambda: _text(raw.get("dnsDomain", DEFAULT_DNS_DOMAIN)), DEFAULT_DNS_DOMAIN),
         node_cidr_mask_size=mask,
     )
 
 
-def _calico(reader: _Reader, raw: dict[str, Any], nodes: tuple[Node, ...], path: Path) -> Calico:
-    field: FieldPath = ("spec", "calico")
-    mode = raw.get("mode", "operator")
-    manifest: Path | None = None
-    if mode == "manifest":
-        if "manifest" not in raw:
-            raise reader.error(field + ("mode",), "mode manifest needs spec.calico.manifest: the path of the upstream calico.yaml")
-        manifest = path.parent / raw["manifest"]
+def _calico_mode(reader: _Reader, raw: dict[str, Any], path: Path) -> tuple[str, Path | None]:
+    mode = _text(raw.get("mode", "operator"))
+    if mode != "manifest":
+        return mode, None
+    if "manifest" not in raw:
+        raise reader.error(("spec", "calico", "mode"), "mode manifest needs spec.calico.manifest: the path of the upstream calico.yaml")
+    return mode, path.parent / _text(raw["manifest"])
+
+
+def _autodetection(builder: _Builder, raw: dict[str, Any], nodes: tuple[Node, ...]) -> AutodetectMethod | None:
     method_text = raw.get("ipAutodetection")
     if method_text is None:
+        if NODE_ADDRESSES in builder.broken:  # the default follows the nodes' networks
+            return None
         networks = dict.fromkeys(n.address.network for n in nodes if n.address.version == 4)
         method_text = "cidr=" + ",".join(str(n) for n in networks) if networks else "first-found"
     try:
-        method = parse_method(method_text)
+        return parse_method(method_text)
     except MethodError as exc:
-        raise reader.error(field + ("ipAutodetection",), str(exc)) from None
+        raise builder.reader.error(("spec", "calico", "ipAutodetection"), str(exc)) from None
+
+
+def _calico(builder: _Builder, raw: Any, nodes: tuple[Node, ...], path: Path) -> Calico:
+    field: FieldPath = ("spec", "calico")
+    if not isinstance(raw, dict):
+        raw = {}
+    operator: tuple[str, Path | None] = ("operator", None)
+    mode, manifest = builder.part(CALICO, field + ("mode",), lambda: _calico_mode(builder.reader, raw, path), operator)
+    method: AutodetectMethod | None = builder.part(
+        CALICO_AUTODETECTION, field + ("ipAutodetection",), lambda: _autodetection(builder, raw, nodes), None
+    )
+    if method is None:
+        builder.broken.add(CALICO_AUTODETECTION)
+        method = parse_method("first-found")
     return Calico(
         mode=mode,
         manifest=manifest,
         ip_autodetection=method,
-        encapsulation=raw.get("encapsulation", "IPIP"),
-        block_size=raw.get("blockSize", 26),
+        encapsulation=builder.part(CALICO, field + ("encapsulation",), lambda: _text(raw.get("encapsulation", "IPIP")), "IPIP"),
+        block_size=builder.part(CALICO, field + ("blockSize",), lambda: int(raw.get("blockSize", 26)), 26),
     )

@@ -163,9 +163,23 @@ def test_pool_mismatch_message(tmp_path: Path) -> None:
     ]
 
 
-def test_pool_mismatch_with_a_broken_description_uses_kubeadm(tmp_path: Path) -> None:
+def test_pool_mismatch_with_an_unrelated_schema_error_still_reads_the_description(tmp_path: Path) -> None:
     build(tmp_path, BASE_CLUSTER, [(INSTALLATION, "cidr: 172.16.0.0/16", "cidr: 192.168.0.0/16")])
-    edit(tmp_path / "cluster.yaml", "spec:\n", "spec:\n  bogus: 1\n")  # schema error: no model
+    edit(tmp_path / "cluster.yaml", "spec:\n", "spec:\n  bogus: 1\n")  # schema error elsewhere: podSubnet is fine
+    findings = lint(tmp_path, select="calico-pool-mismatch")
+    assert sorted(where(findings, tmp_path)) == [(INSTALLATION, line_of(tmp_path / INSTALLATION, "- cidr:"), "calico-pool-mismatch")]
+    assert "the description's podSubnet 172.16.0.0/16" in findings[0].message
+
+
+def test_pool_mismatch_with_a_broken_pod_subnet_is_silent(tmp_path: Path) -> None:
+    build(tmp_path, BASE_CLUSTER, [(INSTALLATION, "cidr: 172.16.0.0/16", "cidr: 192.168.0.0/16")])
+    edit(tmp_path / "cluster.yaml", "podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.0/33")  # cidr-host-bits reports it
+    assert lint(tmp_path, select="calico-pool-mismatch") == []
+
+
+def test_pool_mismatch_without_a_description_model_uses_kubeadm(tmp_path: Path) -> None:
+    build(tmp_path, BASE_CLUSTER, [(INSTALLATION, "cidr: 172.16.0.0/16", "cidr: 192.168.0.0/16")])
+    edit(tmp_path / "cluster.yaml", "spec:\n", "spec: 1\nspecification:\n")  # spec is no mapping: no model at all
     findings = lint(tmp_path, select="calico-pool-mismatch")
     assert sorted(where(findings, tmp_path)) == [(INSTALLATION, line_of(tmp_path / INSTALLATION, "- cidr:"), "calico-pool-mismatch")]
     assert "podSubnet of " in findings[0].message and "kubeadm-init.yaml" in findings[0].message

@@ -12,10 +12,11 @@ import os
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kconf.errors import KconfError
-from kconf.lint.model import ERROR, WARNING, Finding, Group, RawFinding, SourceFile
+from kconf.lint.model import ERROR, WARNING, ClusterFile, Finding, Group, RawFinding, SourceFile
 from kconf.lint.registry import Rule
 from kconf.lint.settings import Settings, load_settings
 
@@ -66,8 +67,9 @@ def run_rules(groups: Sequence[Group], rules: dict[str, Rule], chosen: Selection
     found: set[Finding] = set()
     for group in groups:
         group_findings: list[Finding] = []
+        broken = group.cluster_file.broken if group.cluster_file is not None else frozenset()
         for name, rule in rules.items():
-            if name not in chosen.enabled:
+            if name not in chosen.enabled or rule.reads & broken:
                 continue
             for raw in rule.check(group):
                 group_findings.append(_finalise(raw, rule, chosen, redact))
@@ -124,21 +126,11 @@ def lint_files(
     """Findings for the given files and folders, with what was read.
     ``settings`` default: the project settings found from the working folder.
     ``cluster``: check every file against that description (--cluster)."""
-    from kconf.lint.rules import RULES
     from kconf.lint.sources import build_groups
-    from kconf.lint.suppress import suppressed
 
-    if settings is None:
-        settings = load_settings()
-    where = settings.source or "the settings"
-    unknown_rules(settings.disabled, RULES, f"{where}: disable")
-    unknown_rules(settings.severity, RULES, f"{where}: severity")
-    chosen = selection(RULES, select, ignore, settings)
+    chosen = project_selection(select, ignore, settings)
     gathered = build_groups(paths, cluster=cluster)
-    groups = gathered.groups
-    texts: dict[str, SourceFile] = {os.path.normpath(f.path): f for g in groups for f in g.files}
-    findings = [f for f in run_rules(groups, RULES, chosen) if not suppressed(f, texts.get(f.path))]
-    return LintResult(findings, gathered.files, gathered.unrecognised)
+    return LintResult(lint_groups(gathered.groups, chosen), gathered.files, gathered.unrecognised)
 
 
 def lint_paths(
@@ -148,6 +140,52 @@ def lint_paths(
     """lint_files()'s findings and the number of files read."""
     result = lint_files(paths, select=select, ignore=ignore, settings=settings, cluster=cluster)
     return result.findings, result.files
+
+
+def project_selection(select: str | None = None, ignore: str | None = None, settings: Settings | None = None) -> Selection:
+    """The rules that run and their severities, from the project settings
+    found from the working folder (lint and render alike)."""
+    from kconf.lint.rules import RULES
+
+    if settings is None:
+        settings = load_settings()
+    where = settings.source or "the settings"
+    unknown_rules(settings.disabled, RULES, f"{where}: disable")
+    unknown_rules(settings.severity, RULES, f"{where}: severity")
+    return selection(RULES, select, ignore, settings)
+
+
+def lint_groups(groups: Sequence[Group], chosen: Selection) -> list[Finding]:
+    """Findings of the chosen rules, without the suppressed ones."""
+    from kconf.lint.rules import RULES
+    from kconf.lint.suppress import suppressed
+
+    texts: dict[str, SourceFile] = {os.path.normpath(f.path): f for g in groups for f in g.files}
+    return [f for f in run_rules(groups, RULES, chosen) if not suppressed(f, texts.get(f.path))]
+
+
+def lint_render(source: ClusterFile, output_dir: Path, rendered: dict[str, tuple[bytes, int]] | None) -> list[Finding]:
+    """What ``kconf lint`` would find in the description and, when it could be
+    rendered, in ``rendered`` as files of ``output_dir`` (read from memory:
+    nothing is written yet). Drift is not checked: these files are what
+    render writes."""
+    from kconf.lint.sources import YAML_SUFFIXES, recognise
+
+    chosen = project_selection()
+    chosen = Selection(chosen.enabled - DRIFT_RULES, chosen.severity)
+    if rendered is None:
+        return lint_groups([Group(files=[source], cluster_file=source)], chosen)
+    members: list[SourceFile] = [source]
+    for name, (data, _mode) in rendered.items():
+        if name.endswith(YAML_SUFFIXES) or name.endswith(".cfg"):  # as lint reads a folder
+            member = recognise(os.path.normpath(str(output_dir / name)), data)
+            if member is not None:
+                members.append(member)
+    group = Group(files=members, cluster_file=source, output_dir=output_dir, _rendered=dict(rendered), in_memory=True)
+    return lint_groups([group], chosen)
+
+
+DRIFT_RULES = frozenset({"rendered-drift"})
 
 
 def explain(rule_name: str) -> str:

@@ -126,8 +126,18 @@ class DocumentView:
 class ClusterFile(SourceFile):
     view: DocumentView | None = None
     schema_issues: list[SchemaIssue] = field(default_factory=list)
+    # the model as far as the description allows (kconf.description.model_cluster):
+    # ``broken`` names the parts that hold placeholders, ``problems`` what the
+    # schema cannot say
     cluster: Cluster | None = None
-    build_error: KconfError | None = None
+    broken: frozenset[str] = frozenset()
+    problems: list[KconfError] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        from kconf.description import COMPLETE
+
+        return self.cluster is not None and COMPLETE not in self.broken
 
     @property
     def output_dir(self) -> Path | None:
@@ -176,6 +186,19 @@ class GeneratedFile(SourceFile):
     rendered-drift compares them, in their output folder."""
 
 
+def cluster_source(path: str, text: str, document: Document) -> ClusterFile:
+    """A loaded description as lint sees it: schema issues and the model as
+    far as it goes."""
+    from kconf.description import model_cluster
+    from kconf.schemacheck import check
+
+    source = ClusterFile(path, text, view=DocumentView(path, document))
+    source.schema_issues = check("cluster.schema.json", document.data)
+    model = model_cluster(document, path, source.schema_issues)
+    source.cluster, source.broken, source.problems = model.cluster, model.broken, list(model.problems)
+    return source
+
+
 S = TypeVar("S", bound=SourceFile)
 
 
@@ -194,6 +217,8 @@ class Group:
     fetched: bool = False
     _rendered: dict[str, tuple[bytes, int]] | None = field(default=None, repr=False)
     _render_error: KconfError | None = field(default=None, repr=False)
+    # the output files are render's, in memory, not yet written (render's own lint gate)
+    in_memory: bool = False
 
     @property
     def cluster(self) -> Cluster | None:
@@ -223,7 +248,7 @@ class Group:
             raise self._render_error
         if self._rendered is None:
             cluster = self.cluster
-            if cluster is None:
+            if cluster is None or self.cluster_file is None or not self.cluster_file.complete:
                 return {}
             from kconf.render import render_files
 
@@ -246,6 +271,8 @@ class Group:
             return False
         if expected is None:
             return False
+        if self.in_memory:
+            return True
         from kconf.render import holds_exactly
 
         return holds_exactly(Path(path), expected[0]) is True

@@ -1,5 +1,10 @@
-"""A rule: a name, a default severity, a one-line summary, and a check
-function whose docstring is its user documentation (what, why, fix)."""
+"""A rule: a name, a default severity, a one-line summary, a check function
+whose docstring is its user documentation (what, why, fix), and the parts of
+the cluster model it reads (kconf.description: NODE_ADDRESSES, LOAD_BALANCER,
+...). A rule does not run on a group whose description has one of those
+parts broken: the broken field is reported (cluster-schema or a value rule),
+and a rule reading a placeholder would report nonsense. Rules that read the
+description as written (its raw document) read no part."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ class Rule:
     severity: str
     summary: str
     check: Check
+    reads: frozenset[str] = frozenset()
 
     @property
     def documentation(self) -> str:

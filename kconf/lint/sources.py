@@ -90,21 +90,11 @@ def _named_api_version(issue: SchemaIssue) -> SchemaIssue:
 
 
 def _cluster_file(text: str, path: str) -> ClusterFile:
-    from kconf.description import build_cluster
-    from kconf.schemacheck import check
+    from kconf.lint.model import cluster_source
     from kconf.yamlio import load_one
 
-    document = load_one(text, path)
-    source = ClusterFile(path, text, view=DocumentView(path, document))
-    if not isinstance(document.data, dict):
-        source.schema_issues = check("cluster.schema.json", document.data)
-        return source
-    source.schema_issues = [_named_api_version(issue) for issue in check("cluster.schema.json", document.data)]
-    if not source.schema_issues:
-        try:
-            source.cluster = build_cluster(document, path)
-        except KconfError as exc:
-            source.build_error = exc
+    source = cluster_source(path, text, load_one(text, path))
+    source.schema_issues = [_named_api_version(issue) for issue in source.schema_issues]
     return source
 
 

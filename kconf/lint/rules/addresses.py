@@ -241,7 +241,8 @@ def description(group: Group) -> Description | None:
         return cached[1]
     # The loader's model has every address parsed already (ipaddress is slow:
     # reading 5,000 nodes again would cost more than all the rules together).
-    cluster = source.cluster
+    # A partial model holds placeholders for broken parts; read those as written.
+    cluster = source.cluster if source.complete else None
     described = _from_model(source.view, cluster) if cluster is not None else _read_description(source.view)
     if len(_READ) > 8:
         _READ.clear()

@@ -40,6 +40,7 @@ from kconf.calico import AUTODETECT_NAME, CIDR_NAME
 
 if TYPE_CHECKING:
     from kconf.calico.patch import CalicoNodeEnv
+from kconf import description as model
 from kconf.description import Cluster, Node
 from kconf.lint.model import (
     ERROR,
@@ -547,7 +548,7 @@ RULES = (
     Rule(
         "calico-pool-mismatch", ERROR,
         "CALICO_IPV4POOL_CIDR / Installation ipPools cidr is not the kubeadm podSubnet (or inside it)",
-        calico_pool_mismatch,
+        calico_pool_mismatch, reads=frozenset({model.POD_SUBNET}),
     ),
     Rule(
         "calico-pool-unset", WARNING,
@@ -557,11 +558,12 @@ RULES = (
     Rule(
         "calico-autodetect-first-found", ERROR,
         "hosts with several interfaces (or a NAT one) and Calico autodetection unset or first-found",
-        calico_autodetect_first_found,
+        calico_autodetect_first_found, reads=frozenset({model.NODE_NAMES, model.NODE_INTERFACES}),
     ),
     Rule(
         "calico-autodetect-mismatch", ERROR,
         "autodetection method that cannot select each node's cluster address, or is invalid",
         calico_autodetect_mismatch,
+        reads=frozenset({model.NODE_NAMES, model.NODE_ADDRESSES, model.NODE_INTERFACES, model.HOSTS, model.LOAD_BALANCER}),
     ),
 )

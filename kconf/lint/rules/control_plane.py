@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from kconf.addresses import Address, AddressError, split_host_port
+from kconf import description as model
 from kconf.description import DEFAULT_BIND_PORT, Cluster, Node
 from kconf.lint.haproxy import (
     BIND_KINDS,
@@ -680,6 +681,10 @@ def etcd_quorum(group: Group) -> Iterator[RawFinding]:
     )
 
 
+# what _ports reads: which HAProxy sections serve the API server
+API_PORTS = frozenset({model.LOAD_BALANCER, model.NODE_ROLES, model.NODE_PORTS})
+CONTROL_PLANE_NODES = frozenset({model.NODE_NAMES, model.NODE_ROLES, model.NODE_ADDRESSES, model.NODE_PORTS})
+
 RULES = (
     Rule(
         "control-plane-endpoint-missing", ERROR,
@@ -689,23 +694,23 @@ RULES = (
     Rule(
         "control-plane-endpoint-target", ERROR,
         "controlPlaneEndpoint does not resolve to the load balancer, or its port is not the load balancer's",
-        control_plane_endpoint_target,
+        control_plane_endpoint_target, reads=CONTROL_PLANE_NODES | {model.ENDPOINT, model.HOSTS, model.LOAD_BALANCER},
     ),
     Rule(
         "haproxy-backends", ERROR,
         "HAProxy backend servers are not exactly the control-plane nodes at address:bindPort",
-        haproxy_backends,
+        haproxy_backends, reads=CONTROL_PLANE_NODES | {model.HOSTS, model.LOAD_BALANCER},
     ),
-    Rule("haproxy-mode", ERROR, "HAProxy frontend/backend for the API server not in mode tcp", haproxy_mode),
+    Rule("haproxy-mode", ERROR, "HAProxy frontend/backend for the API server not in mode tcp", haproxy_mode, reads=API_PORTS),
     Rule(
         "haproxy-health-check", WARNING,
         "an API server backend server without check, or a check that cannot pass",
-        haproxy_health_check,
+        haproxy_health_check, reads=API_PORTS,
     ),
     Rule(
         "lb-port-collision", ERROR,
         "the load balancer runs on a control-plane node and binds the API server's bindPort",
-        lb_port_collision,
+        lb_port_collision, reads=CONTROL_PLANE_NODES | {model.NODE_INTERFACES, model.LOAD_BALANCER},
     ),
-    Rule("etcd-quorum", WARNING, "an even number of stacked-etcd control-plane nodes", etcd_quorum),
+    Rule("etcd-quorum", WARNING, "an even number of stacked-etcd control-plane nodes", etcd_quorum, reads=frozenset({model.NODE_ROLES})),
 )

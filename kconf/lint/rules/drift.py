@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from kconf.description import COMPLETE
 from kconf.errors import KconfError, format_field_path
 from kconf.lint.model import ERROR, Group, Loc, RawFinding
 from kconf.lint.registry import Rule
@@ -136,4 +137,9 @@ def rendered_drift(group: Group) -> Iterator[RawFinding]:
         yield RawFinding(RULE, Loc(str(stale), 1), "kconf render no longer writes this file (a node was removed?); delete it")
 
 
-RULES = (Rule(RULE, ERROR, "a file in a cluster's output folder differs from what the description renders now", rendered_drift),)
+RULES = (
+    Rule(
+        RULE, ERROR, "a file in a cluster's output folder differs from what the description renders now", rendered_drift,
+        reads=frozenset({COMPLETE}),  # what render writes needs all of the description
+    ),
+)

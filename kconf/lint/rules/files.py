@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from kconf.description import MINIMUM_KUBERNETES, V1BETA3_REMOVED, V1BETA4_FROM
 from kconf.lint.model import ERROR, WARNING, BrokenFile, ClusterFile, DocumentView, Group, KubeadmFile, Loc, RawFinding
+from kconf.errors import format_field_path
 from kconf.lint.registry import Rule
 
 # Description fields whose bad values a value rule reports under its own name
@@ -65,10 +66,11 @@ def cluster_schema(group: Group) -> Iterator[RawFinding]:
                 continue
             key = issue.message.startswith("unknown field")
             yield RawFinding("cluster-schema", view.loc(issue.path, key=key), str(issue))
-        error = source.build_error
-        if error is not None and not reported_elsewhere(tuple(error.field), error.message):
+        for error in source.problems:
+            if reported_elsewhere(tuple(error.field), error.message):
+                continue
             where = view.loc(error.field) if error.field else Loc(source.path, error.line or 1)
-            message = f"{'.'.join(str(p) for p in error.field)}: {error.message}" if error.field else error.message
+            message = f"{format_field_path(error.field)}: {error.message}" if error.field else error.message
             yield RawFinding("cluster-schema", where, message)
 
 
