@@ -54,21 +54,25 @@ YAML_EDITS = [
         id="field-added",
     ),
     pytest.param(
-        "kubeadm-init.yaml", "  dnsDomain: cluster.local\n", "", 20,
-        "networking.dnsDomain ('cluster.local') was removed by hand; kconf render writes it; change the description and re-render",
-        id="field-removed",
+        "kubeadm-init.yaml", "  name: cp-1\n", "  name: cp-9\n", 8,
+        "nodeRegistration.name is 'cp-9', kconf render writes 'cp-1'; change the description and re-render",
+        id="value-contradicts-an-up-to-date-file",  # hosts still says cp-1
+    ),
+    pytest.param(
+        "kubeadm-init.yaml", "  dnsDomain: cluster.local\n", "  dnsDomain: cluster.local\n  # tuned\n", 0,
+        None, id="comment-is-not-yaml-data",
     ),
 ]
 
 
 @pytest.mark.parametrize(("name", "old", "new", "line", "message"), YAML_EDITS)
 def test_yaml_hand_edits_are_reported_per_field_at_their_line(
-    tmp_path: Path, name: str, old: str, new: str, line: int, message: str
+    tmp_path: Path, name: str, old: str, new: str, line: int, message: str | None
 ) -> None:
     out = render_into(tmp_path, NO_LB)
     edit(out / name, old, new)
     findings = lint(tmp_path, select="rendered-drift")
-    assert [(Path(f.path).name, f.line, f.message) for f in findings] == [(name, line, message)]
+    assert [(Path(f.path).name, f.line, f.message) for f in findings] == ([(name, line, message)] if message else [])
 
 
 def test_reordering_keys_is_not_drift_but_whitespace_in_text_files_is(tmp_path: Path) -> None:
@@ -205,7 +209,10 @@ TAINTED = BASE_CLUSTER.replace(
 )
 
 # YAML lists are ordered for kubeadm (certSANs, taints, extraArgs in v1beta4):
-# swapping two items is a hand edit, reported per changed item.
+# swapping two items is drift. Swapped certSANs contradict the hosts file
+# (which still writes lab-lb at its place): a hand edit, per changed item.
+# Swapped taints are what a description with the taints the other way round
+# renders: one finding, the description changed.
 LIST_REORDERS = [
     pytest.param(
         "kubeadm-init.yaml", "    - lab-lb\n    - 192.168.51.80\n", "    - 192.168.51.80\n    - lab-lb\n",
@@ -222,14 +229,8 @@ LIST_REORDERS = [
         "    - key: a\n      effect: NoSchedule\n    - key: b\n      effect: NoExecute\n",
         "    - key: b\n      effect: NoExecute\n    - key: a\n      effect: NoSchedule\n",
         [
-            ("lab/kubeadm-join-worker-1.yaml", 17, "nodeRegistration.taints[0].key is 'b', kconf render writes 'a'; "
-             "change the description and re-render"),
-            ("lab/kubeadm-join-worker-1.yaml", 18, "nodeRegistration.taints[0].effect is 'NoExecute', kconf render writes "
-             "'NoSchedule'; change the description and re-render"),
-            ("lab/kubeadm-join-worker-1.yaml", 19, "nodeRegistration.taints[1].key is 'a', kconf render writes 'b'; "
-             "change the description and re-render"),
-            ("lab/kubeadm-join-worker-1.yaml", 20, "nodeRegistration.taints[1].effect is 'NoSchedule', kconf render writes "
-             "'NoExecute'; change the description and re-render"),
+            ("lab/kubeadm-join-worker-1.yaml", 18, "the description changed since it was rendered: run kconf render "
+             "(nodeRegistration.taints[0].effect: kconf render now writes 'NoSchedule')"),
         ],
         id="taints-swapped",
     ),
@@ -244,3 +245,97 @@ def test_reordering_a_yaml_list_is_drift(
     assert drift(tmp_path) == []
     edit(out / name, old, new)
     assert sorted(drift(tmp_path)) == expected
+
+
+# --- one problem, one finding: a changed description against a hand edit (issue 10) ----------
+
+CHANGED = "the description changed since it was rendered: run kconf render"
+
+DESCRIPTION_CHANGES = [
+    pytest.param(
+        "podSubnet: 172.16.0.0/16", "podSubnet: 172.17.0.0/16",
+        [
+            ("lab/calico-installation.yaml", 9, "rendered-drift",
+             f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.17.0.0/16')"),
+            ("lab/kubeadm-init.yaml", 20, "rendered-drift", f"{CHANGED} (networking.podSubnet: kconf render now writes '172.17.0.0/16')"),
+        ],
+        id="pod-subnet-changed-no-calico-pool-mismatch",
+    ),
+    pytest.param(
+        "    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n", "",
+        [
+            ("lab/hosts", 7, "rendered-drift", f"{CHANGED} (kconf render no longer writes '192.168.51.91\\tworker-1')"),
+            ("lab/join-worker-1.sh", 1, "rendered-drift", "kconf render no longer writes this file (a node was removed?); delete it"),
+            ("lab/kubeadm-join-worker-1.yaml", 1, "rendered-drift",
+             "kconf render no longer writes this file (a node was removed?); delete it"),
+        ],
+        id="worker-removed-not-a-line-added-by-hand",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), DESCRIPTION_CHANGES)
+def test_a_changed_description_is_one_finding_per_file_and_no_other_rule(
+    tmp_path: Path, old: str, new: str, expected: list[tuple[str, int, str, str]]
+) -> None:
+    render_into(tmp_path, BASE_CLUSTER)
+    edit(tmp_path / "cluster.yaml", old, new)
+    findings = lint(tmp_path)
+    assert [(p, line, rule, f.message) for (p, line, rule), f in zip(where(findings, tmp_path), findings)] == expected
+
+
+HAND_EDITS = [
+    pytest.param(
+        "calico-installation.yaml", "cidr: 172.16.0.0/16", "cidr: 172.17.0.0/16",
+        # kubeadm-init.yaml, up to date, still writes 172.16.0.0/16
+        [("lab/calico-installation.yaml", 9, "calico-pool-mismatch"), ("lab/calico-installation.yaml", 9, "rendered-drift")],
+        id="pool-edited-contradicts-kubeadm-init",
+    ),
+    pytest.param(
+        "haproxy.cfg", "# Generated by kconf", "# Written by kconf",
+        [("lab/haproxy.cfg", 1, "rendered-drift")], id="header-altered",
+    ),
+    pytest.param(
+        "haproxy.cfg", "    server cp-3 192.168.51.83:6443 check check-ssl verify none\n",
+        "    server cp-3 192.168.51.83:6443 check-ssl verify none\n",
+        [("lab/haproxy.cfg", 40, "haproxy-health-check"), ("lab/haproxy.cfg", 40, "rendered-drift")],
+        id="check-removed-is-a-finding-the-render-has-not",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "expected"), HAND_EDITS)
+def test_a_hand_edit_keeps_its_wording_and_other_rules(
+    tmp_path: Path, name: str, old: str, new: str, expected: list[tuple[str, int, str]]
+) -> None:
+    out = render_into(tmp_path, BASE_CLUSTER)
+    edit(out / name, old, new)
+    findings = lint(tmp_path)
+    assert sorted(where(findings, tmp_path)) == expected
+    assert not any(f.message.startswith(CHANGED) for f in findings)
+
+
+TWIN = BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.20.0.0/16")
+
+
+def test_a_sibling_with_the_same_name_is_one_clash_not_hand_edits(tmp_path: Path) -> None:
+    render_into(tmp_path, BASE_CLUSTER, name="a.yaml")
+    (tmp_path / "b.yaml").write_text(TWIN)
+    findings = lint(tmp_path)
+    assert [(p, line, rule, f.message) for (p, line, rule), f in zip(where(findings, tmp_path), findings)] == [
+        ("b.yaml", 4, "output-folder-clash",
+         f"a.yaml has the same metadata.name 'lab' and renders into the same folder {tmp_path / 'lab'}, which holds its "
+         "render: give this description its own metadata.name"),
+    ]
+
+
+def test_the_folder_belongs_to_the_sibling_whose_render_matches(tmp_path: Path) -> None:
+    render_into(tmp_path, TWIN, name="b.yaml")
+    (tmp_path / "a.yaml").write_text(BASE_CLUSTER)
+    assert where(lint(tmp_path), tmp_path) == [("a.yaml", 4, "output-folder-clash")]
+
+
+def test_no_clash_for_descriptions_of_other_names(tmp_path: Path) -> None:
+    render_into(tmp_path, BASE_CLUSTER, name="a.yaml")
+    (tmp_path / "b.yaml").write_text(TWIN.replace("name: lab\n", "name: lab-2\n", 1))
+    assert lint(tmp_path) == []
