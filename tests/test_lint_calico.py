@@ -224,6 +224,31 @@ UNSET_FINE = [
 ]
 
 
+# An IPv6-only calico-node (upstream's documented set-up, issue 10): IP=none,
+# an IPv6 pool, and a CNI config that assigns no IPv4 address.
+IPV6_CNI = (
+    "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: calico-config\n  namespace: kube-system\ndata:\n"
+    "  cni_network_config: |-\n    {\"name\": \"k8s-pod-network\", \"plugins\": [{\"type\": \"calico\", \"ipam\": "
+    "{\"type\": \"calico-ipam\", \"assign_ipv4\": \"false\", \"assign_ipv6\": \"true\"}}]}\n---\n"
+)
+IPV6_ONLY_ENV = env(
+    ("IP", '"none"'), ("IP6", '"autodetect"'), ("CALICO_IPV6POOL_CIDR", '"fd00:10:244::/56"'),
+    ("FELIX_IPV6SUPPORT", '"true"'),
+)
+UNSET_FINE += [
+    pytest.param(IPV6_CNI + manifest(IPV6_ONLY_ENV), id="ipv6-only"),
+    pytest.param(manifest(IPV6_ONLY_ENV.replace('"none"', "none")), id="ipv6-only-ip-none-unquoted"),
+]
+# Still an IPv4 pool to set: IPv4 autodetected (dual stack), or no pool of either family.
+UNSET += [
+    pytest.param(
+        manifest(env(("IP", '"autodetect"'), ("IP6", '"autodetect"'), ("CALICO_IPV6POOL_CIDR", '"fd00:10:244::/56"'))),
+        12, id="dual-stack-ipv6-pool-only",
+    ),
+    pytest.param(manifest(env(("IP", '"none"'), ("IP6", '"autodetect"'))), 12, id="ip-none-without-ipv6-pool"),
+]
+
+
 @pytest.mark.parametrize("text", UNSET_FINE)
 def test_pool_set(tmp_path: Path, text: str) -> None:
     lay_out(tmp_path, {"calico.yaml": text})

@@ -195,6 +195,15 @@ def _commented_cidr_line(text: str, node: CalicoNodeEnv) -> int | None:
     return None
 
 
+def _ipv6_only(node: CalicoNodeEnv) -> bool:
+    """calico-node set up for IPv6 only: env IP=none (no IPv4 address is
+    autodetected, so no IPv4 pool is needed) and CALICO_IPV6POOL_CIDR set."""
+    ip = _env(node, "IP")
+    pool = _env(node, IPV6_CIDR_NAME)
+    no_ipv4 = ip is not None and isinstance(ip.value, str) and ip.value.strip().lower() == "none"
+    return no_ipv4 and pool is not None and (pool.value_from or pool.value not in (None, ""))
+
+
 def calico_pool_unset(group: Group) -> Iterator[RawFinding]:
     """A calico.yaml whose calico-node container does not set
     CALICO_IPV4POOL_CIDR: the upstream manifest ships it commented out
@@ -205,6 +214,10 @@ def calico_pool_unset(group: Group) -> Iterator[RawFinding]:
     overlaps the nodes' own network (field report). The pool is created once:
     a wrong guess stays.
 
+    An IPv6-only calico-node (env IP=none and CALICO_IPV6POOL_CIDR set; its
+    CNI config then has assign_ipv4 "false") needs no IPv4 pool: not a
+    finding.
+
     Fix: uncomment it and set podSubnet (`kconf calico patch --pod-cidr
     CIDR`), or let `kconf render` write the manifest (calico.mode manifest)."""
     for source in group.of(CalicoManifestFile):
@@ -213,6 +226,8 @@ def calico_pool_unset(group: Group) -> Iterator[RawFinding]:
             continue
         env = _env(node, CIDR_NAME)
         if env is not None and (env.value_from or env.value not in (None, "")):
+            continue
+        if _ipv6_only(node):
             continue
         if env is not None:
             loc = env.loc
