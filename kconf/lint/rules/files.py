@@ -26,7 +26,7 @@ def reported_elsewhere(field: tuple[str | int, ...], message: str) -> bool:
     node_field = len(field) == 4 and field[:2] == ("spec", "nodes")
     if node_field and field[3] == "criSocket":
         return True  # cri-socket says what to write
-    return node_field and field[3] == "name" and message.startswith("duplicate node name")  # duplicate-node-address
+    return node_field and field[3] == "name" and message.startswith("duplicate node name")  # duplicate-node-name
 
 
 def yaml_syntax(group: Group) -> Iterator[RawFinding]:
