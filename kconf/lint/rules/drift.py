@@ -85,6 +85,14 @@ def _keys(data: Any) -> set[str]:
     return found
 
 
+def _scalars(data: Any) -> list[str]:
+    if isinstance(data, dict):
+        return [v for value in data.values() for v in _scalars(value)]
+    if isinstance(data, list):
+        return [v for item in data for v in _scalars(item)]
+    return [data] if isinstance(data, str) else []
+
+
 def _yaml_drift(drift: FileDrift, on_disk: bytes, rendered: bytes) -> None:
     """One finding per changed field path, at the line of the edit."""
     from deepdiff import DeepDiff
@@ -124,6 +132,7 @@ def _yaml_drift(drift: FileDrift, on_disk: bytes, rendered: bytes) -> None:
         elif change.report_type in ("dictionary_item_removed", "iterable_item_removed"):
             summary = f"kconf render now writes {where}"
             message = f"{where} ({_show(change.t1)}) was removed by hand; kconf render writes it"
+            drift.rendered_values += [v for v in _scalars(change.t1) if _distinct(v)]
         else:
             summary = f"{where}: kconf render now writes {_show(change.t1)}"
             message = f"{where} is {_show(change.t2)}, kconf render writes {_show(change.t1)}"
