@@ -92,6 +92,8 @@ def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
         for line, message in split_issues(source.text, source.documents):
             yield RawFinding("kubeadm-schema", Loc(source.path, line, 1), message)
     for view in group.kubeadm_documents():
+        if view.api_version.rsplit("/", 1)[-1] in _UNCHECKED:
+            continue  # kubeadm-api-version says whether the kubernetesVersion still reads it
         for issue in check_document(view.data):
             key = issue.message.startswith("unknown field")
             yield RawFinding("kubeadm-schema", view.loc(issue.path, key=key), str(issue))
@@ -100,6 +102,8 @@ def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)")
 _REMOVED = {"v1beta1": (1, 22), "v1beta2": (1, 27), "v1beta3": V1BETA3_REMOVED}
 _INTRODUCED = {"v1beta4": V1BETA4_FROM, "v1beta3": MINIMUM_KUBERNETES}
+# Removed versions kconf has no schemas of: this rule's alone (kubeadm-schema skips them).
+_UNCHECKED = ("v1beta1", "v1beta2")
 
 
 def _minor(value: object) -> tuple[int, int] | None:
@@ -114,9 +118,16 @@ def _files_with_documents(group: Group) -> Iterator[tuple[str, list[DocumentView
 
 def kubeadm_api_version(group: Group) -> Iterator[RawFinding]:
     """The kubeadm apiVersion does not fit the Kubernetes version: v1beta2 was
-    removed in 1.27, v1beta3 in 1.37, and v1beta4 needs 1.31 (errors); v1beta3
-    on 1.31 or later still works but is deprecated (warning). Several
-    kubeadm apiVersions mixed in one file are an error.
+    removed in 1.27, v1beta1 in 1.22, v1beta3 in 1.37, and v1beta4 needs 1.31
+    (errors); v1beta3 on 1.31 or later still works but is deprecated
+    (warning). Several kubeadm apiVersions mixed in one file are an error.
+    One finding per document: kubeadm-schema leaves v1beta1/v1beta2 to this rule.
+
+    v1beta2 (or v1beta1) where the kubernetesVersion still reads it (e.g.
+    v1beta2 with 1.18), or in a document without a kubernetesVersion, is a
+    warning, not an error: kubeadm of that version accepts it, but kconf's
+    schemas cover only v1beta3 and v1beta4, so none of its fields was checked,
+    and saying nothing would pass it as checked.
 
     Why: kubeadm refuses a config of an API version it no longer (or not yet)
     serves.
@@ -147,10 +158,20 @@ def kubeadm_api_version(group: Group) -> Iterator[RawFinding]:
 
 def _version_findings(view: DocumentView, version: str, minor: tuple[int, int] | None) -> Iterator[RawFinding]:
     loc = view.loc(("apiVersion",))
+    removed = _REMOVED.get(version)
+    if removed is not None and version in _UNCHECKED and (minor is None or minor < removed):
+        last = f"1.{removed[1] - 1}"
+        reads = f"kubeadm up to {last} reads it" if minor is None else f"kubernetesVersion {minor[0]}.{minor[1]} reads it"
+        yield RawFinding(
+            "kubeadm-api-version", loc,
+            f"kubeadm.k8s.io/{version}: {reads}, but kconf's schemas cover only v1beta3 and v1beta4, so its fields "
+            f"are not checked (kubeadm {removed[0]}.{removed[1]} and later refuse it: migrate with `kubeadm config migrate`)",
+            severity=WARNING,
+        )
+        return
     if minor is None:
         return
     shown = f"{minor[0]}.{minor[1]}"
-    removed = _REMOVED.get(version)
     if removed is not None and minor >= removed:
         yield RawFinding(
             "kubeadm-api-version", loc,
