@@ -489,3 +489,46 @@ MISMATCH_STANDALONE_FINE = [
 def test_autodetect_standalone_fine(tmp_path: Path, files: dict[str, str]) -> None:
     lay_out(tmp_path, files)
     assert lint(tmp_path, select=",".join(NAMES[2:])) == []
+
+
+# --- calico-manifest -------------------------------------------------------------------------
+# (issue 10: lint said nothing about a missing manifest that render refuses)
+
+MANIFEST_MODE = BASE_CLUSTER.replace("  loadBalancer:", "  calico:\n    mode: manifest\n    manifest: upstream/calico.yaml\n  loadBalancer:")
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        pytest.param(
+            {"cluster.yaml": MANIFEST_MODE},
+            "spec.calico.manifest 'upstream/calico.yaml': {root}/upstream/calico.yaml does not exist; kconf render patches "
+            "the upstream calico.yaml there: download it or correct the path",
+            id="missing",
+        ),
+        pytest.param(
+            {"cluster.yaml": MANIFEST_MODE, "upstream/calico.yaml/README": "x\n"},
+            "spec.calico.manifest 'upstream/calico.yaml': {root}/upstream/calico.yaml is a folder; kconf render patches "
+            "the upstream calico.yaml there: download it or correct the path",
+            id="a-folder",
+        ),
+    ],
+)
+def test_calico_manifest_missing(tmp_path: Path, files: dict[str, str], message: str) -> None:
+    lay_out(tmp_path, files)
+    (tmp_path / "lab").mkdir()  # rendered before: rendered-drift must not say it a second time
+    findings = lint(tmp_path)
+    assert [(f.rule, f.line, f.column, f.message) for f in findings] == [("calico-manifest", 13, 15, message.format(root=tmp_path))]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        pytest.param({"cluster.yaml": MANIFEST_MODE, "upstream/calico.yaml": "kind: DaemonSet\n"}, id="present"),
+        pytest.param({"cluster.yaml": BASE_CLUSTER}, id="operator-mode"),
+        pytest.param({"cluster.yaml": MANIFEST_MODE.replace("    manifest: upstream/calico.yaml\n", "")}, id="field-missing-is-cluster-schema"),
+    ],
+)
+def test_calico_manifest_fine(tmp_path: Path, files: dict[str, str]) -> None:
+    lay_out(tmp_path, files)
+    assert lint(tmp_path, select="calico-manifest") == []

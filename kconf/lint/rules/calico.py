@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kconf.addresses import (
@@ -558,7 +559,44 @@ def calico_autodetect_mismatch(group: Group) -> Iterator[RawFinding]:
                 yield RawFinding("calico-autodetect-mismatch", method.loc, f"{method.where}: {message}")
 
 
+# --- calico-manifest -----------------------------------------------------------------------
+
+
+def calico_manifest(group: Group) -> Iterator[RawFinding]:
+    """A cluster description in manifest mode (spec.calico.mode manifest)
+    whose spec.calico.manifest names no file: the path is relative to the
+    description. Shown at the field's value.
+
+    Why: render patches that upstream calico.yaml; without it `kconf render`
+    refuses the description and writes nothing.
+
+    Fix: download the upstream manifest of your Calico version (e.g.
+    https://raw.githubusercontent.com/projectcalico/calico/v3.28.5/manifests/calico.yaml)
+    to that path, or correct the path."""
+    source = group.cluster_file
+    view = source.view if source is not None else None
+    if source is None or view is None or view.get("spec", "calico", "mode") != "manifest":
+        return
+    written = view.get("spec", "calico", "manifest")
+    if not isinstance(written, str) or not written:
+        return  # cluster-schema reports a missing or mistyped field
+    target = Path(source.path).parent / written
+    if target.is_file():
+        return
+    what = "is a folder" if target.is_dir() else "does not exist"
+    yield RawFinding(
+        "calico-manifest", view.loc(("spec", "calico", "manifest")),
+        f"spec.calico.manifest {written!r}: {target} {what}; kconf render patches the upstream calico.yaml there: "
+        "download it or correct the path",
+    )
+
+
 RULES = (
+    Rule(
+        "calico-manifest", ERROR,
+        "manifest mode and spec.calico.manifest names no file",
+        calico_manifest,
+    ),
     Rule(
         "calico-pool-mismatch", ERROR,
         "CALICO_IPV4POOL_CIDR / Installation ipPools cidr is not the kubeadm podSubnet (or inside it)",
