@@ -9,7 +9,7 @@ import pytest
 from conftest import GOLDEN
 from lintkit import BASE_CLUSTER, lay_out, lint, render_into, where
 
-NAMES = ("yaml-syntax", "cluster-schema", "kubeadm-schema", "kubeadm-api-version")
+NAMES = ("yaml-syntax", "cluster-schema", "kubeadm-schema", "kubeadm-api-version", "component-config-api-version")
 
 
 def kubeadm(version: str, kubernetes: str, extra: str = "") -> str:
@@ -157,3 +157,52 @@ def test_rendered_folders_and_golden_are_clean(tmp_path: Path) -> None:
     render_into(tmp_path)
     assert lint(tmp_path, select=",".join(NAMES)) == []
     assert lint(GOLDEN, select=",".join(NAMES)) == []
+
+
+# --- component-config-api-version (issue 10, 5b) -------------------------------------------------
+# Expected from upstream kubeadm v1.31.14 `kubeadm config validate`: kubelet.config.k8s.io/v1 and
+# kubeproxy.config.k8s.io/v1 give "unknown configuration APIs"; v1beta1 / v1alpha1 pass.
+
+KUBELET = "---\napiVersion: kubelet.config.k8s.io/{}\nkind: {}\ncgroupDriver: systemd\n"
+PROXY = "---\napiVersion: kubeproxy.config.k8s.io/{}\nkind: KubeProxyConfiguration\nmode: iptables\n"
+
+COMPONENT_TRIGGERS = [
+    pytest.param(
+        KUBELET.format("v1", "KubeletConfiguration"), (6, 13),
+        "kubelet.config.k8s.io/v1 does not exist: kubeadm reads kubelet.config.k8s.io/v1beta1 KubeletConfiguration only; "
+        "write apiVersion kubelet.config.k8s.io/v1beta1",
+        id="kubelet-v1",
+    ),
+    pytest.param(
+        PROXY.format("v1"), (6, 13),
+        "kubeproxy.config.k8s.io/v1 does not exist: kubeadm reads kubeproxy.config.k8s.io/v1alpha1 KubeProxyConfiguration "
+        "only; write apiVersion kubeproxy.config.k8s.io/v1alpha1",
+        id="kube-proxy-v1",
+    ),
+    pytest.param(
+        KUBELET.format("v1beta1", "KubeProxyConfiguration"), (7, 7),
+        "kubelet.config.k8s.io has no kind 'KubeProxyConfiguration': kubeadm reads kubelet.config.k8s.io/v1beta1 "
+        "KubeletConfiguration",
+        id="kubelet-group-other-kind",
+    ),
+]
+
+
+@pytest.mark.parametrize(("extra", "where_", "message"), COMPONENT_TRIGGERS)
+def test_component_config_api_version_triggers(tmp_path: Path, extra: str, where_: tuple[int, int], message: str) -> None:
+    lay_out(tmp_path, {"k.yaml": kubeadm("v1beta4", "v1.31.0") + extra})
+    assert [(f.rule, f.line, f.column, f.message) for f in lint(tmp_path, select=",".join(NAMES))] == [
+        ("component-config-api-version", *where_, message)
+    ]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param(KUBELET.format("v1beta1", "KubeletConfiguration"), id="kubelet-v1beta1"),
+        pytest.param(PROXY.format("v1alpha1"), id="kube-proxy-v1alpha1"),
+    ],
+)
+def test_component_config_api_version_fine(tmp_path: Path, extra: str) -> None:
+    lay_out(tmp_path, {"k.yaml": kubeadm("v1beta4", "v1.31.0") + extra})
+    assert lint(tmp_path, select="component-config-api-version") == []

@@ -194,9 +194,52 @@ def _version_findings(view: DocumentView, version: str, minor: tuple[int, int] |
         )
 
 
+# The component configs kubeadm reads beside its own documents: group -> (version, kind).
+COMPONENT_CONFIGS = {
+    "kubelet.config.k8s.io": ("v1beta1", "KubeletConfiguration"),
+    "kubeproxy.config.k8s.io": ("v1alpha1", "KubeProxyConfiguration"),
+}
+
+
+def component_config_api_version(group: Group) -> Iterator[RawFinding]:
+    """A KubeletConfiguration or KubeProxyConfiguration in a kubeadm config
+    file has an apiVersion kubeadm does not know: kubeadm reads
+    kubelet.config.k8s.io/v1beta1 and kubeproxy.config.k8s.io/v1alpha1 only
+    (there is no kubelet.config.k8s.io/v1 nor kubeproxy.config.k8s.io/v1), or
+    a kind its group does not have.
+
+    Why: kubeadm refuses the whole file ("unknown configuration APIs") and
+    `kubeadm init` or `join` stops before it starts.
+
+    Fix: write apiVersion kubelet.config.k8s.io/v1beta1 (kind
+    KubeletConfiguration) or kubeproxy.config.k8s.io/v1alpha1 (kind
+    KubeProxyConfiguration)."""
+    for source in group.of(KubeadmFile):
+        for view in source.documents:
+            api_group, _, version = view.api_version.partition("/")
+            known = COMPONENT_CONFIGS.get(api_group)
+            if known is None or (version, view.kind) == known:
+                continue
+            expected = f"{api_group}/{known[0]} {known[1]}"
+            if version != known[0]:
+                yield RawFinding(
+                    "component-config-api-version", view.loc(("apiVersion",)),
+                    f"{view.api_version} does not exist: kubeadm reads {expected} only; write apiVersion {api_group}/{known[0]}",
+                )
+            else:
+                yield RawFinding(
+                    "component-config-api-version", view.loc(("kind",)),
+                    f"{api_group} has no kind {view.kind!r}: kubeadm reads {expected}",
+                )
+
+
 RULES = (
     Rule("yaml-syntax", ERROR, "unparsable YAML, duplicate keys, tabs for indent, empty where a document is required", yaml_syntax),
     Rule("cluster-schema", ERROR, "cluster description field unknown / wrong type / missing", cluster_schema),
     Rule("kubeadm-schema", ERROR, "kubeadm document field unknown or of the wrong type for its apiVersion and kind", kubeadm_schema),
     Rule("kubeadm-api-version", ERROR, "kubeadm apiVersion not supported by the kubernetesVersion; several mixed in one file", kubeadm_api_version),
+    Rule(
+        "component-config-api-version", ERROR, "KubeletConfiguration / KubeProxyConfiguration apiVersion kubeadm does not read",
+        component_config_api_version,
+    ),
 )
