@@ -54,6 +54,11 @@ YAML_EDITS = [
         id="field-added",
     ),
     pytest.param(
+        "kubeadm-init.yaml", "  dnsDomain: cluster.local\n", "", 20,
+        "networking.dnsDomain ('cluster.local') was removed by hand; kconf render writes it; change the description and re-render",
+        id="field-removed",  # the file is newer than the description
+    ),
+    pytest.param(
         "kubeadm-init.yaml", "  name: cp-1\n", "  name: cp-9\n", 8,
         "nodeRegistration.name is 'cp-9', kconf render writes 'cp-1'; change the description and re-render",
         id="value-contradicts-an-up-to-date-file",  # hosts still says cp-1
@@ -209,10 +214,8 @@ TAINTED = BASE_CLUSTER.replace(
 )
 
 # YAML lists are ordered for kubeadm (certSANs, taints, extraArgs in v1beta4):
-# swapping two items is drift. Swapped certSANs contradict the hosts file
-# (which still writes lab-lb at its place): a hand edit, per changed item.
-# Swapped taints are what a description with the taints the other way round
-# renders: one finding, the description changed.
+# swapping two items is a hand edit (the file is newer than the description),
+# reported per changed item.
 LIST_REORDERS = [
     pytest.param(
         "kubeadm-init.yaml", "    - lab-lb\n    - 192.168.51.80\n", "    - 192.168.51.80\n    - lab-lb\n",
@@ -229,8 +232,14 @@ LIST_REORDERS = [
         "    - key: a\n      effect: NoSchedule\n    - key: b\n      effect: NoExecute\n",
         "    - key: b\n      effect: NoExecute\n    - key: a\n      effect: NoSchedule\n",
         [
-            ("lab/kubeadm-join-worker-1.yaml", 18, "the description changed since it was rendered: run kconf render "
-             "(nodeRegistration.taints[0].effect: kconf render now writes 'NoSchedule')"),
+            ("lab/kubeadm-join-worker-1.yaml", 17, "nodeRegistration.taints[0].key is 'b', kconf render writes 'a'; "
+             "change the description and re-render"),
+            ("lab/kubeadm-join-worker-1.yaml", 18, "nodeRegistration.taints[0].effect is 'NoExecute', kconf render writes "
+             "'NoSchedule'; change the description and re-render"),
+            ("lab/kubeadm-join-worker-1.yaml", 19, "nodeRegistration.taints[1].key is 'a', kconf render writes 'b'; "
+             "change the description and re-render"),
+            ("lab/kubeadm-join-worker-1.yaml", 20, "nodeRegistration.taints[1].effect is 'NoSchedule', kconf render writes "
+             "'NoExecute'; change the description and re-render"),
         ],
         id="taints-swapped",
     ),
@@ -339,3 +348,17 @@ def test_no_clash_for_descriptions_of_other_names(tmp_path: Path) -> None:
     render_into(tmp_path, BASE_CLUSTER, name="a.yaml")
     (tmp_path / "b.yaml").write_text(TWIN.replace("name: lab\n", "name: lab-2\n", 1))
     assert lint(tmp_path) == []
+
+
+def test_an_old_file_without_content_evidence_reads_as_a_changed_description(tmp_path: Path) -> None:
+    """The same edit as field-removed, in a file older than the description
+    (e.g. a checkout): no description-independent evidence, so no "by hand"."""
+    import os
+
+    out = render_into(tmp_path, NO_LB)
+    edit(out / "kubeadm-init.yaml", "  dnsDomain: cluster.local\n", "")
+    described = (tmp_path / "cluster.yaml").stat().st_mtime_ns
+    os.utime(out / "kubeadm-init.yaml", ns=(described - 10**9, described - 10**9))
+    assert drift(tmp_path) == [
+        ("lab/kubeadm-init.yaml", 20, f"{CHANGED} (kconf render now writes networking.dnsDomain)"),
+    ]

@@ -593,11 +593,6 @@ def calico_manifest(group: Group) -> Iterator[RawFinding]:
 
 RULES = (
     Rule(
-        "calico-manifest", ERROR,
-        "manifest mode and spec.calico.manifest names no file",
-        calico_manifest,
-    ),
-    Rule(
         "calico-pool-mismatch", ERROR,
         "CALICO_IPV4POOL_CIDR / Installation ipPools cidr is not the kubeadm podSubnet (or inside it)",
         calico_pool_mismatch,
@@ -616,5 +611,10 @@ RULES = (
         "calico-autodetect-mismatch", ERROR,
         "autodetection method that cannot select each node's cluster address, or is invalid",
         calico_autodetect_mismatch,
+    ),
+    Rule(
+        "calico-manifest", ERROR,
+        "manifest mode and spec.calico.manifest names no file",
+        calico_manifest,
     ),
 )

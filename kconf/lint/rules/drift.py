@@ -5,7 +5,10 @@ A file that differs from what render writes now is one of two things: an
 earlier render of a description that has changed since (the fix is `kconf
 render`), or a file edited by hand (the fix is to move the edit into the
 description). File contents alone cannot always tell them apart, so lint says
-"by hand" only where it has evidence that no description renders the file:
+"by hand" only where it has evidence of an edit:
+
+- the file was modified after the description (render wrote it from the
+  description as it was then; a later change to the file is an edit);
 
 - kconf's generated header line is missing or altered;
 - the file has a line or key kconf never writes in it (a directive, a key
@@ -285,7 +288,10 @@ def _analyse(group: Group) -> FolderDrift:
     stale = stale_files(Path(out), rendered)
     others = [d for _, d, _ in drifts] + up_to_date + [_read(p) for p in stale]
     earlier: set[str] = set()
+    described_at = _mtime(Path(cluster.path))
     for drift, on_disk, data in drifts:
+        if described_at is not None and (_mtime(Path(drift.path)) or 0) > described_at:
+            drift.hand = True  # written after the description last changed: edited since render wrote it
         if not drift.findings:
             continue  # the same YAML data in another layout (keys reordered): not drift
         rest = [text for text in others if text is not on_disk]
@@ -300,6 +306,13 @@ def _analyse(group: Group) -> FolderDrift:
         result.drift.append(RawFinding(RULE, Loc(str(old_file), 1), "kconf render no longer writes this file (a node was removed?); delete it"))
     result.earlier_renders = frozenset(earlier)
     return result
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def _read(path: Path) -> bytes:
@@ -412,8 +425,9 @@ def rendered_drift(group: Group) -> Iterator[RawFinding]:
     render", at its first difference, and no other rule reports in it. A file
     edited by hand gets one finding per changed field (YAML, compared
     structurally) or block of lines (other files), at the line of the edit.
-    Lint says "by hand" only with evidence that no description renders the
-    file: kconf's header altered; a key, directive or comment kconf never
+    Lint says "by hand" only with evidence of an edit: the file is newer than
+    the description (modification times), or no description renders it:
+    kconf's header altered; a key, directive or comment kconf never
     writes there, or its line with other spacing; a finding the file alone
     has and its render has not; or a contradiction with the rest of the
     folder (a value render writes here still stands in an up-to-date file, or
