@@ -450,7 +450,6 @@ def test_node_prefix_mismatch_message(tmp_path: Path) -> None:
 DUPLICATE = [
     pytest.param(files(cluster_yaml=sub(CLUSTER, ("192.168.51.92/24", "192.168.51.91/24"))), [("cluster.yaml", 16, "duplicate-node-address")], id="same-address"),
     pytest.param(files(cluster_yaml=sub(CLUSTER, ("192.168.51.92/24", "192.168.51.91/25"))), [("cluster.yaml", 16, "duplicate-node-address")], id="same-address-other-prefix"),
-    pytest.param(files(cluster_yaml=sub(CLUSTER, ("name: worker-2", "name: worker-1"))), [("cluster.yaml", 16, "duplicate-node-address")], id="same-name"),
 ]
 
 NOT_DUPLICATE = [
@@ -473,9 +472,32 @@ def test_duplicate_node_address_does_not_trigger(tmp_path: Path, case: Case) -> 
 def test_duplicate_node_address_messages(tmp_path: Path) -> None:
     case = files(cluster_yaml=sub(CLUSTER, ("192.168.51.92/24", "192.168.51.91/24"), ("name: worker-2", "name: worker-1")))
     assert messages(tmp_path, case, "duplicate-node-address") == [
-        "node name 'worker-1' is also spec.nodes[1]: give each node its own name",
         "node worker-1 has address 192.168.51.91, the same as node worker-1 (spec.nodes[1]): give each node its own address",
     ]
+
+
+# --- duplicate-node-name ----------------------------------------------------------------------
+# (issue 10: a duplicate name was reported as duplicate-node-address)
+
+DUPLICATE_NAME = [
+    pytest.param(files(cluster_yaml=sub(CLUSTER, ("name: worker-2", "name: worker-1"))), [("cluster.yaml", 16, "duplicate-node-name")], id="same-name"),
+]
+
+NOT_DUPLICATE_NAME = [
+    pytest.param(files(cluster_yaml=CLUSTER), id="distinct"),
+    pytest.param(files(cluster_yaml=sub(CLUSTER, ("192.168.51.92/24", "192.168.51.91/24"))), id="same-address-other-names"),
+]
+
+
+@pytest.mark.parametrize(("case", "expected"), DUPLICATE_NAME)
+def test_duplicate_node_name_triggers(tmp_path: Path, case: Case, expected: list[tuple[str, int, str]]) -> None:
+    assert found(tmp_path, case, "duplicate-node-name,duplicate-node-address,cluster-schema") == expected
+    assert messages(tmp_path, case, "duplicate-node-name") == ["node name 'worker-1' is also spec.nodes[1]: give each node its own name"]
+
+
+@pytest.mark.parametrize("case", NOT_DUPLICATE_NAME)
+def test_duplicate_node_name_does_not_trigger(tmp_path: Path, case: Case) -> None:
+    assert found(tmp_path, case, "duplicate-node-name") == []
 
 
 # --- nat-address ------------------------------------------------------------------------------

@@ -112,7 +112,8 @@ def messages(root: Path, rule: str) -> list[str]:
 
 def test_every_rule_is_registered_and_documented() -> None:
     for rule in FAMILY:
-        assert RULES[rule.name] is rule
+        registered = RULES[rule.name]  # wrapped: silent in earlier renders (rules/__init__.py)
+        assert (registered.severity, registered.summary, registered.documentation) == (rule.severity, rule.summary, rule.documentation)
         doc = rule.documentation
         assert "Why:" in doc and "Fix:" in doc and len(doc.split("\n\n")[0]) > 60, rule.name
 

@@ -1,9 +1,22 @@
 """The rule catalogue (RULES.md), one module per family; this table is the
-one place a rule is registered."""
+one place a rule is registered.
+
+One problem, one finding: a file of an output folder that is an earlier
+render of a changed description (or another description's render, see
+output-folder-clash) is reported by rendered-drift alone. Whatever another
+rule would say about such a file goes away with `kconf render`, and a problem
+the description itself still has is reported at the description.
+"""
 
 from __future__ import annotations
 
-from kconf.lint.registry import Rule
+import dataclasses
+import functools
+import os
+from collections.abc import Iterator
+
+from kconf.lint.model import Group, RawFinding
+from kconf.lint.registry import Check, Rule
 from kconf.lint.rules import addresses, calico, control_plane, drift, files, nodes
 
 FAMILIES: tuple[tuple[Rule, ...], ...] = (
@@ -15,4 +28,22 @@ FAMILIES: tuple[tuple[Rule, ...], ...] = (
     nodes.RULES,
 )
 
-RULES: dict[str, Rule] = {rule.name: rule for family in FAMILIES for rule in family}
+
+def _silent_in_earlier_renders(check: Check) -> Check:
+    @functools.wraps(check)
+    def checked(group: Group) -> Iterator[RawFinding]:
+        earlier = drift.earlier_renders(group)
+        for finding in check(group):
+            if not earlier or os.path.normpath(finding.loc.path) not in earlier:
+                yield finding
+
+    return checked
+
+
+def _registered(rule: Rule) -> Rule:
+    if rule.name in (drift.RULE, drift.CLASH):
+        return rule
+    return dataclasses.replace(rule, check=_silent_in_earlier_renders(rule.check))
+
+
+RULES: dict[str, Rule] = {rule.name: _registered(rule) for family in FAMILIES for rule in family}

@@ -1,5 +1,5 @@
 """Addresses and CIDRs: cidr-host-bits, public-cidr, pod-service-overlap,
-cidr-overlaps-node-network, node-prefix-mismatch, duplicate-node-address,
+cidr-overlaps-node-network, node-prefix-mismatch, duplicate-node-address, duplicate-node-name,
 nat-address, advertise-address-not-on-node, kubelet-node-ip,
 service-subnet-size, pod-subnet-capacity.
 
@@ -668,18 +668,16 @@ def _prefix_findings(described: Description, network: Network, members: list[Nod
 
 def duplicate_node_address(group: Group) -> Iterator[RawFinding]:
     """Two nodes of the cluster description have the same address (whatever
-    their prefix lengths), or the same name.
+    their prefix lengths). The same name is duplicate-node-name.
 
-    Why: two hosts cannot share a cluster address, and kubeadm and the
-    kubelet identify a node by its name: the second one to join takes over
-    (or is refused) and the first disappears.
+    Why: two hosts cannot share a cluster address: kubeadm, the kubelet and
+    Calico would each take the other's traffic.
 
-    Fix: give each node its own address and name."""
+    Fix: give each node its own address."""
     described = description(group)
     if described is None:
         return
     by_address: dict[Address, NodeLike] = {}
-    by_name: dict[str, NodeLike] = {}
     for node in described.nodes:
         if node.address is not None:
             first = by_address.setdefault(node.address.ip, node)
@@ -689,11 +687,26 @@ def duplicate_node_address(group: Group) -> Iterator[RawFinding]:
                     f"node {shown(node)} has address {node.address.ip}, the same as node {shown(first)} "
                     f"(spec.nodes[{first.index}]): give each node its own address",
                 )
+
+
+def duplicate_node_name(group: Group) -> Iterator[RawFinding]:
+    """Two nodes of the cluster description have the same name.
+
+    Why: kubeadm and the kubelet identify a node by its name: the second one
+    to join takes over (or is refused) and the first disappears; render would
+    write one join file for both.
+
+    Fix: give each node its own name (its hostname)."""
+    described = description(group)
+    if described is None:
+        return
+    by_name: dict[str, NodeLike] = {}
+    for node in described.nodes:
         if node.name is not None:
             first = by_name.setdefault(node.name, node)
             if first is not node:
                 yield RawFinding(
-                    "duplicate-node-address", described.loc(node_field(node) + ("name",)),
+                    "duplicate-node-name", described.loc(node_field(node) + ("name",)),
                     f"node name {node.name!r} is also spec.nodes[{first.index}]: give each node its own name",
                 )
 
@@ -941,7 +954,8 @@ RULES = (
     Rule("pod-service-overlap", ERROR, "podSubnet and serviceSubnet overlap", pod_service_overlap),
     Rule("cidr-overlaps-node-network", ERROR, "pod or service CIDR contains a node, interface or load-balancer address", cidr_overlaps_node_network),
     Rule("node-prefix-mismatch", ERROR, "nodes on one network with different prefix lengths", node_prefix_mismatch),
-    Rule("duplicate-node-address", ERROR, "two nodes with the same address, or the same name", duplicate_node_address),
+    Rule("duplicate-node-address", ERROR, "two nodes with the same address", duplicate_node_address),
+    Rule("duplicate-node-name", ERROR, "two nodes with the same name", duplicate_node_name),
     Rule("nat-address", ERROR, "a node's cluster address is a NAT address every VM shares", nat_address),
     Rule("advertise-address-not-on-node", ERROR, "advertiseAddress is not one of that node's addresses", advertise_address_not_on_node),
     Rule("kubelet-node-ip", WARNING, "a node with several interfaces and no kubelet node-ip", kubelet_node_ip),

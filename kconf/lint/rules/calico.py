@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kconf.addresses import (
@@ -196,6 +197,15 @@ def _commented_cidr_line(text: str, node: CalicoNodeEnv) -> int | None:
     return None
 
 
+def _ipv6_only(node: CalicoNodeEnv) -> bool:
+    """calico-node set up for IPv6 only: env IP=none (no IPv4 address is
+    autodetected, so no IPv4 pool is needed) and CALICO_IPV6POOL_CIDR set."""
+    ip = _env(node, "IP")
+    pool = _env(node, IPV6_CIDR_NAME)
+    no_ipv4 = ip is not None and isinstance(ip.value, str) and ip.value.strip().lower() == "none"
+    return no_ipv4 and pool is not None and (pool.value_from or pool.value not in (None, ""))
+
+
 def calico_pool_unset(group: Group) -> Iterator[RawFinding]:
     """A calico.yaml whose calico-node container does not set
     CALICO_IPV4POOL_CIDR: the upstream manifest ships it commented out
@@ -206,6 +216,10 @@ def calico_pool_unset(group: Group) -> Iterator[RawFinding]:
     overlaps the nodes' own network (field report). The pool is created once:
     a wrong guess stays.
 
+    An IPv6-only calico-node (env IP=none and CALICO_IPV6POOL_CIDR set; its
+    CNI config then has assign_ipv4 "false") needs no IPv4 pool: not a
+    finding.
+
     Fix: uncomment it and set podSubnet (`kconf calico patch --pod-cidr
     CIDR`), or let `kconf render` write the manifest (calico.mode manifest)."""
     for source in group.of(CalicoManifestFile):
@@ -214,6 +228,8 @@ def calico_pool_unset(group: Group) -> Iterator[RawFinding]:
             continue
         env = _env(node, CIDR_NAME)
         if env is not None and (env.value_from or env.value not in (None, "")):
+            continue
+        if _ipv6_only(node):
             continue
         if env is not None:
             loc = env.loc
@@ -544,6 +560,38 @@ def calico_autodetect_mismatch(group: Group) -> Iterator[RawFinding]:
                 yield RawFinding("calico-autodetect-mismatch", method.loc, f"{method.where}: {message}")
 
 
+# --- calico-manifest -----------------------------------------------------------------------
+
+
+def calico_manifest(group: Group) -> Iterator[RawFinding]:
+    """A cluster description in manifest mode (spec.calico.mode manifest)
+    whose spec.calico.manifest names no file: the path is relative to the
+    description. Shown at the field's value.
+
+    Why: render patches that upstream calico.yaml; without it `kconf render`
+    refuses the description and writes nothing.
+
+    Fix: download the upstream manifest of your Calico version (e.g.
+    https://raw.githubusercontent.com/projectcalico/calico/v3.28.5/manifests/calico.yaml)
+    to that path, or correct the path."""
+    source = group.cluster_file
+    view = source.view if source is not None else None
+    if source is None or view is None or view.get("spec", "calico", "mode") != "manifest":
+        return
+    written = view.get("spec", "calico", "manifest")
+    if not isinstance(written, str) or not written:
+        return  # cluster-schema reports a missing or mistyped field
+    target = Path(source.path).parent / written
+    if target.is_file():
+        return
+    what = "is a folder" if target.is_dir() else "does not exist"
+    yield RawFinding(
+        "calico-manifest", view.loc(("spec", "calico", "manifest")),
+        f"spec.calico.manifest {written!r}: {target} {what}; kconf render patches the upstream calico.yaml there: "
+        "download it or correct the path",
+    )
+
+
 RULES = (
     Rule(
         "calico-pool-mismatch", ERROR,
@@ -565,5 +613,10 @@ RULES = (
         "autodetection method that cannot select each node's cluster address, or is invalid",
         calico_autodetect_mismatch,
         reads=frozenset({model.NODE_NAMES, model.NODE_ADDRESSES, model.NODE_INTERFACES, model.HOSTS, model.LOAD_BALANCER}),
+    ),
+    Rule(
+        "calico-manifest", ERROR,
+        "manifest mode and spec.calico.manifest names no file",
+        calico_manifest,
     ),
 )

@@ -27,7 +27,7 @@ def reported_elsewhere(field: tuple[str | int, ...], message: str) -> bool:
     node_field = len(field) == 4 and field[:2] == ("spec", "nodes")
     if node_field and field[3] == "criSocket":
         return True  # cri-socket says what to write
-    return node_field and field[3] == "name" and message.startswith("duplicate node name")  # duplicate-node-address
+    return node_field and field[3] == "name" and message.startswith("duplicate node name")  # duplicate-node-name
 
 
 def yaml_syntax(group: Group) -> Iterator[RawFinding]:
@@ -94,6 +94,8 @@ def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
         for line, message in split_issues(source.text, source.documents):
             yield RawFinding("kubeadm-schema", Loc(source.path, line, 1), message)
     for view in group.kubeadm_documents():
+        if view.api_version.rsplit("/", 1)[-1] in _UNCHECKED:
+            continue  # kubeadm-api-version says whether the kubernetesVersion still reads it
         for issue in check_document(view.data):
             key = issue.message.startswith("unknown field")
             yield RawFinding("kubeadm-schema", view.loc(issue.path, key=key), str(issue))
@@ -102,6 +104,8 @@ def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)")
 _REMOVED = {"v1beta1": (1, 22), "v1beta2": (1, 27), "v1beta3": V1BETA3_REMOVED}
 _INTRODUCED = {"v1beta4": V1BETA4_FROM, "v1beta3": MINIMUM_KUBERNETES}
+# Removed versions kconf has no schemas of: this rule's alone (kubeadm-schema skips them).
+_UNCHECKED = ("v1beta1", "v1beta2")
 
 
 def _minor(value: object) -> tuple[int, int] | None:
@@ -116,9 +120,16 @@ def _files_with_documents(group: Group) -> Iterator[tuple[str, list[DocumentView
 
 def kubeadm_api_version(group: Group) -> Iterator[RawFinding]:
     """The kubeadm apiVersion does not fit the Kubernetes version: v1beta2 was
-    removed in 1.27, v1beta3 in 1.37, and v1beta4 needs 1.31 (errors); v1beta3
-    on 1.31 or later still works but is deprecated (warning). Several
-    kubeadm apiVersions mixed in one file are an error.
+    removed in 1.27, v1beta1 in 1.22, v1beta3 in 1.37, and v1beta4 needs 1.31
+    (errors); v1beta3 on 1.31 or later still works but is deprecated
+    (warning). Several kubeadm apiVersions mixed in one file are an error.
+    One finding per document: kubeadm-schema leaves v1beta1/v1beta2 to this rule.
+
+    v1beta2 (or v1beta1) where the kubernetesVersion still reads it (e.g.
+    v1beta2 with 1.18), or in a document without a kubernetesVersion, is a
+    warning, not an error: kubeadm of that version accepts it, but kconf's
+    schemas cover only v1beta3 and v1beta4, so none of its fields was checked,
+    and saying nothing would pass it as checked.
 
     Why: kubeadm refuses a config of an API version it no longer (or not yet)
     serves.
@@ -149,10 +160,20 @@ def kubeadm_api_version(group: Group) -> Iterator[RawFinding]:
 
 def _version_findings(view: DocumentView, version: str, minor: tuple[int, int] | None) -> Iterator[RawFinding]:
     loc = view.loc(("apiVersion",))
+    removed = _REMOVED.get(version)
+    if removed is not None and version in _UNCHECKED and (minor is None or minor < removed):
+        last = f"1.{removed[1] - 1}"
+        reads = f"kubeadm up to {last} reads it" if minor is None else f"kubernetesVersion {minor[0]}.{minor[1]} reads it"
+        yield RawFinding(
+            "kubeadm-api-version", loc,
+            f"kubeadm.k8s.io/{version}: {reads}, but kconf's schemas cover only v1beta3 and v1beta4, so its fields "
+            f"are not checked (kubeadm {removed[0]}.{removed[1]} and later refuse it: migrate with `kubeadm config migrate`)",
+            severity=WARNING,
+        )
+        return
     if minor is None:
         return
     shown = f"{minor[0]}.{minor[1]}"
-    removed = _REMOVED.get(version)
     if removed is not None and minor >= removed:
         yield RawFinding(
             "kubeadm-api-version", loc,
@@ -175,9 +196,52 @@ def _version_findings(view: DocumentView, version: str, minor: tuple[int, int] |
         )
 
 
+# The component configs kubeadm reads beside its own documents: group -> (version, kind).
+COMPONENT_CONFIGS = {
+    "kubelet.config.k8s.io": ("v1beta1", "KubeletConfiguration"),
+    "kubeproxy.config.k8s.io": ("v1alpha1", "KubeProxyConfiguration"),
+}
+
+
+def component_config_api_version(group: Group) -> Iterator[RawFinding]:
+    """A KubeletConfiguration or KubeProxyConfiguration in a kubeadm config
+    file has an apiVersion kubeadm does not know: kubeadm reads
+    kubelet.config.k8s.io/v1beta1 and kubeproxy.config.k8s.io/v1alpha1 only
+    (there is no kubelet.config.k8s.io/v1 nor kubeproxy.config.k8s.io/v1), or
+    a kind its group does not have.
+
+    Why: kubeadm refuses the whole file ("unknown configuration APIs") and
+    `kubeadm init` or `join` stops before it starts.
+
+    Fix: write apiVersion kubelet.config.k8s.io/v1beta1 (kind
+    KubeletConfiguration) or kubeproxy.config.k8s.io/v1alpha1 (kind
+    KubeProxyConfiguration)."""
+    for source in group.of(KubeadmFile):
+        for view in source.documents:
+            api_group, _, version = view.api_version.partition("/")
+            known = COMPONENT_CONFIGS.get(api_group)
+            if known is None or (version, view.kind) == known:
+                continue
+            expected = f"{api_group}/{known[0]} {known[1]}"
+            if version != known[0]:
+                yield RawFinding(
+                    "component-config-api-version", view.loc(("apiVersion",)),
+                    f"{view.api_version} does not exist: kubeadm reads {expected} only; write apiVersion {api_group}/{known[0]}",
+                )
+            else:
+                yield RawFinding(
+                    "component-config-api-version", view.loc(("kind",)),
+                    f"{api_group} has no kind {view.kind!r}: kubeadm reads {expected}",
+                )
+
+
 RULES = (
     Rule("yaml-syntax", ERROR, "unparsable YAML, duplicate keys, tabs for indent, empty where a document is required", yaml_syntax),
     Rule("cluster-schema", ERROR, "cluster description field unknown / wrong type / missing", cluster_schema),
     Rule("kubeadm-schema", ERROR, "kubeadm document field unknown or of the wrong type for its apiVersion and kind", kubeadm_schema),
     Rule("kubeadm-api-version", ERROR, "kubeadm apiVersion not supported by the kubernetesVersion; several mixed in one file", kubeadm_api_version),
+    Rule(
+        "component-config-api-version", ERROR, "KubeletConfiguration / KubeProxyConfiguration apiVersion kubeadm does not read",
+        component_config_api_version,
+    ),
 )
