@@ -238,6 +238,9 @@ def earlier_renders(group: Group) -> frozenset[str]:
     for files fetched with --cluster (compared one by one)."""
     if group.cluster is None or group.output_dir is None or group.in_memory or group.fetched:
         return frozenset()
+    source = group.cluster_file
+    if source is not None and COMPLETE in source.broken:
+        return frozenset()  # rendered-drift does not run on a broken description: nothing to defer to
     return analyse(group).earlier_renders
 
 
@@ -471,7 +474,7 @@ def output_folder_clash(group: Group) -> Iterator[RawFinding]:
 
     Fix: give each description its own metadata.name (or move one to a
     folder of its own)."""
-    if group.fetched or group.cluster is None or group.output_dir is None:
+    if group.fetched or group.in_memory or group.cluster is None or group.output_dir is None:
         return
     yield from analyse(group).clash
 
