@@ -379,7 +379,31 @@ def _nodes(reader: _Reader, spec: dict[str, Any]) -> tuple[Node, ...]:
         )
     if not any(n.is_control_plane for n in nodes):
         raise reader.error(("spec", "nodes"), "no node has role control-plane: one of them runs kubeadm init")
+    first = next(n for n in nodes if n.is_control_plane)
+    for node in nodes:
+        if node is not first:  # the first control plane runs kubeadm init: no file of its own
+            _check_file_names(reader, node)
     return tuple(nodes)
+
+
+# The longest file name Linux file systems take (NAME_MAX: ext4, xfs, btrfs,
+# tmpfs, overlayfs), in bytes; render names a file after every joining node.
+NAME_MAX = 255
+NODE_FILE_PATTERNS = ("kubeadm-join-{}.yaml", "join-{}.sh")
+LONGEST_NODE_NAME = NAME_MAX - max(len(p.format("")) for p in NODE_FILE_PATTERNS)
+
+
+def _check_file_names(reader: _Reader, node: Node) -> None:
+    """A valid Kubernetes node name (up to 253 characters) may still make a
+    file name longer than file systems allow."""
+    for pattern in NODE_FILE_PATTERNS:
+        size = len(pattern.format(node.name).encode())
+        if size > NAME_MAX:
+            raise reader.error(
+                ("spec", "nodes", node.index, "name"),
+                f"a node name of {len(node.name)} characters makes its file {pattern.format('<name>')} {size} bytes long, "
+                f"and file systems allow {NAME_MAX}: kconf renders joining nodes' names up to {LONGEST_NODE_NAME} characters",
+            )
 
 
 def _load_balancer(reader: _Reader, spec: dict[str, Any]) -> LoadBalancer | None:
