@@ -28,6 +28,7 @@ def parse_network(text: object) -> Network:
     """A CIDR such as ``10.244.0.0/16``; host bits set is an error."""
     if not isinstance(text, str) or "/" not in text:
         raise AddressError(f"{text!r} is not a CIDR (address/prefix length, e.g. 10.244.0.0/16)")
+    _refuse_zone_id(text)
     try:
         return ipaddress.ip_network(text.strip(), strict=True)
     except ValueError:
@@ -48,9 +49,22 @@ def parse_networks(text: object) -> list[Network]:
     return [parse_network(part.strip()) for part in text.split(",")]
 
 
+def _refuse_zone_id(text: str) -> None:
+    """Python's ipaddress takes an IPv6 scope (``fe80::1%eth0``) with
+    anything after the ``%``, spaces included. A zone id names an interface
+    of one host: it has no place in a hosts file, a certificate's SANs or an
+    address other hosts connect to, so kconf takes none."""
+    if "%" in text:
+        raise AddressError(
+            f"{text!r} has a zone id (the part from '%'): a zone id names an interface of one host and "
+            "has no place in a cluster address, a hosts file or a certificate; write the address without it"
+        )
+
+
 def parse_address(text: object) -> Address:
     if not isinstance(text, str):
         raise AddressError(f"{text!r} is not an IP address")
+    _refuse_zone_id(text)
     try:
         return ipaddress.ip_address(text.strip())
     except ValueError:
@@ -63,6 +77,7 @@ def parse_interface(text: object) -> Interface:
         raise AddressError(
             f"{text!r} needs its prefix length (address/prefix, e.g. 192.168.51.81/24)"
         )
+    _refuse_zone_id(text)
     try:
         iface = ipaddress.ip_interface(text.strip())
     except ValueError:

@@ -570,7 +570,35 @@ def _nodes(builder: _Builder, spec: dict[str, Any]) -> tuple[Node, ...]:
         builder.problem(
             builder.reader.error(("spec", "nodes"), "no node has role control-plane: one of them runs kubeadm init"), NODE_ROLES
         )
+    first = next((n for n in nodes if n.is_control_plane), None)
+    for node in nodes:
+        if node is not first and not node.name.startswith("spec.nodes["):
+            # the first control plane runs kubeadm init: no file of its own
+            problem = _file_name_problem(builder.reader, node)
+            if problem is not None:
+                builder.problem(problem, NODE_NAMES)
     return nodes
+
+
+# The longest file name Linux file systems take (NAME_MAX: ext4, xfs, btrfs,
+# tmpfs, overlayfs), in bytes; render names a file after every joining node.
+NAME_MAX = 255
+NODE_FILE_PATTERNS = ("kubeadm-join-{}.yaml", "join-{}.sh")
+LONGEST_NODE_NAME = NAME_MAX - max(len(p.format("")) for p in NODE_FILE_PATTERNS)
+
+
+def _file_name_problem(reader: _Reader, node: Node) -> KconfError | None:
+    """A valid Kubernetes node name (up to 253 characters) may still make a
+    file name longer than file systems allow."""
+    for pattern in NODE_FILE_PATTERNS:
+        size = len(pattern.format(node.name).encode())
+        if size > NAME_MAX:
+            return reader.error(
+                ("spec", "nodes", node.index, "name"),
+                f"a node name of {len(node.name)} characters makes its file {pattern.format('<name>')} {size} bytes long, "
+                f"and file systems allow {NAME_MAX}: kconf renders joining nodes' names up to {LONGEST_NODE_NAME} characters",
+            )
+    return None
 
 
 def _load_balancer(reader: _Reader, spec: dict[str, Any]) -> LoadBalancer | None:

@@ -11,21 +11,30 @@ byte-identical.
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import shutil
+import signal
 import stat
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kconf.errors import KconfError
 from kconf.yamlio import MAX_BYTES
 
 
+# Paths that name an open file descriptor: a shell's <(...) (/dev/fd/N) and
+# /dev/stdin are pipes the user asked kconf to read, and are read as such.
+_DESCRIPTOR_PATH = re.compile(r"^/(?:dev/(?:stdin|fd/[0-9]+)|proc/(?:self|[0-9]+)/fd/[0-9]+)$")
+
+
 def read_bytes(path: str) -> bytes:
     """A regular file's bytes, or standard input for ``-``; refuses
-    directories, missing paths and files over the size limit."""
+    directories, missing paths, FIFOs, devices and sockets (wherever they
+    are, /dev/shm included), and files over the size limit."""
     if path == "-":
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
     else:
@@ -37,18 +46,28 @@ def read_bytes(path: str) -> bytes:
             raise KconfError(f"cannot read: {exc.strerror}", path) from None
         if stat.S_ISDIR(st.st_mode):
             raise KconfError("is a directory, not a file", path)
-        if not stat.S_ISREG(st.st_mode) and not path.startswith(("/dev/", "/proc/")):
-            # opening a FIFO nobody writes to waits for ever; /dev/stdin and
-            # /dev/fd/N (a shell's <(...)) are pipes the user asked for
-            raise KconfError("is not a regular file (a FIFO, a device or a socket)", path)
+        descriptor = bool(_DESCRIPTOR_PATH.match(path))
+        if not stat.S_ISREG(st.st_mode) and not descriptor:
+            raise KconfError(_NOT_REGULAR, path)
         try:
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_BYTES + 1)
+            # O_NONBLOCK: should the path have become a FIFO since the stat,
+            # opening it must not wait for a writer (checked again below)
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | (0 if descriptor else os.O_NONBLOCK))
         except OSError as exc:
             raise KconfError(f"cannot read: {exc.strerror}", path) from None
+        with open(fd, "rb") as handle:
+            if not descriptor and not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise KconfError(_NOT_REGULAR, path)
+            try:
+                data = handle.read(MAX_BYTES + 1)
+            except OSError as exc:
+                raise KconfError(f"cannot read: {exc.strerror}", path) from None
     if len(data) > MAX_BYTES:
         raise KconfError(f"larger than {MAX_BYTES:,} bytes; kconf reads files up to that size", path)
     return data
+
+
+_NOT_REGULAR = "is not a regular file (a FIFO, a device or a socket)"
 
 
 def read_text(path: str) -> str:
@@ -63,45 +82,133 @@ class Output:
     mode: int | None = None  # None: keep the existing file's mode, else 0644
 
 
-def _write_temp(target: Path, output: Output) -> Path:
-    folder = target.parent
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".kconf-tmp", dir=folder)
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(output.data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mode = output.mode
-        if mode is None:
-            try:
-                mode = stat.S_IMODE(os.stat(target).st_mode)
-            except FileNotFoundError:
-                mode = 0o644
-        os.chmod(temp, mode)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+# --- signals: a stop request waits for a consistent folder --------------------------
+#
+# SIGTERM (timeout, systemd, docker stop, CI runners), SIGINT and SIGHUP that
+# arrive while files are being written are recorded, not acted on. Between two
+# temporary files a recorded signal stops the write: the temporaries are
+# removed and no target changes. Once the renames have begun they are finished
+# (old files kept as hard links until then, so a failing rename still rolls
+# back); only then does kconf exit, with 128 + the signal's number. The
+# handlers record and never raise, so no exception can land inside a create
+# or a rename and lose track of a file.
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+
+
+class _Stopped(BaseException):
+    """A recorded signal stops a write before its first rename."""
+
+
+class _SignalState:
+    depth = 0
+    pending: int | None = None
+    saved: dict[int, Any] = {}
+
+
+def _record(signum: int, frame: Any) -> None:
+    if _SignalState.pending is None:
+        _SignalState.pending = signum
+
+
+class SignalsDeferred:
+    """Inside this block (reentrant) the stop signals are recorded; leaving
+    the outermost block with one recorded ends kconf with 128 + its number.
+    Outside the main thread (where Python cannot set handlers) a no-op."""
+
+    def __init__(self) -> None:
+        self.active = False
+
+    def __enter__(self) -> SignalsDeferred:
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        self.active = True
+        if _SignalState.depth == 0:
+            _SignalState.pending = None
+            _SignalState.saved = {}
+            for signum in STOP_SIGNALS:
+                _SignalState.saved[signum] = signal.signal(signum, _record)
+        _SignalState.depth += 1
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        if not self.active:
+            return None
+        _SignalState.depth -= 1
+        if _SignalState.depth > 0:
+            return None
+        for signum, handler in _SignalState.saved.items():
+            signal.signal(signum, handler)
+        pending, _SignalState.pending = _SignalState.pending, None
+        if pending is None:
+            return None
+        name = signal.Signals(pending).name
+        done = "no file was changed" if isinstance(exc, _Stopped) else "every file was written first"
+        try:
+            sys.stderr.write(f"kconf: stopped by {name}; {done}\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        raise SystemExit(128 + pending)
+
+
+def _stop_if_signalled() -> None:
+    if _SignalState.pending is not None:
+        raise _Stopped()
+
+
+# --- temporary files: short names, tracked before they exist ------------------------
+
+TEMP_SUFFIX = ".kconf-tmp"  # a new file, not yet renamed over its target
+OLD_SUFFIX = ".kconf-old"  # a hard link to a replaced file, until every rename is done
+
+
+def _new_file(folder: Path, suffix: str, created: list[Path]) -> tuple[int, Path]:
+    """Create ``.<random>SUFFIX`` in ``folder`` (0600, exclusive). The name
+    is short (a target's own name may be up to NAME_MAX long) and is listed
+    in ``created`` before the file exists, so cleanup never misses it."""
+    for _ in range(100):
+        path = folder / f".{secrets.token_hex(6)}{suffix}"
+        created.append(path)
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), path
+        except FileExistsError:
+            created.pop()  # somebody else's
+    raise KconfError("cannot create a temporary file (100 names taken)", str(folder))
+
+
+def _write_temp(target: Path, output: Output, created: list[Path]) -> Path:
+    fd, temp = _new_file(target.parent, TEMP_SUFFIX, created)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(output.data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    mode = output.mode
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = 0o644
+    os.chmod(temp, mode)
     return temp
 
 
-def _backup(target: Path) -> Path | None:
+def _backup(target: Path, created: list[Path]) -> Path | None:
     """A hard link to the existing target (same folder), so a rename that
     already replaced it can be undone; None when there is no target."""
     if not target.exists():
         return None
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".kconf-old", dir=target.parent)
+    fd, backup = _new_file(target.parent, OLD_SUFFIX, created)
     os.close(fd)
-    backup = Path(name)
     try:
-        try:
-            os.unlink(backup)
-            os.link(target, backup)
-        except OSError:  # a file system without hard links: a copy does
-            shutil.copy2(target, backup)
-    except BaseException:
-        backup.unlink(missing_ok=True)
-        raise
+        os.unlink(backup)
+        os.link(target, backup)
+    except OSError:  # a file system without hard links: a copy does
+        shutil.copy2(target, backup)
     return backup
 
 
@@ -122,7 +229,9 @@ def _roll_back(done: list[Path], backups: Mapping[Path, Path | None]) -> None:
 def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False) -> None:
     """Write every file or none: temporaries first, then renames; a rename
     that fails undoes the renames before it (the old files are kept as hard
-    links until the end), so existing files stay byte-identical.
+    links until the end), so existing files stay byte-identical. A stop
+    signal is handled as SignalsDeferred says: before the first rename it
+    stops the write, after it the write is finished first.
 
     A target that is a symbolic link is refused unless ``follow_symlinks``,
     which writes the file the link points to (``--in-place`` on a linked
@@ -137,32 +246,37 @@ def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False
             resolved[target] = target
         if resolved[target].is_dir():
             raise KconfError("is a directory", str(target))
-    temps: dict[Path, Path] = {}
+    created: list[Path] = []  # every temporary and backup name, for the cleanup
     backups: dict[Path, Path | None] = {}
     done: list[Path] = []
-    try:
-        for target in sorted(outputs):
-            temps[target] = _write_temp(resolved[target], outputs[target])
-        if len(outputs) > 1:
+    with SignalsDeferred():
+        temps: dict[Path, Path] = {}
+        try:
             for target in sorted(outputs):
-                backups[resolved[target]] = _backup(resolved[target])
-        for target in sorted(outputs):
-            os.replace(temps[target], resolved[target])
-            del temps[target]
-            done.append(resolved[target])
-    except OSError as exc:
-        _roll_back(done, backups)
-        failed = exc.filename or ""
-        raise KconfError(f"cannot write: {exc.strerror or exc}", str(failed) or None) from None
-    except BaseException:
-        _roll_back(done, backups)
-        raise
-    finally:
-        for temp in temps.values():
-            temp.unlink(missing_ok=True)
-        for backup in backups.values():
-            if backup is not None:
-                backup.unlink(missing_ok=True)
+                _stop_if_signalled()
+                temps[target] = _write_temp(resolved[target], outputs[target], created)
+            _stop_if_signalled()
+            # from here on a signal waits until every rename is done
+            if len(outputs) > 1:
+                for target in sorted(outputs):
+                    backups[resolved[target]] = _backup(resolved[target], created)
+            for target in sorted(outputs):
+                os.replace(temps[target], resolved[target])
+                done.append(resolved[target])
+        except OSError as exc:
+            _roll_back(done, backups)
+            failed = exc.filename or ""
+            raise KconfError(f"cannot write: {exc.strerror or exc}", str(failed) or None) from None
+        except BaseException:
+            _roll_back(done, backups)
+            raise
+        finally:
+            # a renamed temporary no longer exists under its name
+            for path in created:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
 
 
 def write_file(target: Path, data: bytes, mode: int | None = None, *, follow_symlinks: bool = False) -> None:

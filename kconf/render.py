@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -279,8 +280,33 @@ def _incomplete(source: ClusterFile) -> KconfError:
     return KconfError("not a usable cluster description", source.path)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwriting_inputs(cluster: Cluster, targets: list[Path]) -> None:
+    """Render never writes over (or removes) what it reads: the description
+    saved under an output file's name (``kconf render kubeadm-init.yaml -o
+    .``), or the upstream Calico manifest. Compared as files (device and
+    inode), so links and other spellings of the path are caught too."""
+    inputs = [(cluster.path, "the cluster description")]
+    if cluster.calico.manifest is not None:
+        inputs.append((cluster.calico.manifest, "the upstream Calico manifest (spec.calico.manifest)"))
+    for target in targets:
+        for source, what in inputs:
+            if _same_file(target, source):
+                raise KconfError(
+                    f"is {what}, and render would overwrite it with {target.name}; "
+                    "render into another folder (-o DIR) or rename the description",
+                    str(source),
+                )
+
+
 def run_render(cluster_path: str, output_dir: str | None, *, check: bool, echo: Callable[..., Any]) -> int:
-    from kconf.fsio import Output, write_files
+    from kconf.fsio import Output, SignalsDeferred, write_files
 
     gated = lint_gate(cluster_path, output_dir, echo)
     if isinstance(gated, int):
@@ -305,14 +331,17 @@ def run_render(cluster_path: str, output_dir: str | None, *, check: bool, echo: 
         for name, file in rendered.items()
         if target_dir / name in changed
     }
-    write_files(to_write)
-    for path in stale_files(target_dir, rendered):
-        try:
-            path.unlink()
-        except OSError as exc:  # the new files are written; say what is left over
-            echo(f"kconf: warning: {path}: no longer rendered, but cannot remove it: {exc.strerror}", err=True)
-            continue
-        echo(f"removed {path} (no longer rendered)", err=True)
+    refuse_overwriting_inputs(cluster, [*to_write, *stale_files(target_dir, rendered)])
+    # a stop signal waits until the new set is complete, stale files included
+    with SignalsDeferred():
+        write_files(to_write)
+        for path in stale_files(target_dir, rendered):
+            try:
+                path.unlink()
+            except OSError as exc:  # the new files are written; say what is left over
+                echo(f"kconf: warning: {path}: no longer rendered, but cannot remove it: {exc.strerror}", err=True)
+                continue
+            echo(f"removed {path} (no longer rendered)", err=True)
     for path in sorted(to_write):
         echo(f"wrote {path}", err=True)
     echo(f"kconf: {target_dir}: {len(rendered)} files, {len(to_write)} written", err=True)

@@ -20,7 +20,7 @@ class SchemaIssue:
         return f"{where}: {self.message}" if where else self.message
 
 
-_ANNOTATIONS = frozenset({"description", "title", "$comment", "x-kconf-expect"})
+_ANNOTATIONS = frozenset({"description", "title", "$comment", "x-kconf-expect", "x-kconf-limit"})
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -75,6 +75,12 @@ def _json_kind(value: Any) -> str:
     return "string" if isinstance(value, str) else type(value).__name__
 
 
+def _preview(text: str, keep: int = 40) -> str:
+    """A value for a message: whole when short, else its start (a message
+    must not repeat a megabyte the user wrote)."""
+    return repr(text) if len(text) <= 2 * keep else f"{text[:keep]!r}..."
+
+
 def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
@@ -102,8 +108,16 @@ def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
         if expected == "string" and isinstance(error.instance, (int, float, bool)):
             return path, f"{error.instance!r} was read as a {_json_kind(error.instance)}; quote it if it is meant as text"
         return path, f"{error.instance!r} is a {_json_kind(error.instance)}, expected {expected}"
+    too_long = isinstance(error.instance, str) and len(error.instance) > error.schema.get("maxLength", len(error.instance))
+    if error.validator == "maxLength" or (error.validator == "pattern" and too_long):
+        limit = error.schema.get("x-kconf-limit")
+        why = f" ({limit})" if limit else ""
+        return path, (
+            f"{_preview(error.instance)} is {len(error.instance):,} characters long; "
+            f"at most {error.schema['maxLength']:,} are allowed{why}"
+        )
     if error.validator == "pattern" and "x-kconf-expect" in error.schema:
-        return path, f"{error.instance!r} is not {error.schema['x-kconf-expect']}"
+        return path, f"{_preview(error.instance)} is not {error.schema['x-kconf-expect']}"
     return path, error.message
 
 

@@ -23,6 +23,10 @@ from kconf.errors import KconfError
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 200
 MAX_NODES = 500_000  # nodes after alias expansion, per document (the largest upstream CRD has ~20,000)
+# Characters of keys and scalar values after alias expansion, over the whole
+# stream: a file without aliases holds fewer than MAX_BYTES, so only aliases
+# can pass this, and they may not turn one big value into gigabytes of output.
+MAX_EXPANDED_CHARS = MAX_BYTES
 
 Path = tuple["str | int", ...]
 
@@ -156,7 +160,7 @@ def _scalar_tag(event: Any) -> str | None:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "pending_key", "pending_key_pos", "anchor", "size", "merged")
+    __slots__ = ("container", "path", "pending_key", "pending_key_pos", "anchor", "size", "chars", "merged")
 
     def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
         self.container = container
@@ -165,6 +169,7 @@ class _Frame:
         self.pending_key_pos: Position | None = None
         self.anchor = anchor
         self.size = 1
+        self.chars = 0
         self.merged: set[str] = set()
 
 
@@ -176,10 +181,11 @@ class _Composer:
         self.path = path
         self.documents: list[Document] = []
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.open_anchors: set[str] = set()
         self.doc: Document | None = None
         self.nodes = 0
+        self.chars = 0  # over the whole stream
 
     def error(self, message: str, pos: Position) -> KconfError:
         return KconfError(message, self.path, pos.line)
@@ -208,7 +214,16 @@ class _Composer:
                 f"more than {MAX_NODES:,} nodes once aliases are expanded (an alias bomb?)", pos
             )
 
-    def _place(self, value: Any, size: int, pos: Position) -> None:
+    def _count_chars(self, n: int, pos: Position, alias: str | None = None) -> None:
+        self.chars += n
+        if self.chars > MAX_EXPANDED_CHARS:
+            through = f"alias *{alias} expands" if alias else "aliases expand"
+            raise self.error(
+                f"{through} the text to more than {MAX_EXPANDED_CHARS:,} characters "
+                "(the size limit of a file); kconf refuses such an amplification", pos
+            )
+
+    def _place(self, value: Any, size: int, pos: Position, chars: int = 0) -> None:
         """Put a finished node into its parent (or make it the document)."""
         assert self.doc is not None
         if not self.stack:
@@ -216,6 +231,7 @@ class _Composer:
             return
         top = self.stack[-1]
         top.size += size
+        top.chars += chars
         if isinstance(top.container, list):
             top.container.append(value)
             return
@@ -266,9 +282,9 @@ class _Composer:
         self.documents.append(self.doc)
         self.doc = None
 
-    def _register(self, anchor: str | None, value: Any, size: int) -> None:
+    def _register(self, anchor: str | None, value: Any, size: int, chars: int) -> None:
         if anchor:
-            self.anchors[anchor] = (value, size)
+            self.anchors[anchor] = (value, size, chars)
 
     def on_ScalarEvent(self, event: Any) -> None:
         pos = self.pos(event)
@@ -286,11 +302,12 @@ class _Composer:
         else:
             value = text
         self._count(1, pos)
+        self._count_chars(len(text), pos)
         if not is_key:
             assert self.doc is not None
             self.doc.values[path] = pos
-        self._register(event.anchor, value, 1)
-        self._place(value, 1, pos)
+        self._register(event.anchor, value, 1, len(text))
+        self._place(value, 1, pos, len(text))
 
     def _combine_surrogates(self, text: str, pos: Position) -> str:
         """``"\\ud83d\\ude42"`` (JSON's escape of one emoji, as json.dumps
@@ -308,13 +325,14 @@ class _Composer:
             raise self.error(f"recursive alias *{anchor}", pos)
         if anchor not in self.anchors:
             raise self.error(f"alias *{anchor} names no anchor", pos)
-        value, size = self.anchors[anchor]
+        value, size, chars = self.anchors[anchor]
         self._count(size, pos)
+        self._count_chars(chars, pos, anchor)
         path, is_key = self._slot()
         if not is_key:
             assert self.doc is not None
             self.doc.values[path] = pos
-        self._place(value, size, pos)
+        self._place(value, size, pos, chars)
 
     def _start(self, event: Any, container: Any) -> None:
         pos = self.pos(event)
@@ -338,8 +356,8 @@ class _Composer:
         frame = self.stack.pop()
         if frame.anchor:
             self.open_anchors.discard(frame.anchor)
-            self._register(frame.anchor, frame.container, frame.size)
-        self._place(frame.container, frame.size, self.pos(event))
+            self._register(frame.anchor, frame.container, frame.size, frame.chars)
+        self._place(frame.container, frame.size, self.pos(event), frame.chars)
 
     def on_MappingStartEvent(self, event: Any) -> None:
         self._start(event, {})

@@ -109,7 +109,7 @@ def test_description_changed_after_rendering(tmp_path: Path) -> None:
     edit(tmp_path / "cluster.yaml", "address: 192.168.51.91/24", "address: 192.168.51.92/24")
     found = drift(tmp_path)
     assert [(p, line) for p, line, _ in found] == [
-        ("lab/hosts", 5), ("lab/join-worker-1.sh", 60), ("lab/kubeadm-join-worker-1.yaml", 15)
+        ("lab/hosts", 5), ("lab/join-worker-1.sh", 66), ("lab/kubeadm-join-worker-1.yaml", 15)
     ]
 
 

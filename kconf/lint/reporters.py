@@ -55,7 +55,31 @@ class Reporter:
 def unrecognised_summary(unrecognised: Sequence[str]) -> str:
     """``2 files not recognised (not kconf's): a.yaml, b.cfg``."""
     count = len(unrecognised)
-    return f"{count} file{'' if count == 1 else 's'} not recognised (not kconf's): {', '.join(unrecognised)}"
+    return f"{count} file{'' if count == 1 else 's'} not recognised (not kconf's): {', '.join(plain_line(p) for p in unrecognised)}"
+
+
+def _escape_char(char: str) -> str:
+    if char == "\\":
+        return "\\\\"
+    return repr(char)[1:-1] if len(repr(char)) > 3 else f"\\x{ord(char):02x}"
+
+
+def plain_line(text: str) -> str:
+    """``text`` as part of one line: line breaks, tabs, escape sequences
+    and other control or separator characters are written as Python
+    escapes (``\\n``, ``\\x1b``, ``\\u2028``), so a file name cannot start a
+    line of its own (a GitHub workflow command such as ``::error``) or
+    colour a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() and c != "\\" else _escape_char(c) for c in text)
+
+
+def text_path(path: str) -> str:
+    """A path for the start of a text line: escaped as ``plain_line``, and
+    ``./`` put before one that starts with ``::`` (a workflow command)."""
+    shown = plain_line(path)
+    return "./" + shown if shown.startswith("::") else shown
 
 
 class TextReporter(Reporter):
@@ -73,7 +97,7 @@ class TextReporter(Reporter):
         if self.color:
             severity = f"{_SEVERITY_COLOURS.get(f.severity, '')}{severity}{_RESET}"
             rule = f"{_DIM}{rule}{_RESET}"
-        return f"{f.path}:{f.line}:{f.column}: {severity}: {f.message} {rule}"
+        return f"{text_path(f.path)}:{f.line}:{f.column}: {severity}: {plain_line(f.message)} {rule}"
 
 
 class JsonReporter(Reporter):

@@ -27,9 +27,15 @@ fail() {
     exit 1
 }
 
-[[ $attempts =~ ^[1-9][0-9]{0,2}$ ]] || fail "KCONF_JOIN_ATTEMPTS must be a whole number from 1 to 999"
-[[ $pause =~ ^[0-9]{1,4}$ ]] || fail "KCONF_JOIN_PAUSE must be a whole number of seconds (0 to 9999)"
-[[ $wait_registered =~ ^[0-9]{1,4}$ ]] || fail "KCONF_JOIN_WAIT must be a whole number of seconds (0 to 9999)"
+# Decimal even with leading zeros: bash arithmetic reads 010 as octal 8 and
+# fails on 08, so the checked digits are read with 10# (at most 4 digits
+# after the zeros, so no overflow).
+[[ $attempts =~ ^0*[1-9][0-9]{0,2}$ ]] || fail "KCONF_JOIN_ATTEMPTS must be a whole number from 1 to 999"
+[[ $pause =~ ^0*[0-9]{1,4}$ ]] || fail "KCONF_JOIN_PAUSE must be a whole number of seconds (0 to 9999)"
+[[ $wait_registered =~ ^0*[0-9]{1,4}$ ]] || fail "KCONF_JOIN_WAIT must be a whole number of seconds (0 to 9999)"
+attempts=$((10#$attempts))
+pause=$((10#$pause))
+wait_registered=$((10#$wait_registered))
 [[ ${KCONF_TOKEN:-} =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]] ||
     fail "set KCONF_TOKEN to a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16}; kubeadm token create)"
 [[ ${KCONF_CA_CERT_HASH:-} =~ ^sha256:[a-f0-9]{64}$ ]] ||
