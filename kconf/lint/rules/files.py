@@ -20,8 +20,15 @@ VALUE_RULE_FIELDS = {
 }
 
 
+LENGTH_LIMIT = " characters long; at most "  # schemacheck's wording of maxLength
+
+
 def reported_elsewhere(field: tuple[str | int, ...], message: str) -> bool:
-    """Whether a description problem belongs to a more specific rule."""
+    """Whether a description problem belongs to a more specific rule. A
+    value over its length limit stays the schema's: the value rules judge
+    what a value says, not its size."""
+    if LENGTH_LIMIT in message:
+        return False
     if field in VALUE_RULE_FIELDS:
         return True
     node_field = len(field) == 4 and field[:2] == ("spec", "nodes")
