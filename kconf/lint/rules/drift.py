@@ -77,6 +77,22 @@ def _text_drift(path: str, on_disk: bytes, rendered: bytes) -> Iterator[RawFindi
         yield RawFinding(RULE, Loc(path, line), message + "; change the description and re-render")
 
 
+def _crlf_drift(path: str, on_disk: bytes, rendered: bytes) -> Iterator[RawFinding]:
+    """CR LF line ends (unix2dos, an editor, git's autocrlf): invisible to
+    the structural and line comparisons, yet bash stops at ``$'\r'`` in a join
+    script. One finding per file, at its first CR LF line."""
+    if b"\r\n" not in on_disk or b"\r\n" in rendered:
+        return
+    line = on_disk.count(b"\n", 0, on_disk.index(b"\r\n")) + 1
+    crlf, lf = on_disk.count(b"\r\n"), on_disk.count(b"\n")
+    what = "line endings are CRLF" if crlf == lf else f"line endings are CRLF on {crlf} of {lf} lines"
+    why = " (bash reads each CR as part of a command: the script no longer runs)" if path.endswith(".sh") else ""
+    yield RawFinding(
+        RULE, Loc(path, line),
+        f"{what}; kconf render writes LF{why}: convert it back (dos2unix) or re-render",
+    )
+
+
 def rendered_drift(group: Group) -> Iterator[RawFinding]:
     """A file in a cluster's output folder is not what the description renders
     now: a field or line edited by hand, a file missing, a file kconf no
@@ -116,7 +132,9 @@ def rendered_drift(group: Group) -> Iterator[RawFinding]:
 
             drift = _yaml_drift if name.endswith((".yaml", ".yml")) else _text_drift
             try:
-                yield from drift(path, read_bytes(path), file.data)
+                on_disk = read_bytes(path)
+                yield from _crlf_drift(path, on_disk, file.data)
+                yield from drift(path, on_disk, file.data)
             except KconfError as exc:
                 yield RawFinding(RULE, Loc(path, 1), f"differs from what kconf render writes ({exc.message})")
         mode = stat.S_IMODE(target.stat().st_mode)
