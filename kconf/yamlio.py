@@ -449,10 +449,14 @@ def load_one(text: str, path: str) -> Document:
 
 # Plain scalars that a YAML 1.1 reader (go-yaml, under kubeadm and kubectl)
 # resolves to something other than a string: booleans, null, numbers in any
-# base, sexagesimal and floats, and ``=`` (YAML 1.1's value key). ruamel (YAML 1.2) would write some of them
+# base, sexagesimal and floats, timestamps (``2024-01-02``, a valid node or
+# cluster name), ``=`` (the value key) and ``<<`` (the merge key). ruamel (YAML 1.2) would write some of them
 # unquoted (``on``, ``yes``, ``0755``, ``12:30``), so they are quoted explicitly.
 _YAML11_NON_STRING = re.compile(
-    r"""^(?:=|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    r"""^(?:=|<<|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    |[0-9]{4}-[0-9]{2}-[0-9]{2}
+    |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[\ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
+     (?:[\ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?
     |~|null|Null|NULL|
     |[-+]?(?:0b[01_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)
     |[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
