@@ -64,6 +64,30 @@ class Output:
 
 
 def _write_temp(target: Path, output: Output) -> Path:
+    """The complete temporary file for ``target``; an OSError names the
+    target, which the user knows, not the temporary file (a full disk's
+    ENOSPC from write or fsync names no file at all)."""
+    try:
+        return _write_temp_file(target, output)
+    except OSError as exc:
+        exc.filename, exc.filename2 = str(target), None
+        raise
+
+
+def _user_name(exc: OSError, resolved: Mapping[Path, Path]) -> str | None:
+    """The target a failed write is about, as the user named it: never a
+    .kconf-tmp or .kconf-old file (a rename's error names both sides)."""
+    names = {str(real): str(target) for target, real in resolved.items()}
+    for name in (exc.filename2, exc.filename):
+        if name is not None and str(name) in names:
+            return names[str(name)]
+    for name in (exc.filename, exc.filename2):
+        if name is not None and not str(name).endswith((".kconf-tmp", ".kconf-old")):
+            return str(name)
+    return None
+
+
+def _write_temp_file(target: Path, output: Output) -> Path:
     folder = target.parent
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".kconf-tmp", dir=folder)
     temp = Path(name)
@@ -152,8 +176,7 @@ def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False
             done.append(resolved[target])
     except OSError as exc:
         _roll_back(done, backups)
-        failed = exc.filename or ""
-        raise KconfError(f"cannot write: {exc.strerror or exc}", str(failed) or None) from None
+        raise KconfError(f"cannot write: {exc.strerror or exc}", _user_name(exc, resolved)) from None
     except BaseException:
         _roll_back(done, backups)
         raise
