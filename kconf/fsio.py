@@ -190,3 +190,53 @@ def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False
 
 def write_file(target: Path, data: bytes, mode: int | None = None, *, follow_symlinks: bool = False) -> None:
     write_files({target: Output(data, mode)}, follow_symlinks=follow_symlinks)
+
+
+def write_in_place(target: Path, data: bytes) -> None:
+    """``--in-place``: replace ``target`` (through a symbolic link, as
+    ``sed -i --follow-symlinks`` does) by a complete temporary file renamed
+    over it, keeping its mode, owner and group.
+
+    A file with several hard links is refused: a rename replaces one name
+    only, so the other links would silently keep the old content, and
+    writing into the file itself instead would give up the guarantee that a
+    reader never sees it half-written."""
+    real = target.resolve() if target.is_symlink() else target
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        raise KconfError("no such file", str(target)) from None
+    except OSError as exc:
+        raise KconfError(f"cannot read: {exc.strerror}", str(target)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise KconfError("is not a regular file; --in-place rewrites regular files only", str(target))
+    if st.st_nlink > 1:
+        raise KconfError(
+            f"has {st.st_nlink} hard links; --in-place would replace this name only and leave the other "
+            "links with the old content: write with -o FILE, or break the link first "
+            "(cp FILE FILE.new && mv FILE.new FILE)",
+            str(target),
+        )
+    try:
+        temp = _write_temp(real, Output(data, stat.S_IMODE(st.st_mode)))
+    except OSError as exc:
+        raise KconfError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+    try:
+        mine = os.stat(temp)
+        uid = st.st_uid if mine.st_uid != st.st_uid else -1
+        gid = st.st_gid if mine.st_gid != st.st_gid else -1
+        if uid != -1 or gid != -1:
+            try:
+                os.chown(temp, uid, gid)
+            except PermissionError:
+                raise KconfError(
+                    f"cannot keep its owner and group ({st.st_uid}:{st.st_gid}): only root or its owner "
+                    "can; nothing was written (run as root, or write with -o FILE)",
+                    str(target),
+                ) from None
+            os.chmod(temp, stat.S_IMODE(st.st_mode))  # chown clears set-user-ID and set-group-ID
+        os.replace(temp, real)
+    except OSError as exc:
+        raise KconfError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+    finally:
+        temp.unlink(missing_ok=True)
