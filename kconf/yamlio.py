@@ -180,6 +180,7 @@ class _Composer:
         self.open_anchors: set[str] = set()
         self.doc: Document | None = None
         self.nodes = 0
+        self.expanded = 0  # nodes that came through aliases, of self.nodes
 
     def error(self, message: str, pos: Position) -> KconfError:
         return KconfError(message, self.path, pos.line)
@@ -204,8 +205,13 @@ class _Composer:
     def _count(self, n: int, pos: Position) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
+            if self.expanded:
+                raise self.error(
+                    f"more than {MAX_NODES:,} nodes once aliases are expanded (an alias bomb?)", pos
+                )
             raise self.error(
-                f"more than {MAX_NODES:,} nodes once aliases are expanded (an alias bomb?)", pos
+                f"more than {MAX_NODES:,} YAML nodes in one document (no aliases among them); "
+                "kconf reads documents up to that size", pos
             )
 
     def _place(self, value: Any, size: int, pos: Position) -> None:
@@ -260,6 +266,7 @@ class _Composer:
         self.doc = Document(None, len(self.documents), self.pos(event))
         self.anchors = {}
         self.nodes = 0
+        self.expanded = 0
 
     def on_DocumentEndEvent(self, event: Any) -> None:
         assert self.doc is not None
@@ -309,6 +316,7 @@ class _Composer:
         if anchor not in self.anchors:
             raise self.error(f"alias *{anchor} names no anchor", pos)
         value, size = self.anchors[anchor]
+        self.expanded += size
         self._count(size, pos)
         path, is_key = self._slot()
         if not is_key:
