@@ -393,16 +393,22 @@ def test_a_write_error_names_the_target_not_the_temp_file(
 # --- 19. size limits say what was exceeded ---------------------------------------------
 
 
-def test_many_plain_nodes_are_not_called_an_alias_bomb() -> None:
+@pytest.mark.parametrize(("items", "limit"), [(300, 1_000), (3_000, 10_000)], ids=["limit-1000", "limit-10000"])
+def test_many_plain_nodes_are_not_called_an_alias_bomb(monkeypatch: pytest.MonkeyPatch, items: int, limit: int | None) -> None:
+    import kconf.yamlio
     from kconf.errors import KconfError
-    from kconf.yamlio import MAX_NODES, load_documents
+    from kconf.yamlio import load_documents
 
-    text = "env:\n" + "".join(f"- {{name: N{i}, value: v}}\n" for i in range(300_000))
+    if limit is not None:
+        monkeypatch.setattr(kconf.yamlio, "MAX_NODES", limit)
+    limit = kconf.yamlio.MAX_NODES
+    text = "env:\n" + "".join(f"- {{name: N{i}, value: v}}\n" for i in range(items))
     with pytest.raises(KconfError) as raised:
         load_documents(text, "big.yaml")
-    # 3 nodes (document mapping, key, list), then 5 per item: item 100,000 (line 100,001) is one too many
+    # 3 nodes (document mapping, key, list), then 5 per item: with 500,000
+    # item 100,000 (line 100,001) is one too many, with 1,000 item 200 (line 201)
     assert str(raised.value) == (
-        f"big.yaml:{(MAX_NODES - 3) // 5 + 2}: more than {MAX_NODES:,} YAML nodes in one document "
+        f"big.yaml:{(limit - 3) // 5 + 2}: more than {limit:,} YAML nodes in one document "
         "(no aliases among them); kconf reads documents up to that size"
     )
 
