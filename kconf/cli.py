@@ -38,10 +38,40 @@ def _redacted(message: Any) -> Any:
     return message
 
 
+STDOUT = "standard output"
+
+
+def _stdout_error(exc: OSError) -> KconfError:
+    # What is left in the buffer would fail again when Python flushes it at
+    # exit (and turn exit 2 into 120): point fd 1 at /dev/null first.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+    return KconfError(f"cannot write: {exc.strerror or exc}", STDOUT)
+
+
+def require_stdout() -> None:
+    """A command whose output goes to stdout refuses to run with it closed
+    (``>&-``): it would exit 0 having written nothing."""
+    if sys.stdout is None:
+        raise KconfError("standard output is closed; nothing was written (use -o FILE, or give the command an output)")
+
+
 def echo(message: Any = None, **kwargs: Any) -> None:
     """click.echo for the core functions; what goes to stderr is redacted
-    (stdout carries the command's output, which is data)."""
-    click.echo(_redacted(message) if kwargs.get("err") else message, **kwargs)
+    (stdout carries the command's output, which is data). A failed write to
+    stdout (a full disk, ``> /dev/full``, a closed descriptor) is an error."""
+    if kwargs.get("err"):
+        click.echo(_redacted(message), **kwargs)
+        return
+    require_stdout()
+    try:
+        click.echo(message, **kwargs)  # click.echo flushes
+    except OSError as exc:  # ENOSPC, EPIPE (`| head`), EBADF, EIO
+        raise _stdout_error(exc) from None
 
 
 def handles_errors(func: F) -> F:
@@ -177,6 +207,7 @@ def lint(
     not fail the run."""
     from kconf.lint.engine import run_lint
 
+    require_stdout()  # findings (or --explain) have nowhere else to go
     return run_lint(
         paths, output_format=output_format, strict=strict, select=select, ignore=ignore,
         explain=explain, color=color, echo=echo, cluster=cluster,

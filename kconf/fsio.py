@@ -182,6 +182,30 @@ def _new_file(folder: Path, suffix: str, created: list[Path]) -> tuple[int, Path
 
 
 def _write_temp(target: Path, output: Output, created: list[Path]) -> Path:
+    """The complete temporary file for ``target``; an OSError names the
+    target, which the user knows, not the temporary file (a full disk's
+    ENOSPC from write or fsync names no file at all)."""
+    try:
+        return _write_temp_file(target, output, created)
+    except OSError as exc:
+        exc.filename, exc.filename2 = str(target), None
+        raise
+
+
+def _user_name(exc: OSError, resolved: Mapping[Path, Path]) -> str | None:
+    """The target a failed write is about, as the user named it: never a
+    .kconf-tmp or .kconf-old file (a rename's error names both sides)."""
+    names = {str(real): str(target) for target, real in resolved.items()}
+    for name in (exc.filename2, exc.filename):
+        if name is not None and str(name) in names:
+            return names[str(name)]
+    for name in (exc.filename, exc.filename2):
+        if name is not None and not str(name).endswith((TEMP_SUFFIX, OLD_SUFFIX)):
+            return str(name)
+    return None
+
+
+def _write_temp_file(target: Path, output: Output, created: list[Path]) -> Path:
     fd, temp = _new_file(target.parent, TEMP_SUFFIX, created)
     with os.fdopen(fd, "wb") as handle:
         handle.write(output.data)
@@ -265,8 +289,7 @@ def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False
                 done.append(resolved[target])
         except OSError as exc:
             _roll_back(done, backups)
-            failed = exc.filename or ""
-            raise KconfError(f"cannot write: {exc.strerror or exc}", str(failed) or None) from None
+            raise KconfError(f"cannot write: {exc.strerror or exc}", _user_name(exc, resolved)) from None
         except BaseException:
             _roll_back(done, backups)
             raise
@@ -281,3 +304,56 @@ def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False
 
 def write_file(target: Path, data: bytes, mode: int | None = None, *, follow_symlinks: bool = False) -> None:
     write_files({target: Output(data, mode)}, follow_symlinks=follow_symlinks)
+
+
+def write_in_place(target: Path, data: bytes) -> None:
+    """``--in-place``: replace ``target`` (through a symbolic link, as
+    ``sed -i --follow-symlinks`` does) by a complete temporary file renamed
+    over it, keeping its mode, owner and group.
+
+    A file with several hard links is refused: a rename replaces one name
+    only, so the other links would silently keep the old content, and
+    writing into the file itself instead would give up the guarantee that a
+    reader never sees it half-written."""
+    real = target.resolve() if target.is_symlink() else target
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        raise KconfError("no such file", str(target)) from None
+    except OSError as exc:
+        raise KconfError(f"cannot read: {exc.strerror}", str(target)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise KconfError("is not a regular file; --in-place rewrites regular files only", str(target))
+    if st.st_nlink > 1:
+        raise KconfError(
+            f"has {st.st_nlink} hard links; --in-place would replace this name only and leave the other "
+            "links with the old content: write with -o FILE, or break the link first "
+            "(cp FILE FILE.new && mv FILE.new FILE)",
+            str(target),
+        )
+    created: list[Path] = []
+    try:
+        temp = _write_temp(real, Output(data, stat.S_IMODE(st.st_mode)), created)
+    except OSError as exc:
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise KconfError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+    try:
+        mine = os.stat(temp)
+        uid = st.st_uid if mine.st_uid != st.st_uid else -1
+        gid = st.st_gid if mine.st_gid != st.st_gid else -1
+        if uid != -1 or gid != -1:
+            try:
+                os.chown(temp, uid, gid)
+            except PermissionError:
+                raise KconfError(
+                    f"cannot keep its owner and group ({st.st_uid}:{st.st_gid}): only root or its owner "
+                    "can; nothing was written (run as root, or write with -o FILE)",
+                    str(target),
+                ) from None
+            os.chmod(temp, stat.S_IMODE(st.st_mode))  # chown clears set-user-ID and set-group-ID
+        os.replace(temp, real)
+    except OSError as exc:
+        raise KconfError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+    finally:
+        temp.unlink(missing_ok=True)

@@ -58,7 +58,22 @@ def _validator(name: str) -> Any:
 
     document = schema(name)
     cls = jsonschema.validators.validator_for(document)
+    if name in STRICT_INTEGERS:
+        # JSON Schema's "integer" is a number with no fraction, so 6443.0
+        # passes in jsonschema; kconf would then write `bind :6443.0`.
+        checker = cls.TYPE_CHECKER.redefine("integer", _is_int)
+        cls = jsonschema.validators.extend(cls, type_checker=checker)  # type: ignore[no-untyped-call]
     return cls(inline_refs(document))
+
+
+# Schemas of kconf's own formats, where a float (6443.0, 6.443e3, !!float)
+# is not an integer. The kubeadm schemas follow kubeadm, whose YAML-to-JSON
+# step writes 6443.0 as 6443 and accepts it.
+STRICT_INTEGERS = frozenset({"cluster.schema.json"})
+
+
+def _is_int(checker: Any, instance: Any) -> bool:
+    return isinstance(instance, int) and not isinstance(instance, bool)
 
 
 def _json_kind(value: Any) -> str:
@@ -107,6 +122,9 @@ def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
         expected = error.validator_value
         if expected == "string" and isinstance(error.instance, (int, float, bool)):
             return path, f"{error.instance!r} was read as a {_json_kind(error.instance)}; quote it if it is meant as text"
+        if expected == "integer" and isinstance(error.instance, float):
+            hint = f" (write {int(error.instance)})" if error.instance.is_integer() else ""
+            return path, f"{error.instance!r} is a float, expected integer{hint}"
         return path, f"{error.instance!r} is a {_json_kind(error.instance)}, expected {expected}"
     too_long = isinstance(error.instance, str) and len(error.instance) > error.schema.get("maxLength", len(error.instance))
     if error.validator == "maxLength" or (error.validator == "pattern" and too_long):

@@ -186,6 +186,7 @@ class _Composer:
         self.doc: Document | None = None
         self.nodes = 0
         self.chars = 0  # over the whole stream
+        self.expanded = 0  # nodes that came through aliases, of self.nodes
 
     def error(self, message: str, pos: Position) -> KconfError:
         return KconfError(message, self.path, pos.line)
@@ -210,8 +211,13 @@ class _Composer:
     def _count(self, n: int, pos: Position) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
+            if self.expanded:
+                raise self.error(
+                    f"more than {MAX_NODES:,} nodes once aliases are expanded (an alias bomb?)", pos
+                )
             raise self.error(
-                f"more than {MAX_NODES:,} nodes once aliases are expanded (an alias bomb?)", pos
+                f"more than {MAX_NODES:,} YAML nodes in one document (no aliases among them); "
+                "kconf reads documents up to that size", pos
             )
 
     def _count_chars(self, n: int, pos: Position, alias: str | None = None) -> None:
@@ -276,6 +282,7 @@ class _Composer:
         self.doc = Document(None, len(self.documents), self.pos(event))
         self.anchors = {}
         self.nodes = 0
+        self.expanded = 0
 
     def on_DocumentEndEvent(self, event: Any) -> None:
         assert self.doc is not None
@@ -326,6 +333,7 @@ class _Composer:
         if anchor not in self.anchors:
             raise self.error(f"alias *{anchor} names no anchor", pos)
         value, size, chars = self.anchors[anchor]
+        self.expanded += size
         self._count(size, pos)
         self._count_chars(chars, pos, anchor)
         path, is_key = self._slot()
@@ -467,10 +475,14 @@ def load_one(text: str, path: str) -> Document:
 
 # Plain scalars that a YAML 1.1 reader (go-yaml, under kubeadm and kubectl)
 # resolves to something other than a string: booleans, null, numbers in any
-# base, sexagesimal and floats, and ``=`` (YAML 1.1's value key). ruamel (YAML 1.2) would write some of them
+# base, sexagesimal and floats, timestamps (``2024-01-02``, a valid node or
+# cluster name), ``=`` (the value key) and ``<<`` (the merge key). ruamel (YAML 1.2) would write some of them
 # unquoted (``on``, ``yes``, ``0755``, ``12:30``), so they are quoted explicitly.
 _YAML11_NON_STRING = re.compile(
-    r"""^(?:=|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    r"""^(?:=|<<|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    |[0-9]{4}-[0-9]{2}-[0-9]{2}
+    |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[\ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
+     (?:[\ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?
     |~|null|Null|NULL|
     |[-+]?(?:0b[01_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)
     |[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*

@@ -714,7 +714,8 @@ def run_patch(
     """``kconf calico patch``: exit code 0, or KconfError (exit 2) with nothing written."""
     from pathlib import Path as FilePath
 
-    from kconf.fsio import read_text, write_file
+    from kconf.fsio import read_bytes, write_file, write_in_place
+    from kconf.yamlio import decode
 
     if output is not None and in_place:
         raise KconfError("-o/--output and --in-place cannot be used together")
@@ -722,14 +723,18 @@ def run_patch(
         raise KconfError("--in-place needs a file, not standard input")
     check_pod_cidr(pod_cidr)
     check_autodetect(autodetect)
-    text = read_text(manifest)
-    result = patch_manifest(text, "<stdin>" if manifest == "-" else manifest, pod_cidr, autodetect)
+    raw = read_bytes(manifest)
+    display = "<stdin>" if manifest == "-" else manifest
+    text = decode(raw, display)
+    result = patch_manifest(text, display, pod_cidr, autodetect)
     for warning in result.warnings:
         echo(f"kconf: warning: {warning}", err=True)
-    data = result.text.encode("utf-8")
+    # decode() drops a UTF-8 byte order mark; every other byte is kept, so is it
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    data = bom + result.text.encode("utf-8")
     if in_place:
         if result.text != text:
-            write_file(FilePath(manifest), data, follow_symlinks=True)
+            write_in_place(FilePath(manifest), data)
     elif output is not None:
         write_file(FilePath(output), data)
     else:

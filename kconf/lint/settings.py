@@ -76,6 +76,8 @@ def _read_pyproject(path: Path) -> Settings | None:
         raise KconfError(f"cannot read: {exc.strerror}", str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise KconfError(f"not valid TOML: {exc}", str(path)) from None
+    except RecursionError:  # tomllib parses arrays and inline tables recursively
+        raise KconfError("nesting too deep to read (arrays or inline tables inside each other); kconf settings are flat lists and tables", str(path)) from None
     tool = data.get("tool", {})
     if not isinstance(tool, dict) or "kconf" not in tool:
         return None

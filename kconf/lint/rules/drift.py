@@ -281,6 +281,10 @@ def _analyse(group: Group) -> FolderDrift:
 
             on_disk = read_bytes(path)
             drift = FileDrift(path)
+            crlf = list(_crlf_drift(path, on_disk, file.data))
+            if crlf:  # a converted file (unix2dos, an editor, git's autocrlf) is not an earlier render
+                drift.hand = True
+                drift.findings.extend(crlf)
             compare = _yaml_drift if name.endswith((".yaml", ".yml")) else _text_drift
             try:
                 compare(drift, on_disk, file.data)
@@ -418,6 +422,22 @@ def _folder_owner(group: Group, rendered: dict[str, Any]) -> RawFinding | None:
         CLASH, source.view.loc(("metadata", "name")),
         f"{best[1].name} has the same metadata.name {cluster.name!r} and renders into the same folder {out}, "
         f"{holds}: give this description its own metadata.name",
+    )
+
+
+def _crlf_drift(path: str, on_disk: bytes, rendered: bytes) -> Iterator[RawFinding]:
+    """CR LF line ends (unix2dos, an editor, git's autocrlf): invisible to
+    the structural and line comparisons, yet bash stops at ``$'\r'`` in a join
+    script. One finding per file, at its first CR LF line."""
+    if b"\r\n" not in on_disk or b"\r\n" in rendered:
+        return
+    line = on_disk.count(b"\n", 0, on_disk.index(b"\r\n")) + 1
+    crlf, lf = on_disk.count(b"\r\n"), on_disk.count(b"\n")
+    what = "line endings are CRLF" if crlf == lf else f"line endings are CRLF on {crlf} of {lf} lines"
+    why = " (bash reads each CR as part of a command: the script no longer runs)" if path.endswith(".sh") else ""
+    yield RawFinding(
+        RULE, Loc(path, line),
+        f"{what}; kconf render writes LF{why}: convert it back (dos2unix) or re-render",
     )
 
 
