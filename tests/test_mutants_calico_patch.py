@@ -1,0 +1,177 @@
+"""kconf/calico/patch.py: cases that mutants surviving the rest of the suite showed missing.
+
+Small hand-written DaemonSets, so the exact expected text can be written down;
+the helpers that find a scalar's end and read an image's version get tables of
+their own. See tools/mutation/run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kconf.calico.patch import _scalar_end, calico_version, find_calico_node, patch_manifest, run_patch
+from kconf.errors import KconfError
+
+POD_CIDR = "172.16.0.0/16"
+METHOD = "cidr=192.168.51.0/24"
+
+# A commented-out CIDR pair above `env:` (in the container, not in its env)
+# must be left alone: only the env list is searched.
+HEAD = """kind: DaemonSet
+apiVersion: apps/v1
+metadata:
+  name: calico-node
+spec:
+  template:
+    spec:
+      containers:
+        - name: calico-node
+          image: docker.io/calico/node:v3.28.0
+          # - name: CALICO_IPV4POOL_CIDR
+          #   value: "10.0.0.0/8"
+          env:
+"""
+IP_DOUBLE = '            - name: IP\n              value: "autodetect"\n'
+COMMENTED = '            # - name: CALICO_IPV4POOL_CIDR\n            #   value: "192.168.0.0/16"\n'
+CIDR_DOUBLE = '            - name: CALICO_IPV4POOL_CIDR\n              value: "172.16.0.0/16"\n'
+METHOD_DOUBLE = '            - name: IP_AUTODETECTION_METHOD\n              value: "cidr=192.168.51.0/24"\n'
+CIDR_PLAIN = "            - name: CALICO_IPV4POOL_CIDR\n              value: 172.16.0.0/16\n"
+METHOD_PLAIN = "            - name: IP_AUTODETECTION_METHOD\n              value: cidr=192.168.51.0/24\n"
+NODENAME_FROM = "            - name: NODENAME\n              valueFrom:\n                fieldRef:\n                  fieldPath: spec.nodeName\n"
+
+
+def env_after_patch(env: str, newline: str = "\n") -> str:
+    text = (HEAD + env).replace("\n", newline)
+    patched = patch_manifest(text, "c.yaml", POD_CIDR, METHOD).text
+    head = HEAD.replace("\n", newline)
+    assert patched.startswith(head)
+    return patched[len(head) :].replace(newline, "\n")
+
+
+@pytest.mark.parametrize(
+    ("env", "newline", "expected"),
+    [
+        pytest.param(COMMENTED + IP_DOUBLE, "\n", CIDR_DOUBLE + IP_DOUBLE + METHOD_DOUBLE, id="commented-first-after-env"),
+        pytest.param(IP_DOUBLE + COMMENTED, "\n", IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE, id="commented-last-in-env"),
+        pytest.param(IP_DOUBLE + COMMENTED, "\r\n", IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE, id="commented-last-crlf"),
+        pytest.param(
+            IP_DOUBLE + '            #   value: "x"\n' + COMMENTED + '            - name: A\n              value: "b"\n', "\n",
+            IP_DOUBLE + METHOD_DOUBLE + '            #   value: "x"\n' + CIDR_DOUBLE + '            - name: A\n              value: "b"\n',
+            id="a-lone-commented-value-is-not-a-pair",
+        ),
+        pytest.param(
+            IP_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDRXX\n            #   value: \"192.168.0.0/16\"\n", "\n",
+            IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDRXX\n            #   value: \"192.168.0.0/16\"\n",
+            id="another-name-commented-out",
+        ),
+        pytest.param(
+            IP_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDR\t\n            #   value: \"192.168.0.0/16\"\n", "\n",
+            IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDR\t\n            #   value: \"192.168.0.0/16\"\n",
+            id="tab-after-commented-name-is-not-the-upstream-line",
+        ),
+        # the commented value's own quote decides the style; no quote: the env's majority (double here)
+        pytest.param(IP_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDR\n            #   value:\t\n", "\n",
+                     IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE, id="commented-value-only-a-tab"),
+        pytest.param(IP_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDR\n            #   value: X\n", "\n",
+                     IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE, id="commented-value-plain"),
+        # an empty commented value has no first character; it counts as plain
+        pytest.param(IP_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDR\n            #   value:\n", "\r\n",
+                     IP_DOUBLE + METHOD_DOUBLE + CIDR_PLAIN, id="commented-value-empty-crlf"),
+    ],
+)
+def test_commented_out_cidr(env: str, newline: str, expected: str) -> None:
+    assert env_after_patch(env, newline) == expected
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        pytest.param("            - name: IP\n              value: autodetect\n" + NODENAME_FROM,
+                     "            - name: IP\n              value: autodetect\n" + METHOD_PLAIN + NODENAME_FROM + CIDR_PLAIN,
+                     id="one-plain-value"),
+        pytest.param("            - name: IP\n              value: autodetect\n            - name: A\n              value: b\n"
+                     '            - name: B\n              value: "c"\n',
+                     "            - name: IP\n              value: autodetect\n" + METHOD_PLAIN
+                     + "            - name: A\n              value: b\n" + '            - name: B\n              value: "c"\n' + CIDR_PLAIN,
+                     id="two-plain-one-double"),
+        pytest.param("            - name: IP\n              value: 'autodetect'\n            - name: A\n              value: b\n"
+                     '            - name: B\n              value: "c"\n',
+                     "            - name: IP\n              value: 'autodetect'\n" + METHOD_DOUBLE
+                     + "            - name: A\n              value: b\n" + '            - name: B\n              value: "c"\n'
+                     + CIDR_DOUBLE,
+                     id="a-tie-goes-to-double"),
+    ],
+)
+def test_new_items_take_the_majority_quote_style(env: str, expected: str) -> None:
+    assert env_after_patch(env) == expected
+
+
+def test_a_commented_out_cidr_inside_another_item_is_refused() -> None:
+    env = "            - name: IP\n" + COMMENTED + '              value: "autodetect"\n'
+    with pytest.raises(KconfError) as caught:
+        patch_manifest(HEAD + env, "c.yaml", POD_CIDR, METHOD)
+    assert str(caught.value) == (
+        "c.yaml:15: the commented-out CALICO_IPV4POOL_CIDR lies inside another env item; kconf cannot edit it safely"
+    )
+
+
+def test_entry_of_a_missing_name_is_none() -> None:
+    node = find_calico_node(HEAD + IP_DOUBLE, "c.yaml")
+    assert node is not None
+    assert node.entry("IP") is not None
+    assert node.entry("CALICO_IPV4POOL_CIDR") is None
+
+
+@pytest.mark.parametrize(
+    ("image", "expected"),
+    [
+        pytest.param("docker.io/calico/node:v3.20.1", (3, 20), id="registry-path-tag"),
+        pytest.param("node:v3.28.0", (3, 28), id="no-slash"),
+        pytest.param("quay.io:443/calico/node:3.31.7", (3, 31), id="registry-port-no-v"),
+        pytest.param("calico/node:v3.28:9.9", (3, 28), id="first-colon-starts-the-tag"),
+        pytest.param("calico/node@sha256:1.2", None, id="digest-without-tag"),
+        pytest.param("calico/node@x:2.3@y", None, id="text-after-the-first-at-is-digest"),
+        pytest.param("a/b:1.1/node", None, id="colon-in-an-earlier-path-part"),
+        pytest.param("calico/node", None, id="no-tag"),
+        pytest.param("", None, id="empty"),
+        pytest.param(None, None, id="none"),
+    ],
+)
+def test_calico_version(image: str | None, expected: tuple[int, int] | None) -> None:
+    assert calico_version(image) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "col", "expected"),
+    [
+        pytest.param('x: "a #b"', 3, 9, id="double-hash-inside"),
+        pytest.param('x: "a\\"b" # c', 3, 9, id="double-escaped-quote"),
+        pytest.param('"a\\"" # c', 0, 5, id="double-escaped-quote-last"),
+        pytest.param('x: "" # c', 3, 5, id="double-empty"),
+        pytest.param('x: "abc', 3, None, id="double-unterminated"),
+        pytest.param("'it''s #x' # c", 0, 10, id="single-doubled-quote"),
+        pytest.param("'a'''", 0, 5, id="single-doubled-quote-last"),
+        pytest.param("'abc'", 0, 5, id="single-odd-length"),
+        pytest.param("'' # c", 0, 2, id="single-empty"),
+        pytest.param("'abc", 0, None, id="single-unterminated"),
+        pytest.param("x: abc # c", 3, 6, id="plain-comment"),
+        pytest.param("x: abc \t\r", 3, 6, id="plain-trailing-space"),
+        pytest.param("x: X", 3, 4, id="plain-X"),
+        pytest.param("x: |", 3, None, id="block-scalar"),
+        pytest.param("x: *a", 3, None, id="alias"),
+        pytest.param("x:", 2, None, id="nothing"),
+    ],
+)
+def test_scalar_end(text: str, col: int, expected: int | None) -> None:
+    assert _scalar_end(text, col) == expected
+
+
+def test_a_bad_method_is_reported_before_the_file_is_read(tmp_path: Path) -> None:
+    with pytest.raises(KconfError) as caught:
+        run_patch(str(tmp_path / "missing.yaml"), POD_CIDR, "bogus", output=None, in_place=False, echo=print)
+    assert str(caught.value) == (
+        "--autodetect: unknown autodetection method 'bogus' "
+        "(one of: first-found, can-reach, interface, skip-interface, cidr, kubernetes-internal-ip)"
+    )
