@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kconf.calico.patch import _scalar_end, calico_version, find_calico_node, patch_manifest, run_patch
+from kconf.calico.patch import _format, _scalar_end, _verify, calico_version, find_calico_node, patch_manifest, run_patch
 from kconf.errors import KconfError
 
 POD_CIDR = "172.16.0.0/16"
@@ -175,3 +175,87 @@ def test_a_bad_method_is_reported_before_the_file_is_read(tmp_path: Path) -> Non
         "--autodetect: unknown autodetection method 'bogus' "
         "(one of: first-found, can-reach, interface, skip-interface, cidr, kubernetes-internal-ip)"
     )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        pytest.param('            - name: CALICO_IPV4POOL_CIDR\n              value: "x"\n              extra: 1\n' + IP_DOUBLE,
+                     "c.yaml:14: CALICO_IPV4POOL_CIDR has keys other than name and value; kconf cannot edit it safely", id="extra-key"),
+        pytest.param("            - name: CALICO_IPV4POOL_CIDR\n" + IP_DOUBLE,
+                     "c.yaml:14: CALICO_IPV4POOL_CIDR has no value; kconf cannot edit it safely", id="no-value"),
+        pytest.param(IP_DOUBLE + "            - name: CALICO_IPV4POOL_CIDR\n              value: 10.0.0.0/8\n                more\n",
+                     "c.yaml:17: the value of CALICO_IPV4POOL_CIDR is not a one-line scalar on the line of its key; kconf cannot edit it safely",
+                     id="value-continues-on-the-next-line"),
+    ],
+)
+def test_an_existing_cidr_item_kconf_cannot_edit(env: str, message: str) -> None:
+    with pytest.raises(KconfError) as caught:
+        patch_manifest(HEAD + env, "c.yaml", POD_CIDR, METHOD)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        # the quoted value holds " #": the trailing comment after it is kept
+        pytest.param('            - name: CALICO_IPV4POOL_CIDR\n              value: "x #y" # note\n' + IP_DOUBLE,
+                     '            - name: CALICO_IPV4POOL_CIDR\n              value: "172.16.0.0/16" # note\n' + IP_DOUBLE + METHOD_DOUBLE,
+                     id="value-with-hash-and-comment"),
+        # the value is the document's last line, with no line break after it
+        pytest.param(IP_DOUBLE + '            - name: CALICO_IPV4POOL_CIDR\n              value: "10.0.0.0/8"',
+                     IP_DOUBLE + METHOD_DOUBLE + '            - name: CALICO_IPV4POOL_CIDR\n              value: "172.16.0.0/16"',
+                     id="value-on-the-last-line"),
+        # a one-line item (no value): the new item still goes after it
+        pytest.param('            - name: IP\n            - name: A\n              value: "b"\n',
+                     "            - name: IP\n" + METHOD_DOUBLE + '            - name: A\n              value: "b"\n' + CIDR_DOUBLE,
+                     id="after-a-one-line-item"),
+    ],
+)
+def test_edits_of_existing_items(env: str, expected: str) -> None:
+    assert patch_manifest(HEAD + env, "c.yaml", POD_CIDR, METHOD).text == HEAD + expected
+
+
+@pytest.mark.parametrize(
+    ("value", "style", "expected"),
+    [
+        pytest.param("abc", "plain", "abc", id="plain"),
+        pytest.param("a b", "plain", '"a b"', id="plain-unsafe"),
+        pytest.param("true", "plain", '"true"', id="plain-would-be-a-bool"),
+        pytest.param("it's", "single", "'it''s'", id="single"),
+        pytest.param(" ", "single", "' '", id="single-space-is-printable"),
+        pytest.param("a\tb", "single", '"a\\x09b"', id="single-with-tab"),
+        pytest.param("a\x7fb", "single", '"a\\x7fb"', id="single-with-del"),
+        pytest.param('a"b\\c', "double", '"a\\"b\\\\c"', id="double-escapes"),
+        pytest.param("X", "double", '"X"', id="double-X"),
+        pytest.param("\x7f", "double", '"\\x7f"', id="double-del"),
+        pytest.param("\n", "double", '"\\x0a"', id="double-line-break"),
+    ],
+)
+def test_format(value: str, style: str, expected: str) -> None:
+    assert _format(value, style) == expected
+
+
+FAILED = "internal check failed: the edited calico-node DaemonSet {}; nothing was written"
+CONFIG_MAP = "kind: ConfigMap\n---\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        pytest.param(CONFIG_MAP + HEAD + IP_DOUBLE, CONFIG_MAP + HEAD + IP_DOUBLE + "---\nkind: X\n",
+                     "c.yaml:3: " + FAILED.format("changed the document structure"), id="structure"),
+        pytest.param(CONFIG_MAP + HEAD + IP_DOUBLE, "kind: Secret\n---\n" + HEAD + IP_DOUBLE,
+                     "c.yaml:3: " + FAILED.format("changed other documents"), id="other-documents"),
+        pytest.param(CONFIG_MAP + HEAD + IP_DOUBLE, CONFIG_MAP + HEAD.replace("kind: DaemonSet", "kind: DaemonSet\nx: [") + IP_DOUBLE,
+                     "c.yaml:3: " + FAILED.format("does not load (invalid YAML: did not find expected ',' or ']')"), id="broken"),
+        pytest.param(CONFIG_MAP + HEAD + IP_DOUBLE, CONFIG_MAP + HEAD + IP_DOUBLE.replace("autodetect", "other"),
+                     "c.yaml:3: " + FAILED.format("does not load to the intended data"), id="data"),
+    ],
+)
+def test_the_internal_check_refuses_a_bad_edit(before: str, after: str, message: str) -> None:
+    node = find_calico_node(before, "c.yaml")
+    assert node is not None
+    with pytest.raises(KconfError) as caught:
+        _verify(node, before, after, [], [], POD_CIDR, METHOD)
+    assert str(caught.value) == message
