@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kconf.calico.patch import _format, _scalar_end, _verify, calico_version, find_calico_node, patch_manifest, run_patch
+from kconf.calico.patch import _format, _is_content, _list_end, _scalar_end, _verify, calico_version, find_calico_node, patch_manifest, run_patch
 from kconf.errors import KconfError
 
 POD_CIDR = "172.16.0.0/16"
@@ -259,3 +259,96 @@ def test_the_internal_check_refuses_a_bad_edit(before: str, after: str, message:
     with pytest.raises(KconfError) as caught:
         _verify(node, before, after, [], [], POD_CIDR, METHOD)
     assert str(caught.value) == message
+
+
+ITEM_A = '            - name: A\n              value: "a"\n'
+ITEM_B = '            - name: B\n              value: "b"\n'
+POOL_IPIP = '            - name: CALICO_IPV4POOL_IPIP\n              value: "Always"\n'
+AFTER_ENV = "          securityContext:\n            privileged: true\n"
+DEDENTED = (
+    '          - name: A\n            value: "a"\n          - name: IP\n'
+    "          - name: IP_AUTODETECTION_METHOD\n            value: \"cidr=192.168.51.0/24\"\n"
+    '          - name: CALICO_IPV4POOL_CIDR\n            value: "172.16.0.0/16"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        pytest.param(ITEM_A + POOL_IPIP + ITEM_B, ITEM_A + POOL_IPIP + CIDR_DOUBLE + ITEM_B + METHOD_DOUBLE, id="cidr-after-the-other-pool-settings"),
+        pytest.param(ITEM_A + ITEM_B, ITEM_A + ITEM_B + METHOD_DOUBLE + CIDR_DOUBLE, id="no-ip-both-at-the-end"),
+        pytest.param('            - X: 1\n              name: A\n              value: "a"\n',
+                     '            - X: 1\n              name: A\n              value: "a"\n' + METHOD_DOUBLE + CIDR_DOUBLE, id="name-not-the-first-key"),
+        pytest.param(ITEM_A + "            - name: IP\n" + AFTER_ENV,
+                     ITEM_A + "            - name: IP\n" + METHOD_DOUBLE + CIDR_DOUBLE + AFTER_ENV, id="one-line-last-item-then-a-container-key"),
+    ],
+)
+def test_where_new_items_go(env: str, expected: str) -> None:
+    assert env_after_patch(env) == expected
+
+
+def test_a_dedented_env_ends_at_the_next_container_key() -> None:
+    text = HEAD.replace("          env:\n", "          env:\n          - name: A\n            value: \"a\"\n          - name: IP\n" + AFTER_ENV)
+    assert patch_manifest(text, "c.yaml", POD_CIDR, METHOD).text == HEAD.replace("          env:\n", "          env:\n" + DEDENTED + AFTER_ENV)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(HEAD + IP_DOUBLE + IP_DOUBLE, "c.yaml:16: IP is set 2 times (lines 14, 16); kconf cannot edit it safely", id="ip-twice"),
+        pytest.param(HEAD + IP_DOUBLE + '            - name: IP_AUTODETECTION_METHOD\n              value: "x"\n'
+                     '            - name: IP_AUTODETECTION_METHOD\n              value: "y"\n',
+                     "c.yaml:18: IP_AUTODETECTION_METHOD is set 2 times (lines 16, 18); kconf cannot edit it safely", id="method-twice"),
+        pytest.param(HEAD + ITEM_A + "            - just-a-string\n",
+                     "c.yaml:16: env item 2 is not a mapping with a name; kconf cannot edit it safely", id="string-item"),
+        pytest.param(HEAD + ITEM_A + '            - value: "x"\n',
+                     "c.yaml:16: env item 2 is not a mapping with a name; kconf cannot edit it safely", id="item-without-name"),
+        pytest.param(HEAD.replace("          env:\n", "          env: []\n"),
+                     "c.yaml:13: the calico-node container has no env items; kconf cannot edit it safely", id="empty-flow-env"),
+        pytest.param(HEAD.replace("          env:\n", "          env:\n            []\n"),
+                     "c.yaml:13: the calico-node container has no env items; kconf cannot edit it safely", id="empty-env-below-its-key"),
+        pytest.param(HEAD.replace("          env:\n", "          env: {a: 1}\n"),
+                     "c.yaml:13: the calico-node container's env is not a list", id="env-a-mapping"),
+    ],
+)
+def test_env_lists_kconf_refuses(text: str, message: str) -> None:
+    with pytest.raises(KconfError) as caught:
+        patch_manifest(text, "c.yaml", POD_CIDR, METHOD)
+    assert str(caught.value) == message
+
+
+NEEDS = "kubernetes-internal-ip needs Calico v3.22 or later, but the calico-node image is docker.io/calico/node:v3.21.9: "
+STOPS = "calico-node would stop with 'Invalid IP autodetection method'"
+
+
+@pytest.mark.parametrize(
+    ("image_line", "warnings"),
+    [
+        pytest.param("image: docker.io/calico/node:v3.22.0", [], id="exactly-the-minimum"),
+        pytest.param("image: docker.io/calico/node:v3.21.9", [f"c.yaml:10: {NEEDS}{STOPS}"], id="older"),
+        pytest.param("image:\n            docker.io/calico/node:v3.21.9", [f"c.yaml:11: {NEEDS}{STOPS}"], id="at-the-line-of-the-value"),
+    ],
+)
+def test_version_warnings(image_line: str, warnings: list[str]) -> None:
+    text = HEAD.replace("image: docker.io/calico/node:v3.28.0", image_line) + IP_DOUBLE
+    assert patch_manifest(text, "c.yaml", POD_CIDR, "kubernetes-internal-ip").warnings == warnings
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        pytest.param(["  - a", "    b", "  c: 1"], 2, id="a-key-at-the-dash-column"),
+        pytest.param(["  - a", "  - b"], 2, id="an-item-at-the-dash-column"),
+        pytest.param(["  - a", "  X-c: 1"], 1, id="a-key-starting-with-X"),
+        pytest.param(["  - a", " c: 1"], 1, id="less-indented"),
+        pytest.param(["  - a", "", "  # c", "  c: 1"], 3, id="blank-and-comment-lines-skipped"),
+        pytest.param(["  - a", "  \t- b"], 1, id="a-tab-is-not-indentation"),
+    ],
+)
+def test_list_end(lines: list[str], expected: int) -> None:
+    assert _list_end(lines, 1, len(lines), 2) == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [("  X\r", True), ("  # c\r", False), (" \r", False), ("a", True)])
+def test_is_content(line: str, expected: bool) -> None:
+    assert _is_content(line) is expected
