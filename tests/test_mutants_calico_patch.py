@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kconf.calico.patch import _format, _is_content, _list_end, _scalar_end, _verify, calico_version, find_calico_node, patch_manifest, run_patch
+from kconf.calico.patch import _format, _is_content, _list_end, _scalar_end, _split, _verify, calico_version, find_calico_node, patch_manifest, run_patch
 from kconf.errors import KconfError
 
 POD_CIDR = "172.16.0.0/16"
@@ -352,3 +352,53 @@ def test_list_end(lines: list[str], expected: int) -> None:
 @pytest.mark.parametrize(("line", "expected"), [("  X\r", True), ("  # c\r", False), (" \r", False), ("a", True)])
 def test_is_content(line: str, expected: bool) -> None:
     assert _is_content(line) is expected
+
+
+CONFIG_MAP_FIRST = "kind: ConfigMap\n---\n"  # two lines before the DaemonSet: every line number is offset
+DAEMONSET = HEAD + IP_DOUBLE
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(CONFIG_MAP_FIRST + DAEMONSET.replace("      containers:\n        - name: calico-node\n", "      containers: {}\n      x:\n        - name: calico-node\n"),
+                     "c.yaml:10: the calico-node DaemonSet has no spec.template.spec.containers list", id="containers-not-a-list"),
+        pytest.param(CONFIG_MAP_FIRST + DAEMONSET.replace("        - name: calico-node\n", "        - name: calico-node\n          image: a\n        - name: calico-node\n"),
+                     "c.yaml:13: the calico-node DaemonSet has 2 containers named calico-node", id="two-containers"),
+        pytest.param(CONFIG_MAP_FIRST + DAEMONSET.replace("        - name: calico-node\n", "        - name: other\n"),
+                     "c.yaml:11: the calico-node DaemonSet has no container named calico-node", id="no-container"),
+        pytest.param(CONFIG_MAP_FIRST + DAEMONSET + "---\n" + DAEMONSET,
+                     "c.yaml:19: more than one calico-node DaemonSet (the first is at line 3); kconf patches exactly one", id="two-daemonsets"),
+        pytest.param("\n" + DAEMONSET.replace('value: "autodetect"', 'value: "auto\rdetect"'),
+                     "c.yaml:16: a line break other than LF or CRLF in the calico-node DaemonSet; kconf cannot edit it safely",
+                     id="lone-cr-in-a-file-starting-with-a-blank-line"),
+        pytest.param(CONFIG_MAP_FIRST + HEAD.replace("          env:\n", "          env: {a: 1}\n"),
+                     "c.yaml:15: the calico-node container's env is not a list", id="env-a-mapping-after-another-document"),
+    ],
+)
+def test_daemonsets_kconf_refuses(text: str, message: str) -> None:
+    with pytest.raises(KconfError) as caught:
+        patch_manifest(text, "c.yaml", POD_CIDR, METHOD)
+    assert (str(caught.value), caught.value.path) == (message, "c.yaml")
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        pytest.param("kind: ConfigMap\nx: [calico-node\n---\n", id="broken-document-not-a-daemonset"),
+        pytest.param("- kind: DaemonSet\n  metadata: {name: calico-node}\n---\n", id="a-list-document"),
+        pytest.param('kind: ConfigMap\ndata: {note: "kind: DaemonSet calico-node"}\n---\n', id="the-words-in-a-configmap"),
+        pytest.param(DAEMONSET.replace("  name: calico-node\nspec", "  name: other\nspec") + "---\n", id="another-daemonset"),
+    ],
+)
+def test_documents_that_are_not_the_calico_node_daemonset_are_left_alone(before: str) -> None:
+    result = patch_manifest(before + DAEMONSET, "c.yaml", POD_CIDR, METHOD)
+    assert result.text == before + HEAD + IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("---\na\n", [(0, 6)]), ("a\n---\nb\n", [(0, 2), (2, 8)]), ("a\n", [(0, 2)]), ("a\n--- x\n---b\n", [(0, 2), (2, 13)])],
+)
+def test_split(text: str, expected: list[tuple[int, int]]) -> None:
+    assert _split(text) == expected
