@@ -71,6 +71,11 @@ def env_after_patch(env: str, newline: str = "\n") -> str:
             IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDR\t\n            #   value: \"192.168.0.0/16\"\n",
             id="tab-after-commented-name-is-not-the-upstream-line",
         ),
+        # commented out before every item: laid out like the first item (not the second)
+        pytest.param(COMMENTED + '            - name: A\n              value: "a"\n            -   name: B\n                value: "b"\n', "\n",
+                     CIDR_DOUBLE + '            - name: A\n              value: "a"\n            -   name: B\n                value: "b"\n'
+                     '            -   name: IP_AUTODETECTION_METHOD\n                value: "cidr=192.168.51.0/24"\n',
+                     id="laid-out-like-the-first-item"),
         # the commented value's own quote decides the style; no quote: the env's majority (double here)
         pytest.param(IP_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDR\n            #   value:\t\n", "\n",
                      IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE, id="commented-value-only-a-tab"),
