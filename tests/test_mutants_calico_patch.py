@@ -76,6 +76,12 @@ def env_after_patch(env: str, newline: str = "\n") -> str:
                      CIDR_DOUBLE + '            - name: A\n              value: "a"\n            -   name: B\n                value: "b"\n'
                      '            -   name: IP_AUTODETECTION_METHOD\n                value: "cidr=192.168.51.0/24"\n',
                      id="laid-out-like-the-first-item"),
+        # commented out after items laid out differently: laid out like the item before it
+        pytest.param('            - name: A\n              value: "a"\n            -   name: B\n                value: "b"\n' + COMMENTED, "\n",
+                     '            - name: A\n              value: "a"\n            -   name: B\n                value: "b"\n'
+                     '            -   name: IP_AUTODETECTION_METHOD\n                value: "cidr=192.168.51.0/24"\n'
+                     '            -   name: CALICO_IPV4POOL_CIDR\n                value: "172.16.0.0/16"\n',
+                     id="laid-out-like-the-item-before"),
         # the commented value's own quote decides the style; no quote: the env's majority (double here)
         pytest.param(IP_DOUBLE + "            # - name: CALICO_IPV4POOL_CIDR\n            #   value:\t\n", "\n",
                      IP_DOUBLE + METHOD_DOUBLE + CIDR_DOUBLE, id="commented-value-only-a-tab"),
@@ -332,6 +338,8 @@ STOPS = "calico-node would stop with 'Invalid IP autodetection method'"
         pytest.param("image: docker.io/calico/node:v3.22.0", [], id="exactly-the-minimum"),
         pytest.param("image: docker.io/calico/node:v3.21.9", [f"c.yaml:10: {NEEDS}{STOPS}"], id="older"),
         pytest.param("image:\n            docker.io/calico/node:v3.21.9", [f"c.yaml:11: {NEEDS}{STOPS}"], id="at-the-line-of-the-value"),
+        pytest.param("image: 3", ["c.yaml:10: cannot tell the Calico version from image None; kubernetes-internal-ip needs Calico v3.22 or later"],
+                     id="image-not-a-string"),
     ],
 )
 def test_version_warnings(image_line: str, warnings: list[str]) -> None:
@@ -374,6 +382,9 @@ DAEMONSET = HEAD + IP_DOUBLE
                      "c.yaml:11: the calico-node DaemonSet has no container named calico-node", id="no-container"),
         pytest.param(CONFIG_MAP_FIRST + DAEMONSET + "---\n" + DAEMONSET,
                      "c.yaml:19: more than one calico-node DaemonSet (the first is at line 3); kconf patches exactly one", id="two-daemonsets"),
+        pytest.param(CONFIG_MAP_FIRST + DAEMONSET.replace("kind: DaemonSet\napiVersion: apps/v1\n", "apiVersion: apps/v1\nkind: DaemonSet\n") + "---\n"
+                     + DAEMONSET.replace("kind: DaemonSet\napiVersion: apps/v1\n", "apiVersion: apps/v1\nkind: DaemonSet\n"),
+                     "c.yaml:20: more than one calico-node DaemonSet (the first is at line 4); kconf patches exactly one", id="two-daemonsets-kind-second"),
         pytest.param("\n" + DAEMONSET.replace('value: "autodetect"', 'value: "auto\rdetect"'),
                      "c.yaml:16: a line break other than LF or CRLF in the calico-node DaemonSet; kconf cannot edit it safely",
                      id="lone-cr-in-a-file-starting-with-a-blank-line"),
