@@ -388,6 +388,10 @@ DAEMONSET = HEAD + IP_DOUBLE
         pytest.param("\n" + DAEMONSET.replace('value: "autodetect"', 'value: "auto\rdetect"'),
                      "c.yaml:16: a line break other than LF or CRLF in the calico-node DaemonSet; kconf cannot edit it safely",
                      id="lone-cr-in-a-file-starting-with-a-blank-line"),
+        # a reader error has no line: the message stands without one
+        pytest.param(CONFIG_MAP_FIRST + DAEMONSET.replace('"autodetect"', '"auto\x01detect"'),
+                     'c.yaml: invalid YAML: unacceptable character #x0001: control characters are not allowed\n  in "<unicode string>", position 330',
+                     id="control-character"),
         pytest.param(CONFIG_MAP_FIRST + HEAD.replace("          env:\n", "          env: {a: 1}\n"),
                      "c.yaml:15: the calico-node container's env is not a list", id="env-a-mapping-after-another-document"),
     ],

@@ -177,3 +177,12 @@ def test_unreadable_and_unloadable_files(tmp_path: Path, monkeypatch: pytest.Mon
         ("rendered-drift", "lab/hosts", 1, 1, "differs from what kconf render writes (over 50 MB)"),
         ("rendered-drift", "lab/calico.yaml", 1, 1, "differs from what kconf render writes (over 50 MB)"),
     ]
+
+
+def test_a_file_too_big_to_load_is_reported_at_line_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kconf.yamlio
+
+    monkeypatch.setattr(kconf.yamlio, "MAX_BYTES", 10)
+    assert yaml_findings(b"a: 1234567\n", b"a: 1\n") == [
+        ("rendered-drift", "f.yaml", 1, 1, "no longer loads as YAML (file is 11 bytes; kconf reads YAML files up to 10 bytes); re-render it")
+    ]
