@@ -217,6 +217,10 @@ def test_an_existing_cidr_item_kconf_cannot_edit(env: str, message: str) -> None
         pytest.param(IP_DOUBLE + '            - name: CALICO_IPV4POOL_CIDR\n              value: "10.0.0.0/8"',
                      IP_DOUBLE + METHOD_DOUBLE + '            - name: CALICO_IPV4POOL_CIDR\n              value: "172.16.0.0/16"',
                      id="value-on-the-last-line"),
+        # no line break at the end of the file: the last item still ends at its value line
+        pytest.param('            - name: A\n              value: "a"',
+                     '            - name: A\n              value: "a"\n' + METHOD_DOUBLE + CIDR_DOUBLE.removesuffix("\n"),
+                     id="last-item-on-the-last-line"),
         # a one-line item (no value): the new item still goes after it
         pytest.param('            - name: IP\n            - name: A\n              value: "b"\n',
                      "            - name: IP\n" + METHOD_DOUBLE + '            - name: A\n              value: "b"\n' + CIDR_DOUBLE,
