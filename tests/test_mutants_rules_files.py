@@ -42,6 +42,10 @@ def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int,
             ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta2", "1.27")),
             ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta2 was removed in Kubernetes 1.27; kubernetesVersion is 1.27: use kubeadm.k8s.io/v1beta3"),
         ], id="v1beta2-on-1.27"),
+        pytest.param({"k.yaml": kubeadm("v1beta2", "v1.31.0")}, [
+            ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta2", "1.27")),
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta2 was removed in Kubernetes 1.27; kubernetesVersion is 1.31: use kubeadm.k8s.io/v1beta4"),
+        ], id="v1beta2-on-1.31-advises-v1beta4"),
         pytest.param({"k.yaml": kubeadm("v1beta2", "v1.26.3")}, [
             ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta2", "1.27")),
         ], id="v1beta2-on-1.26"),
@@ -76,6 +80,9 @@ def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int,
         pytest.param({"cm.yaml": CONFIG_MAP}, [
             ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
         ], id="configmap"),
+        pytest.param({"a.yaml": kubeadm("v1beta4", "v1.31.0"), "cm.yaml": CONFIG_MAP}, [
+            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+        ], id="configmap-after-a-kubeadm-file"),
     ],
 )
 def test_kubeadm_version_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str, str]]) -> None:
@@ -95,6 +102,11 @@ def test_kubeadm_version_findings(tmp_path: Path, files: dict[str, str], expecte
                      [(6, 22, "spec.kubernetesVersion: v1.21.0 is older than 1.22: kconf writes kubeadm v1beta3/v1beta4 configs, "
                               "which need kubeadm 1.22 or later (upgrade the cluster plan, or write kubeadm v1beta2 by hand)")], id="too-old"),
         pytest.param("apiVersion: kconf/v1alpha1\nkind: Cluster\n", [(1, 1, "'metadata' is required"), (1, 1, "'spec' is required")], id="required"),
+        pytest.param(BASE_CLUSTER.replace("name: worker-1", "name: Worker_1"),
+                     [(27, 13, "spec.nodes[3].name: 'Worker_1' is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')")],
+                     id="bad-node-name-is-not-duplicate-node-address"),
+        pytest.param(BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.1/16").replace("  criSocket:", "  criSockets:"),
+                     [(8, 3, "spec.criSockets: unknown field 'criSockets' (did you mean 'criSocket'?)")], id="after-an-issue-reported-elsewhere"),
         # these belong to cidr-host-bits, cri-socket and duplicate-node-address
         pytest.param(BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.1/16"), [], id="pod-subnet-host-bits"),
         pytest.param(BASE_CLUSTER.replace("      role: worker\n", "      role: worker\n      criSocket: bogus\n"), [], id="node-cri-socket"),
@@ -110,4 +122,13 @@ def test_cluster_schema_findings(tmp_path: Path, description: str, expected: lis
 def test_yaml_syntax_finding(tmp_path: Path) -> None:
     assert findings(tmp_path, {"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: [\n"}) == [
         ("k.yaml", 3, 1, "yaml-syntax", "error", "invalid YAML: did not find expected node content")
+    ]
+
+
+def test_a_file_too_big_to_load_is_reported_at_line_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kconf.yamlio
+
+    monkeypatch.setattr(kconf.yamlio, "MAX_BYTES", 10)
+    assert findings(tmp_path, {"k.yaml": kubeadm("v1beta4", "v1.31.0")}) == [
+        ("k.yaml", 1, 1, "yaml-syntax", "error", "file is 124 bytes; kconf reads YAML files up to 10 bytes")
     ]
