@@ -83,6 +83,9 @@ def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int,
         pytest.param({"a.yaml": kubeadm("v1beta4", "v1.31.0"), "cm.yaml": CONFIG_MAP}, [
             ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
         ], id="configmap-after-a-kubeadm-file"),
+        pytest.param({"z.yaml": kubeadm("v1beta4", "v1.31.0"), "cm.yaml": CONFIG_MAP}, [
+            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+        ], id="configmap-before-a-kubeadm-file"),
     ],
 )
 def test_kubeadm_version_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str, str]]) -> None:
@@ -107,6 +110,9 @@ def test_kubeadm_version_findings(tmp_path: Path, files: dict[str, str], expecte
                      id="bad-node-name-is-not-duplicate-node-address"),
         pytest.param(BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.1/16").replace("  criSocket:", "  criSockets:"),
                      [(8, 3, "spec.criSockets: unknown field 'criSockets' (did you mean 'criSocket'?)")], id="after-an-issue-reported-elsewhere"),
+        pytest.param(BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.1/16").replace("      role: worker\n", "      role: worker\n      foo: 1\n"),
+                     [(29, 7, "spec.nodes[3].foo: unknown field 'foo' (known fields: address, bindPort, criSocket, interfaces, labels, name, role, taints)")],
+                     id="a-node-issue-after-one-reported-elsewhere"),
         # these belong to cidr-host-bits, cri-socket and duplicate-node-address
         pytest.param(BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.1/16"), [], id="pod-subnet-host-bits"),
         pytest.param(BASE_CLUSTER.replace("      role: worker\n", "      role: worker\n      criSocket: bogus\n"), [], id="node-cri-socket"),
