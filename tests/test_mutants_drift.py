@@ -1,0 +1,188 @@
+"""rendered-drift (kconf/lint/rules/drift.py): the exact findings for each kind of edit.
+
+Written for the mutants that survived the rest of the suite (see
+tools/mutation/run): the structural YAML compare and the line compare are
+pure functions of (file on disk, rendered bytes), so each case is one row.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from kconf.errors import KconfError
+from kconf.lint.rules.drift import _text_drift, _yaml_drift, rendered_drift
+
+TAIL = "; change the description and re-render"
+
+
+def yaml_findings(on_disk: bytes, rendered: bytes) -> list[tuple[str, str, int, int, str]]:
+    return [(f.rule, f.loc.path, f.loc.line, f.loc.column, f.message) for f in _yaml_drift("f.yaml", on_disk, rendered)]
+
+
+def text_findings(on_disk: bytes, rendered: bytes) -> list[tuple[str, int, str]]:
+    return [(f.rule, f.loc.line, f.message) for f in _text_drift("f", on_disk, rendered)]
+
+
+X58, X59, X70 = "x" * 58, "x" * 59, "x" * 70
+CUT = "'" + "x" * 56 + "..."  # repr cut to 57 characters, then "..."
+
+
+@pytest.mark.parametrize(
+    ("on_disk", "rendered", "expected"),
+    [
+        pytest.param(b"a: [\n", b"a: 1\n", [(2, 1, "no longer loads as YAML (invalid YAML: did not find expected node content); re-render it")], id="broken"),
+        pytest.param(b"\xff\n", b"a: 1\n", [(1, 1, "no longer loads as YAML (not UTF-8 text (byte 0xff at offset 0)); re-render it")], id="not-utf-8"),
+        pytest.param(b"a: 1\nb: 3\n", b"a: 1\nb: 2\n", [(2, 4, "b is 3, kconf render writes 2" + TAIL)], id="changed"),
+        pytest.param(b"m:\n  k: 2\n", b"m:\n  k: 1\n", [(2, 6, "m.k is 2, kconf render writes 1" + TAIL)], id="changed-nested"),
+        pytest.param(b"a: 1\nc: x\n", b"a: 1\n", [(2, 1, "c was added by hand ('x'); kconf render does not write it" + TAIL)], id="key-added"),
+        pytest.param(b"a: 1\n", b"a: 1\nc: x\n", [(1, 1, "c ('x') was removed by hand; kconf render writes it" + TAIL)], id="key-removed"),
+        pytest.param(b"l:\n- a\n- b\n- c\n", b"l:\n- a\n- b\n", [(4, 3, "l[2] was added by hand ('c'); kconf render does not write it" + TAIL)], id="item-added"),
+        pytest.param(b"l:\n- a\n", b"l:\n- a\n- b\n", [(2, 1, "l[1] ('b') was removed by hand; kconf render writes it" + TAIL)], id="item-removed"),
+        pytest.param(b"l: [b, a]\n", b"l: [a, b]\n",
+                     [(1, 5, "l[0] is 'b', kconf render writes 'a'" + TAIL), (1, 8, "l[1] is 'a', kconf render writes 'b'" + TAIL)],
+                     id="list-reordered"),
+        pytest.param(b"z: 2\na: 2\n", b"z: 1\na: 1\n",
+                     [(2, 4, "a is 2, kconf render writes 1" + TAIL), (1, 4, "z is 2, kconf render writes 1" + TAIL)],
+                     id="sorted-by-field-path"),
+        pytest.param(b"a: 2\na': 2\n", b"a: 1\na': 1\n",
+                     [(1, 4, "a is 2, kconf render writes 1" + TAIL), (2, 5, "a' is 2, kconf render writes 1" + TAIL)],
+                     id="sorted-by-path-steps-not-path-text"),
+        pytest.param(b"a: 1\n---\nb: 2\n", b"a: 1\n", [(3, 1, "the document was added by hand ({'b': 2}); kconf render does not write it" + TAIL)], id="document-added"),
+        pytest.param(b"a: 1\n---\nb: 2\n", b"a: 1\n---\nb: 2\n---\nc: 3\n", [(2, 1, "document 3 differs from what kconf render writes")], id="document-removed-at-last-document"),
+        pytest.param(b"a: 1\n---\nb: 2\n---\nc: 3\n", b"a: 1\n---\nb: 2\n---\nc: 3\n---\nd: 4\n",
+                     [(4, 1, "document 4 differs from what kconf render writes")], id="document-removed-after-three"),
+        pytest.param(b"a: 1\n", b"a: 1\n---\nb: 2\n---\nc: 3\n",
+                     [(1, 1, "document 2 differs from what kconf render writes"), (1, 1, "document 3 differs from what kconf render writes")],
+                     id="two-documents-removed"),
+        pytest.param(b"", b"a: 1\n", [(1, 1, "document 1 differs from what kconf render writes")], id="every-document-removed"),
+        pytest.param(b"---\n---\na: 2\n", b"a: 1\n", [(3, 4, "a is 2, kconf render writes 1" + TAIL)], id="empty-documents-skipped"),
+        pytest.param(b"a: " + X58.encode() + b"\n", b"a: 1\n", [(1, 4, f"a is '{X58}', kconf render writes 1" + TAIL)], id="value-of-60-shown-whole"),
+        pytest.param(b"a: " + X59.encode() + b"\n", b"a: 1\n", [(1, 4, f"a is {CUT}, kconf render writes 1" + TAIL)], id="value-of-61-cut"),
+        pytest.param(b"a: " + X70.encode() + b"\n", b"a: 1\n", [(1, 4, f"a is {CUT}, kconf render writes 1" + TAIL)], id="long-value-cut"),
+    ],
+)
+def test_yaml_drift(on_disk: bytes, rendered: bytes, expected: list[tuple[int, int, str]]) -> None:
+    assert yaml_findings(on_disk, rendered) == [("rendered-drift", "f.yaml", *e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("on_disk", "rendered", "expected"),
+    [
+        pytest.param(b"a\nX\nb\n", b"a\nb\n", [(2, "line added by hand: 'X'")], id="added"),
+        pytest.param(b"a\nX\nY\nb\n", b"a\nb\n", [(2, "line added by hand: 'X' (and 1 more line)")], id="two-added"),
+        pytest.param(b"a\nX\nY\nZ\nb\n", b"a\nb\n", [(2, "line added by hand: 'X' (and 2 more lines)")], id="three-added"),
+        pytest.param(b"X\na\nY\n", b"a\n", [(1, "line added by hand: 'X'"), (3, "line added by hand: 'Y'")], id="added-before-and-after"),
+        pytest.param(b"a\nc\n", b"a\nb\nc\n", [(2, "line removed by hand: kconf render writes 'b' here")], id="removed"),
+        pytest.param(b"a\n", b"a\nb\n", [(1, "line removed by hand: kconf render writes 'b' here")], id="removed-at-end"),
+        pytest.param(b"", b"a\n", [(1, "line removed by hand: kconf render writes 'a' here")], id="emptied"),
+        pytest.param(b"a\n  B  \nc\n", b"a\n  b  \nc\n", [(2, "line changed by hand: kconf render writes 'b'")], id="changed"),
+        pytest.param(b"a\nB\nC\nD\nc\n", b"a\nb\nx\nc\n", [(2, "line changed by hand: kconf render writes 'b' (and 2 more lines)")], id="block-changed"),
+        pytest.param(b"\xff\n", b"a\n", [(1, "line changed by hand: kconf render writes 'a'")], id="not-utf-8"),
+        pytest.param(b"a\nb\n", b"a\nb\n", [], id="same"),
+        # 253 equal lines are more than 1% of the file: difflib's autojunk would
+        # leave the 3 after the change unmatched and count them as changed too
+        pytest.param(b"x\n" * 250 + b"b\n" + b"x\n" * 3, b"x\n" * 250 + b"a\n" + b"x\n" * 3,
+                     [(251, "line changed by hand: kconf render writes 'a'")], id="many-equal-lines"),
+    ],
+)
+def test_text_drift(on_disk: bytes, rendered: bytes, expected: list[tuple[int, str]]) -> None:
+    assert text_findings(on_disk, rendered) == [("rendered-drift", line, message + TAIL) for line, message in expected]
+
+
+# --- the rule over an output folder (a stand-in group: only cluster.path, output_dir, rendered()) ---
+
+
+def group(root: Path, files: dict[str, tuple[bytes, int]] | Exception) -> SimpleNamespace:
+    def rendered() -> dict[str, tuple[bytes, int]]:
+        if isinstance(files, Exception):
+            raise files
+        return files
+
+    return SimpleNamespace(cluster=SimpleNamespace(path=root / "cluster.yaml"), output_dir=root / "lab", rendered=rendered)
+
+
+def findings(root: Path, the_group: SimpleNamespace) -> list[tuple[str, str, int, int, str]]:
+    return [
+        (f.rule, os.path.relpath(f.loc.path, root), f.loc.line, f.loc.column, f.message.replace(str(root) + "/", ""))
+        for f in rendered_drift(the_group)
+    ]
+
+
+def lay_out(root: Path, files: dict[str, tuple[str, int]]) -> None:
+    (root / "lab").mkdir()
+    for name, (text, mode) in files.items():
+        (root / "lab" / name).write_text(text)
+        (root / "lab" / name).chmod(mode)
+
+
+def test_each_kind_of_drift_in_a_folder(tmp_path: Path) -> None:
+    lay_out(tmp_path, {
+        "a.yaml": ("a: 2\n", 0o644), "hosts": ("y\n", 0o644), "join-x.sh": ("#!/bin/sh\n", 0o644),
+        "join-y.sh": ("#!/bin/sh\n", 0o744), "calico.yaml": ("c: 1\n", 0o640),
+        "join-old.sh": ("#!/bin/sh\n# Generated by kconf from cluster.yaml\n", 0o755),
+        "join-mine.sh": ("#!/bin/sh\n# written by hand\n", 0o755), "b.yml": ("b: [1, 2]\n", 0o644),
+    })  # fmt: skip
+    rendered = {
+        "a.yaml": (b"a: 1\n", 0o644), "gone.yaml": (b"g: 1\n", 0o644), "hosts": (b"x\n", 0o644),
+        "join-x.sh": (b"#!/bin/sh\n", 0o755), "join-y.sh": (b"#!/bin/sh\n", 0o755), "calico.yaml": (b"c: 1\n", 0o644),
+        "b.yml": (b"b: [1,  2]\n", 0o644),
+    }  # fmt: skip
+    assert findings(tmp_path, group(tmp_path, rendered)) == [
+        ("rendered-drift", "lab/a.yaml", 1, 4, "a is 2, kconf render writes 1" + TAIL),
+        ("rendered-drift", "cluster.yaml", 1, 1, "lab/gone.yaml is missing; run kconf render cluster.yaml"),
+        ("rendered-drift", "lab/hosts", 1, 1, "line changed by hand: kconf render writes 'x'" + TAIL),
+        ("rendered-drift", "lab/join-x.sh", 1, 1, "file mode is 644, kconf render writes 755"),
+        ("rendered-drift", "lab/join-y.sh", 1, 1, "file mode is 744, kconf render writes 755"),
+        ("rendered-drift", "lab/join-old.sh", 1, 1, "kconf render no longer writes this file (a node was removed?); delete it"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [pytest.param(KconfError("bad port", "cluster.yaml", 7), 7, id="with-line"), pytest.param(KconfError("bad port"), 1, id="without-line")],
+)
+def test_a_description_that_does_not_render(tmp_path: Path, error: KconfError, line: int) -> None:
+    (tmp_path / "lab").mkdir()
+    assert findings(tmp_path, group(tmp_path, error)) == [
+        ("rendered-drift", "cluster.yaml", line, 1, "cannot render to compare: bad port")
+    ]
+
+
+def test_nothing_to_compare_without_a_description_or_a_folder(tmp_path: Path) -> None:
+    files = {"hosts": (b"x\n", 0o644)}
+    assert list(rendered_drift(SimpleNamespace(cluster=None, output_dir=tmp_path, rendered=lambda: files))) == []
+    no_folder = SimpleNamespace(cluster=SimpleNamespace(path=tmp_path / "c.yaml"), output_dir=None, rendered=lambda: files)
+    assert list(rendered_drift(no_folder)) == []
+
+
+def test_unreadable_and_unloadable_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kconf.fsio
+    import kconf.render
+
+    lay_out(tmp_path, {"hosts": ("y\n", 0o644), "haproxy.cfg": ("h\n", 0o755), "calico.yaml": ("c: 2\n", 0o644)})
+    real = kconf.render.holds_exactly
+    monkeypatch.setattr(kconf.render, "holds_exactly", lambda target, data: None if target.name == "haproxy.cfg" else real(target, data))
+
+    def read_bytes(path: str) -> bytes:
+        raise KconfError("over 50 MB")
+
+    monkeypatch.setattr(kconf.fsio, "read_bytes", read_bytes)
+    rendered = {"haproxy.cfg": (b"h\n", 0o644), "hosts": (b"x\n", 0o644), "calico.yaml": (b"c: 1\n", 0o644)}
+    assert findings(tmp_path, group(tmp_path, rendered)) == [
+        ("rendered-drift", "lab/haproxy.cfg", 1, 1, "cannot be read to compare with what kconf render writes"),
+        ("rendered-drift", "lab/hosts", 1, 1, "differs from what kconf render writes (over 50 MB)"),
+        ("rendered-drift", "lab/calico.yaml", 1, 1, "differs from what kconf render writes (over 50 MB)"),
+    ]
+
+
+def test_a_file_too_big_to_load_is_reported_at_line_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kconf.yamlio
+
+    monkeypatch.setattr(kconf.yamlio, "MAX_BYTES", 10)
+    assert yaml_findings(b"a: 1234567\n", b"a: 1\n") == [
+        ("rendered-drift", "f.yaml", 1, 1, "no longer loads as YAML (file is 11 bytes; kconf reads YAML files up to 10 bytes); re-render it")
+    ]

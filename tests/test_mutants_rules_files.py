@@ -1,0 +1,140 @@
+"""yaml-syntax, cluster-schema, kubeadm-schema, kubeadm-api-version: the exact findings.
+
+Written for the mutants of kconf/lint/rules/files.py that survived the rest of
+the suite (see tools/mutation/run): every row gives (file, line, column, rule,
+severity, message) of each finding of these four rules.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lintkit import BASE_CLUSTER, lay_out, lint
+from test_lint_files import NAMES, kubeadm
+
+REMOVED_SCHEMA = (
+    "apiVersion: kubeadm.k8s.io/{0} was removed in Kubernetes {1}; kconf writes and checks kubeadm.k8s.io/v1beta3 and "
+    "kubeadm.k8s.io/v1beta4 (migrate old files with 'kubeadm config migrate' of a kubeadm release that still reads them)"
+)
+DEPRECATED = "kubeadm.k8s.io/v1beta3 is deprecated from Kubernetes 1.31 (kubernetesVersion is 1.31); move to v1beta4 before 1.36 removes it"
+CONFIG_MAP = (
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kubeadm-config\n  namespace: kube-system\ndata:\n"
+    "  ClusterConfiguration: |\n    apiVersion: kubeadm.k8s.io/v1beta3\n    kind: ClusterConfiguration\n    kubernetesVersion: v1.36.0\n"
+)
+
+
+def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int, str, str, str]]:
+    lay_out(tmp_path, files)
+    return [
+        (os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message)
+        for name in NAMES
+        for f in lint(tmp_path, select=name)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param({"k.yaml": kubeadm("v1beta2", "v1.27.0")}, [
+            ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta2", "1.27")),
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta2 was removed in Kubernetes 1.27; kubernetesVersion is 1.27: use kubeadm.k8s.io/v1beta3"),
+        ], id="v1beta2-on-1.27"),
+        pytest.param({"k.yaml": kubeadm("v1beta2", "v1.31.0")}, [
+            ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta2", "1.27")),
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta2 was removed in Kubernetes 1.27; kubernetesVersion is 1.31: use kubeadm.k8s.io/v1beta4"),
+        ], id="v1beta2-on-1.31-advises-v1beta4"),
+        pytest.param({"k.yaml": kubeadm("v1beta2", "v1.26.3")}, [
+            ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta2", "1.27")),
+        ], id="v1beta2-on-1.26"),
+        pytest.param({"k.yaml": kubeadm("v1beta1", "v1.22.0")}, [
+            ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta1", "1.22")),
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta1 was removed in Kubernetes 1.22; kubernetesVersion is 1.22: use kubeadm.k8s.io/v1beta3"),
+        ], id="v1beta1-on-1.22"),
+        pytest.param({"k.yaml": kubeadm("v1beta3", "v1.36.0")}, [
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+        ], id="v1beta3-on-1.36"),
+        pytest.param({"k.yaml": kubeadm("v1beta4", "v1.30.9")}, [
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta4 needs Kubernetes 1.31 or later; kubernetesVersion is 1.30"),
+        ], id="v1beta4-on-1.30"),
+        pytest.param({"k.yaml": kubeadm("v1beta3", "v1.21.0")}, [
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 needs Kubernetes 1.22 or later; kubernetesVersion is 1.21"),
+        ], id="v1beta3-on-1.21"),
+        pytest.param({"k.yaml": kubeadm("v1beta3", "1.31.0")}, [("k.yaml", 1, 13, "kubeadm-api-version", "warning", DEPRECATED)], id="v1beta3-on-1.31-without-v"),
+        pytest.param({"k.yaml": kubeadm("v1beta3", "v1.30.0")}, [], id="v1beta3-on-1.30"),
+        pytest.param({"k.yaml": kubeadm("v1beta4", "v1.31.0")}, [], id="v1beta4-on-1.31"),
+        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: 36\n"}, [
+            ("k.yaml", 3, 20, "kubeadm-schema", "error", "kubernetesVersion: 36 was read as a number; quote it if it is meant as text"),
+        ], id="version-not-a-string"),
+        pytest.param({"k.yaml": kubeadm("v1beta4", "v1.31.0") + "---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\n"}, [
+            ("k.yaml", 6, 13, "kubeadm-api-version", "error",
+             "several kubeadm apiVersions in one file (kubeadm.k8s.io/v1beta3, kubeadm.k8s.io/v1beta4); kubeadm reads one"),
+            ("k.yaml", 6, 13, "kubeadm-api-version", "warning", DEPRECATED),
+        ], id="mixed"),
+        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\n---\n" + kubeadm("v1beta3", "v1.36.1")}, [
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+            ("k.yaml", 4, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+        ], id="every-document-on-the-file's-version"),
+        pytest.param({"cm.yaml": CONFIG_MAP}, [
+            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+        ], id="configmap"),
+        pytest.param({"a.yaml": kubeadm("v1beta4", "v1.31.0"), "cm.yaml": CONFIG_MAP}, [
+            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+        ], id="configmap-after-a-kubeadm-file"),
+        pytest.param({"z.yaml": kubeadm("v1beta4", "v1.31.0"), "cm.yaml": CONFIG_MAP}, [
+            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+        ], id="configmap-before-a-kubeadm-file"),
+    ],
+)
+def test_kubeadm_version_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str, str]]) -> None:
+    assert findings(tmp_path, files) == expected
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        pytest.param(BASE_CLUSTER.replace("  criSocket:", "  criSockets:"),
+                     [(8, 3, "spec.criSockets: unknown field 'criSockets' (did you mean 'criSocket'?)")], id="unknown-field-at-its-key"),
+        pytest.param(BASE_CLUSTER.replace("    port: 6443", "    port: '6443'"),
+                     [(14, 11, "spec.loadBalancer.port: '6443' is a string, expected integer")], id="wrong-type-at-its-value"),
+        pytest.param(BASE_CLUSTER.replace("role: control-plane", "role: worker"),
+                     [(18, 5, "spec.nodes: no node has role control-plane: one of them runs kubeadm init")], id="build-error-with-field"),
+        pytest.param(BASE_CLUSTER.replace("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.21.0"),
+                     [(6, 22, "spec.kubernetesVersion: v1.21.0 is older than 1.22: kconf writes kubeadm v1beta3/v1beta4 configs, "
+                              "which need kubeadm 1.22 or later (upgrade the cluster plan, or write kubeadm v1beta2 by hand)")], id="too-old"),
+        pytest.param("apiVersion: kconf/v1alpha1\nkind: Cluster\n", [(1, 1, "'metadata' is required"), (1, 1, "'spec' is required")], id="required"),
+        pytest.param(BASE_CLUSTER.replace("name: worker-1", "name: Worker_1"),
+                     [(27, 13, "spec.nodes[3].name: 'Worker_1' is not a DNS-1123 subdomain (lower-case letters, digits, '-' and '.')")],
+                     id="bad-node-name-is-not-duplicate-node-address"),
+        pytest.param(BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.1/16").replace("  criSocket:", "  criSockets:"),
+                     [(8, 3, "spec.criSockets: unknown field 'criSockets' (did you mean 'criSocket'?)")], id="after-an-issue-reported-elsewhere"),
+        pytest.param(BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.1/16").replace("      role: worker\n", "      role: worker\n      foo: 1\n"),
+                     [(29, 7, "spec.nodes[3].foo: unknown field 'foo' (known fields: address, bindPort, criSocket, interfaces, labels, name, role, taints)")],
+                     id="a-node-issue-after-one-reported-elsewhere"),
+        # these belong to cidr-host-bits, cri-socket and duplicate-node-address
+        pytest.param(BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.1/16"), [], id="pod-subnet-host-bits"),
+        pytest.param(BASE_CLUSTER.replace("      role: worker\n", "      role: worker\n      criSocket: bogus\n"), [], id="node-cri-socket"),
+        pytest.param(BASE_CLUSTER.replace("name: worker-1", "name: cp-1"), [], id="duplicate-node-name"),
+    ],
+)
+def test_cluster_schema_findings(tmp_path: Path, description: str, expected: list[tuple[int, int, str]]) -> None:
+    assert findings(tmp_path, {"cluster.yaml": description}) == [
+        ("cluster.yaml", line, column, "cluster-schema", "error", message) for line, column, message in expected
+    ]
+
+
+def test_yaml_syntax_finding(tmp_path: Path) -> None:
+    assert findings(tmp_path, {"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: [\n"}) == [
+        ("k.yaml", 3, 1, "yaml-syntax", "error", "invalid YAML: did not find expected node content")
+    ]
+
+
+def test_a_file_too_big_to_load_is_reported_at_line_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kconf.yamlio
+
+    monkeypatch.setattr(kconf.yamlio, "MAX_BYTES", 10)
+    assert findings(tmp_path, {"k.yaml": kubeadm("v1beta4", "v1.31.0")}) == [
+        ("k.yaml", 1, 1, "yaml-syntax", "error", "file is 124 bytes; kconf reads YAML files up to 10 bytes")
+    ]
