@@ -44,3 +44,18 @@ class KconfError(Exception):
             where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
         field = f"{format_field_path(self.field)}: " if self.field else ""
         return f"{where}{field}{self.message}"
+
+
+def printable_name(name: str) -> str:
+    """A file name for a comment line of an output file: its bytes read as
+    UTF-8 whatever the locale (with an ASCII file system encoding, LC_ALL=C
+    without UTF-8 mode, Python decodes ``clüster.yaml`` to surrogate escapes
+    and the output would differ), and in repr() form when it holds a line
+    break or another character that would end or garble the comment."""
+    import os
+
+    try:
+        name = os.fsencode(name).decode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # not from the file system (a str made in code): as it is
+        pass
+    return name if name.isprintable() else repr(name)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kconf import kubeadm
 from kconf.description import Cluster, Node
-from kconf.errors import KconfError
+from kconf.errors import KconfError, printable_name
 from kconf.resources import render_template
 from kconf.yamlio import dump_documents
 
@@ -41,14 +41,7 @@ class RenderedFile:
 def header(cluster: Cluster) -> str:
     # The header is a comment line in YAML, haproxy.cfg, hosts and shell
     # scripts: a line break in the description's file name must not end it.
-    # The name as its bytes read in UTF-8, whatever the locale: with an ASCII
-    # file system encoding (LC_ALL=C without UTF-8 mode) Python decodes
-    # ``clüster.yaml`` to surrogate escapes, and the output would differ.
-    try:
-        name = os.fsencode(cluster.path.name).decode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # not from the file system (a test's str): as it is
-        name = cluster.path.name
-    source = name if name.isprintable() else repr(name)
+    source = printable_name(cluster.path.name)
     return (
         f"{GENERATED_MARK} from {source} (cluster {cluster.name}). "
         "Do not edit: change the description and run `kconf render`."
