@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES, run_cli
+from test_hardening_round2_inputs import HOOKED_KCONF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -143,22 +144,6 @@ def test_long_label_and_taint_values_are_checked_by_length(field: str, size: int
     assert all(len(issue.message) < 400 for issue in issues)
 
 
-HOOK = """\
-import os, signal, sys
-where, number, sig = os.environ["HOOK_WHERE"], int(os.environ["HOOK_AT"]), getattr(signal, os.environ["HOOK_SIGNAL"])
-real = getattr(os, where)
-calls = 0
-def hooked(*args, **kwargs):
-    global calls
-    calls += 1
-    if calls == number:
-        signal.raise_signal(sig)
-    return real(*args, **kwargs)
-setattr(os, where, hooked)
-from kconf.cli import main
-sys.argv[0] = "kconf"
-main()
-"""
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +169,7 @@ def test_a_signal_at_any_call_leaves_the_old_or_the_new_set(
     run = tmp_path_factory.mktemp("signal")
     shutil.copytree(work / "old", run / "out")
     shutil.copy(work / "cluster.yaml", run / "cluster.yaml")
-    result = subprocess.run([sys.executable, "-c", HOOK, "render", "cluster.yaml", "-o", "out"], cwd=run, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-c", HOOKED_KCONF, "render", "cluster.yaml", "-o", "out"], cwd=run, capture_output=True, text=True,
                             timeout=30, check=False, env={**os.environ, "HOOK_WHERE": where, "HOOK_AT": str(number), "HOOK_SIGNAL": sig})
     found = {p.name: p.read_bytes() for p in sorted((run / "out").iterdir())}
     assert found in (old, new), sorted(set(found) ^ set(new))[:5]
