@@ -96,6 +96,28 @@ def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int,
         pytest.param({"z.yaml": kubeadm("v1beta4", "v1.31.0"), "cm.yaml": CONFIG_MAP}, [
             ("cm.yaml", 8, 17, "kubeadm-api-version", "error", REMOVED_V1BETA3),
         ], id="configmap-before-a-kubeadm-file"),
+        # kubeadm-schema: a file kubeadm cannot split (a comment alone between two '---' lines)
+        pytest.param({"k.yaml": kubeadm("v1beta4", "v1.31.0") + "---\n# only a comment\n---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n"}, [
+            ("k.yaml", 6, 1, "kubeadm-schema", "error",
+             "kubeadm splits the file at each '---' line, and line 6 holds no document with a grouped apiVersion and a kind: "
+             "kubeadm refuses the file ('kind and apiVersion is mandatory information'); remove the '---' line or name apiVersion and kind"),
+        ], id="split-comment-alone"),
+        # kubeadm-schema skips a v1beta2 document and goes on to check the next one
+        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta2\nkind: InitConfiguration\n---\n" + kubeadm("v1beta4", "v1.31.0", "foo: 1\n")}, [
+            ("k.yaml", 8, 1, "kubeadm-schema", "error",
+             "foo: unknown field 'foo' (known fields: apiServer, apiVersion, caCertificateValidityPeriod, certificateValidityPeriod, "
+             "certificatesDir, clusterName, controlPlaneEndpoint, controllerManager, dns, encryptionAlgorithm, etcd, featureGates, "
+             "imageRepository, kind, kubernetesVersion, networking, proxy, scheduler)"),
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta2 was removed in Kubernetes 1.27; kubernetesVersion is 1.31: use kubeadm.k8s.io/v1beta4"),
+            ("k.yaml", 4, 13, "kubeadm-api-version", "error",
+             "several kubeadm apiVersions in one file (kubeadm.k8s.io/v1beta2, kubeadm.k8s.io/v1beta4); kubeadm reads one"),
+        ], id="schema-checked-after-an-unchecked-v1beta2"),
+        # the group is what comes before the first '/': a version with a '/' in it is no version kubeadm reads
+        pytest.param({"k.yaml": kubeadm("v1beta4", "v1.31.0") + "---\napiVersion: kubelet.config.k8s.io/v1beta1/x\nkind: KubeletConfiguration\n"}, [
+            ("k.yaml", 6, 13, "component-config-api-version", "error",
+             "kubelet.config.k8s.io/v1beta1/x does not exist: kubeadm reads kubelet.config.k8s.io/v1beta1 KubeletConfiguration only; "
+             "write apiVersion kubelet.config.k8s.io/v1beta1"),
+        ], id="component-config-version-with-a-slash"),
     ],
 )
 def test_kubeadm_version_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str, str]]) -> None:
