@@ -14,17 +14,29 @@ from types import SimpleNamespace
 import pytest
 
 from kconf.errors import KconfError
-from kconf.lint.rules.drift import _text_drift, _yaml_drift, rendered_drift
+from kconf.lint.rules.drift import FileDrift, _text_drift, _yaml_drift, rendered_drift
 
 TAIL = "; change the description and re-render"
 
 
+def yaml_drift(on_disk: bytes, rendered: bytes) -> FileDrift:
+    drift = FileDrift("f.yaml")
+    _yaml_drift(drift, on_disk, rendered)
+    return drift
+
+
+def text_drift(on_disk: bytes, rendered: bytes) -> FileDrift:
+    drift = FileDrift("f")
+    _text_drift(drift, on_disk, rendered)
+    return drift
+
+
 def yaml_findings(on_disk: bytes, rendered: bytes) -> list[tuple[str, str, int, int, str]]:
-    return [(f.rule, f.loc.path, f.loc.line, f.loc.column, f.message) for f in _yaml_drift("f.yaml", on_disk, rendered)]
+    return [(f.rule, f.loc.path, f.loc.line, f.loc.column, f.message) for f in yaml_drift(on_disk, rendered).findings]
 
 
 def text_findings(on_disk: bytes, rendered: bytes) -> list[tuple[str, int, str]]:
-    return [(f.rule, f.loc.line, f.message) for f in _text_drift("f", on_disk, rendered)]
+    return [(f.rule, f.loc.line, f.message) for f in text_drift(on_disk, rendered).findings]
 
 
 X58, X59, X70 = "x" * 58, "x" * 59, "x" * 70
@@ -93,7 +105,9 @@ def test_text_drift(on_disk: bytes, rendered: bytes, expected: list[tuple[int, s
     assert text_findings(on_disk, rendered) == [("rendered-drift", line, message + TAIL) for line, message in expected]
 
 
-# --- the rule over an output folder (a stand-in group: only cluster.path, output_dir, rendered()) ---
+# --- the rule over an output folder (a stand-in group: cluster.path, output_dir, rendered(), and
+# Group's flags: not fetched with --cluster, not render's in-memory gate, no description source,
+# so no sibling description can own the folder) ---
 
 
 def group(root: Path, files: dict[str, tuple[bytes, int]] | Exception) -> SimpleNamespace:
@@ -102,7 +116,10 @@ def group(root: Path, files: dict[str, tuple[bytes, int]] | Exception) -> Simple
             raise files
         return files
 
-    return SimpleNamespace(cluster=SimpleNamespace(path=root / "cluster.yaml"), output_dir=root / "lab", rendered=rendered)
+    return SimpleNamespace(
+        cluster=SimpleNamespace(path=root / "cluster.yaml", name="lab"), output_dir=root / "lab", rendered=rendered,
+        fetched=False, in_memory=False, cluster_file=None,
+    )
 
 
 def findings(root: Path, the_group: SimpleNamespace) -> list[tuple[str, str, int, int, str]]:
@@ -131,12 +148,16 @@ def test_each_kind_of_drift_in_a_folder(tmp_path: Path) -> None:
         "join-x.sh": (b"#!/bin/sh\n", 0o755), "join-y.sh": (b"#!/bin/sh\n", 0o755), "calico.yaml": (b"c: 1\n", 0o644),
         "b.yml": (b"b: [1,  2]\n", 0o644),
     }  # fmt: skip
+    # missing files and modes are reported as the folder is walked; content drift after it, once
+    # every file is read (the evidence of a hand edit compares a file with the rest of the folder)
     assert findings(tmp_path, group(tmp_path, rendered)) == [
-        ("rendered-drift", "lab/a.yaml", 1, 4, "a is 2, kconf render writes 1" + TAIL),
         ("rendered-drift", "cluster.yaml", 1, 1, "lab/gone.yaml is missing; run kconf render cluster.yaml"),
-        ("rendered-drift", "lab/hosts", 1, 1, "line changed by hand: kconf render writes 'x'" + TAIL),
         ("rendered-drift", "lab/join-x.sh", 1, 1, "file mode is 644, kconf render writes 755"),
         ("rendered-drift", "lab/join-y.sh", 1, 1, "file mode is 744, kconf render writes 755"),
+        # a changed value and no evidence of an edit: an earlier render, one finding at the change
+        ("rendered-drift", "lab/a.yaml", 1, 4, "the description changed since it was rendered: run kconf render (a: kconf render now writes 1)"),
+        # a line kconf never writes in hosts ('y' is no directive of its render): edited by hand
+        ("rendered-drift", "lab/hosts", 1, 1, "line changed by hand: kconf render writes 'x'" + TAIL),
         ("rendered-drift", "lab/join-old.sh", 1, 1, "kconf render no longer writes this file (a node was removed?); delete it"),
     ]
 
@@ -154,8 +175,9 @@ def test_a_description_that_does_not_render(tmp_path: Path, error: KconfError, l
 
 def test_nothing_to_compare_without_a_description_or_a_folder(tmp_path: Path) -> None:
     files = {"hosts": (b"x\n", 0o644)}
-    assert list(rendered_drift(SimpleNamespace(cluster=None, output_dir=tmp_path, rendered=lambda: files))) == []
-    no_folder = SimpleNamespace(cluster=SimpleNamespace(path=tmp_path / "c.yaml"), output_dir=None, rendered=lambda: files)
+    flags = {"fetched": False, "in_memory": False, "cluster_file": None}
+    assert list(rendered_drift(SimpleNamespace(cluster=None, output_dir=tmp_path, rendered=lambda: files, **flags))) == []
+    no_folder = SimpleNamespace(cluster=SimpleNamespace(path=tmp_path / "c.yaml"), output_dir=None, rendered=lambda: files, **flags)
     assert list(rendered_drift(no_folder)) == []
 
 

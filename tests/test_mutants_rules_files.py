@@ -15,14 +15,16 @@ import pytest
 from lintkit import BASE_CLUSTER, lay_out, lint
 from test_lint_files import NAMES, kubeadm
 
-REMOVED_SCHEMA = (
-    "apiVersion: kubeadm.k8s.io/{0} was removed in Kubernetes {1}; kconf writes and checks kubeadm.k8s.io/v1beta3 and "
-    "kubeadm.k8s.io/v1beta4 (migrate old files with 'kubeadm config migrate' of a kubeadm release that still reads them)"
+DEPRECATED = "kubeadm.k8s.io/v1beta3 is deprecated from Kubernetes 1.31 (kubernetesVersion is 1.31); move to v1beta4 before 1.37 removes it"
+REMOVED_V1BETA3 = "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.37; kubernetesVersion is 1.37: use kubeadm.k8s.io/v1beta4"
+# v1beta1/v1beta2 a kubeadm still reads: kconf has no schemas of them, so one warning says their fields were not checked
+UNCHECKED = (
+    "kubeadm.k8s.io/{0}: {1} reads it, but kconf's schemas cover only v1beta3 and v1beta4, so its fields are not "
+    "checked (kubeadm {2} and later refuse it: migrate with `kubeadm config migrate`)"
 )
-DEPRECATED = "kubeadm.k8s.io/v1beta3 is deprecated from Kubernetes 1.31 (kubernetesVersion is 1.31); move to v1beta4 before 1.36 removes it"
 CONFIG_MAP = (
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kubeadm-config\n  namespace: kube-system\ndata:\n"
-    "  ClusterConfiguration: |\n    apiVersion: kubeadm.k8s.io/v1beta3\n    kind: ClusterConfiguration\n    kubernetesVersion: v1.36.0\n"
+    "  ClusterConfiguration: |\n    apiVersion: kubeadm.k8s.io/v1beta3\n    kind: ClusterConfiguration\n    kubernetesVersion: v1.37.0\n"
 )
 
 
@@ -38,24 +40,32 @@ def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int,
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
+        # v1beta1/v1beta2 are this rule's alone (kubeadm-schema has no schemas of them): one finding per document
         pytest.param({"k.yaml": kubeadm("v1beta2", "v1.27.0")}, [
-            ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta2", "1.27")),
             ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta2 was removed in Kubernetes 1.27; kubernetesVersion is 1.27: use kubeadm.k8s.io/v1beta3"),
         ], id="v1beta2-on-1.27"),
         pytest.param({"k.yaml": kubeadm("v1beta2", "v1.31.0")}, [
-            ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta2", "1.27")),
             ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta2 was removed in Kubernetes 1.27; kubernetesVersion is 1.31: use kubeadm.k8s.io/v1beta4"),
         ], id="v1beta2-on-1.31-advises-v1beta4"),
         pytest.param({"k.yaml": kubeadm("v1beta2", "v1.26.3")}, [
-            ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta2", "1.27")),
-        ], id="v1beta2-on-1.26"),
+            ("k.yaml", 1, 13, "kubeadm-api-version", "warning", UNCHECKED.format("v1beta2", "kubernetesVersion 1.26", "1.27")),
+        ], id="v1beta2-on-1.26-unchecked"),
+        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta2\nkind: InitConfiguration\n"}, [
+            ("k.yaml", 1, 13, "kubeadm-api-version", "warning", UNCHECKED.format("v1beta2", "kubeadm up to 1.26", "1.27")),
+        ], id="v1beta2-without-kubernetes-version-unchecked"),
+        pytest.param({"k.yaml": kubeadm("v1beta1", "v1.21.9")}, [
+            ("k.yaml", 1, 13, "kubeadm-api-version", "warning", UNCHECKED.format("v1beta1", "kubernetesVersion 1.21", "1.22")),
+        ], id="v1beta1-on-1.21-unchecked"),
         pytest.param({"k.yaml": kubeadm("v1beta1", "v1.22.0")}, [
-            ("k.yaml", 1, 13, "kubeadm-schema", "error", REMOVED_SCHEMA.format("v1beta1", "1.22")),
             ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta1 was removed in Kubernetes 1.22; kubernetesVersion is 1.22: use kubeadm.k8s.io/v1beta3"),
         ], id="v1beta1-on-1.22"),
+        # upstream kubeadm v1.36 still reads v1beta3; 1.37 removes it
         pytest.param({"k.yaml": kubeadm("v1beta3", "v1.36.0")}, [
-            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
-        ], id="v1beta3-on-1.36"),
+            ("k.yaml", 1, 13, "kubeadm-api-version", "warning", DEPRECATED.replace("is 1.31", "is 1.36")),
+        ], id="v1beta3-on-1.36-still-read"),
+        pytest.param({"k.yaml": kubeadm("v1beta3", "v1.37.0")}, [
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", REMOVED_V1BETA3),
+        ], id="v1beta3-on-1.37"),
         pytest.param({"k.yaml": kubeadm("v1beta4", "v1.30.9")}, [
             ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta4 needs Kubernetes 1.31 or later; kubernetesVersion is 1.30"),
         ], id="v1beta4-on-1.30"),
@@ -73,19 +83,41 @@ def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int,
              "several kubeadm apiVersions in one file (kubeadm.k8s.io/v1beta3, kubeadm.k8s.io/v1beta4); kubeadm reads one"),
             ("k.yaml", 6, 13, "kubeadm-api-version", "warning", DEPRECATED),
         ], id="mixed"),
-        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\n---\n" + kubeadm("v1beta3", "v1.36.1")}, [
-            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
-            ("k.yaml", 4, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\n---\n" + kubeadm("v1beta3", "v1.37.1")}, [
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", REMOVED_V1BETA3),
+            ("k.yaml", 4, 13, "kubeadm-api-version", "error", REMOVED_V1BETA3),
         ], id="every-document-on-the-file's-version"),
         pytest.param({"cm.yaml": CONFIG_MAP}, [
-            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", REMOVED_V1BETA3),
         ], id="configmap"),
         pytest.param({"a.yaml": kubeadm("v1beta4", "v1.31.0"), "cm.yaml": CONFIG_MAP}, [
-            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", REMOVED_V1BETA3),
         ], id="configmap-after-a-kubeadm-file"),
         pytest.param({"z.yaml": kubeadm("v1beta4", "v1.31.0"), "cm.yaml": CONFIG_MAP}, [
-            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta3 was removed in Kubernetes 1.36; kubernetesVersion is 1.36: use kubeadm.k8s.io/v1beta4"),
+            ("cm.yaml", 8, 17, "kubeadm-api-version", "error", REMOVED_V1BETA3),
         ], id="configmap-before-a-kubeadm-file"),
+        # kubeadm-schema: a file kubeadm cannot split (a comment alone between two '---' lines)
+        pytest.param({"k.yaml": kubeadm("v1beta4", "v1.31.0") + "---\n# only a comment\n---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n"}, [
+            ("k.yaml", 6, 1, "kubeadm-schema", "error",
+             "kubeadm splits the file at each '---' line, and line 6 holds no document with a grouped apiVersion and a kind: "
+             "kubeadm refuses the file ('kind and apiVersion is mandatory information'); remove the '---' line or name apiVersion and kind"),
+        ], id="split-comment-alone"),
+        # kubeadm-schema skips a v1beta2 document and goes on to check the next one
+        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta2\nkind: InitConfiguration\n---\n" + kubeadm("v1beta4", "v1.31.0", "foo: 1\n")}, [
+            ("k.yaml", 8, 1, "kubeadm-schema", "error",
+             "foo: unknown field 'foo' (known fields: apiServer, apiVersion, caCertificateValidityPeriod, certificateValidityPeriod, "
+             "certificatesDir, clusterName, controlPlaneEndpoint, controllerManager, dns, encryptionAlgorithm, etcd, featureGates, "
+             "imageRepository, kind, kubernetesVersion, networking, proxy, scheduler)"),
+            ("k.yaml", 1, 13, "kubeadm-api-version", "error", "kubeadm.k8s.io/v1beta2 was removed in Kubernetes 1.27; kubernetesVersion is 1.31: use kubeadm.k8s.io/v1beta4"),
+            ("k.yaml", 4, 13, "kubeadm-api-version", "error",
+             "several kubeadm apiVersions in one file (kubeadm.k8s.io/v1beta2, kubeadm.k8s.io/v1beta4); kubeadm reads one"),
+        ], id="schema-checked-after-an-unchecked-v1beta2"),
+        # the group is what comes before the first '/': a version with a '/' in it is no version kubeadm reads
+        pytest.param({"k.yaml": kubeadm("v1beta4", "v1.31.0") + "---\napiVersion: kubelet.config.k8s.io/v1beta1/x\nkind: KubeletConfiguration\n"}, [
+            ("k.yaml", 6, 13, "component-config-api-version", "error",
+             "kubelet.config.k8s.io/v1beta1/x does not exist: kubeadm reads kubelet.config.k8s.io/v1beta1 KubeletConfiguration only; "
+             "write apiVersion kubelet.config.k8s.io/v1beta1"),
+        ], id="component-config-version-with-a-slash"),
     ],
 )
 def test_kubeadm_version_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str, str]]) -> None:

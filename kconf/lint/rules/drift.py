@@ -279,14 +279,15 @@ def _analyse(group: Group) -> FolderDrift:
         else:
             from kconf.fsio import read_bytes
 
-            on_disk = read_bytes(path)
+            on_disk = b""
             drift = FileDrift(path)
-            crlf = list(_crlf_drift(path, on_disk, file.data))
-            if crlf:  # a converted file (unix2dos, an editor, git's autocrlf) is not an earlier render
-                drift.hand = True
-                drift.findings.extend(crlf)
             compare = _yaml_drift if name.endswith((".yaml", ".yml")) else _text_drift
             try:
+                on_disk = read_bytes(path)  # over the size limit: a finding, not lint stopped
+                crlf = list(_crlf_drift(path, on_disk, file.data))
+                if crlf:  # a converted file (unix2dos, an editor, git's autocrlf) is not an earlier render
+                    drift.hand = True
+                    drift.findings.extend(crlf)
                 compare(drift, on_disk, file.data)
             except KconfError as exc:
                 drift.hand = True
