@@ -26,6 +26,7 @@ BEYOND_RULES_MD = {
     "calico-manifest": "error",
     "component-config-api-version": "error",
     "duplicate-node-name": "error",
+    "haproxy-http-in-tcp-mode": "warning",
     "output-folder-clash": "error",
 }
 
