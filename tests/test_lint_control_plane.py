@@ -1,6 +1,6 @@
 """Control plane, load balancer, etcd rules: control-plane-endpoint-missing,
 control-plane-endpoint-target, haproxy-backends, haproxy-mode,
-haproxy-health-check, lb-port-collision, etcd-quorum.
+haproxy-http-in-tcp-mode, haproxy-health-check, lb-port-collision, etcd-quorum.
 
 Inputs are rendered clusters (lintkit.render_into) edited by hand the way
 people edit them, and standalone haproxy.cfg / kubeadm files."""
@@ -489,6 +489,101 @@ def test_debian_default_haproxy_cfg_is_no_api_server(tmp_path: Path) -> None:
 
     lay_out(tmp_path, {"haproxy.cfg": DEBIAN})
     assert lint(tmp_path, select=",".join(NAMES)) == []
+
+
+# --- haproxy-http-in-tcp-mode ----------------------------------------------------------------
+# What haproxy 2.6 `haproxy -c` says of each is in the rule's docstring; (line, what) per finding.
+
+HTTP_RULE = "haproxy-http-in-tcp-mode"
+FRONT = "frontend kube-apiserver\n    bind :6443\n    mode tcp\n"  # lines 1-3
+BACK = "backend kube-apiserver\n    mode tcp\n"
+SERVER = "    server a 10.0.0.11:6443 check\n"
+
+HTTP_IN_TCP = [
+    pytest.param(FRONT + "    http-request deny if { path /metrics }\n", [(4, 5, "http-request")], id="http-request"),
+    pytest.param(FRONT + "    http-request use-service prometheus-exporter\n", [(4, 5, "http-request")], id="use-service"),
+    pytest.param(BACK + "    http-response del-header Server\n" + SERVER, [(3, 5, "http-response")], id="http-response"),
+    pytest.param(FRONT + "    http-after-response set-header X-A b\n", [(4, 5, "http-after-response")], id="http-after-response"),
+    pytest.param(FRONT + "    redirect prefix /api\n", [(4, 5, "redirect")], id="redirect"),
+    pytest.param(FRONT + "    option httplog\n", [(4, 12, "option httplog")], id="option-httplog"),
+    pytest.param(FRONT + "    option forwardfor\n", [(4, 12, "option forwardfor")], id="option-forwardfor"),
+    pytest.param(BACK + "    option http-server-close\n" + SERVER, [(3, 12, "option http-server-close")], id="option-http-server-close"),
+    pytest.param(FRONT + "    option http-keep-alive\n", [(4, 12, "option http-keep-alive")], id="option-http-keep-alive"),
+    pytest.param(BACK + "    cookie SRV insert\n" + SERVER, [(3, 5, "cookie")], id="backend-cookie"),
+    pytest.param(BACK + "    server a 10.0.0.11:6443 check cookie a1\n", [(3, 35, "server cookie")], id="server-cookie"),
+    pytest.param(BACK + "    default-server inter 5s cookie d\n" + SERVER, [(3, 29, "default-server cookie")], id="default-server-cookie"),
+    pytest.param(BACK + "    http-check expect status 200\n" + SERVER, [(3, 5, "http-check")], id="http-check-without-httpchk"),
+    pytest.param(
+        BACK + "    option tcp-check\n    http-check send meth GET uri /readyz\n" + SERVER, [(4, 5, "http-check")],
+        id="http-check-with-tcp-check",
+    ),
+    pytest.param(
+        "defaults\n    mode tcp\n    option httplog\n    option forwardfor\n" + FRONT + "    default_backend kube-apiserver\n"
+        + BACK + SERVER,
+        [(3, 12, "option httplog"), (4, 12, "option forwardfor")], id="in-defaults",
+    ),
+    pytest.param(
+        # a distribution's mode http defaults, the API server's own mode tcp over it (haproxy -c warns too)
+        "defaults\n    mode http\n    option httplog\n" + FRONT, [(3, 12, "option httplog")], id="http-defaults-tcp-section",
+    ),
+    pytest.param("listen k8s-api\n    bind :6443\n    option forwardfor\n" + SERVER, [(3, 12, "option forwardfor")], id="listen-mode-by-default"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HTTP_IN_TCP)
+def test_haproxy_http_in_tcp_mode(tmp_path: Path, text: str, expected: list[tuple[int, int, str]]) -> None:
+    lay_out(tmp_path, {"haproxy.cfg": text})
+    findings = lint(tmp_path, select=HTTP_RULE)
+    assert [(f.path, f.line, f.column, f.rule, f.severity) for f in findings] == [
+        (str(tmp_path / "haproxy.cfg"), line, column, HTTP_RULE, WARNING) for line, column, _ in expected
+    ]
+    assert [f.message.partition(" does nothing")[0].partition(" of this defaults")[0] for f in findings] == [w for *_, w in expected]
+
+
+def test_haproxy_http_in_tcp_mode_messages(tmp_path: Path) -> None:
+    lay_out(tmp_path, {"haproxy.cfg": "defaults\n    option forwardfor\n" + FRONT + "    option http-keep-alive\n"
+                       "    default_backend kube-apiserver\n" + BACK + SERVER})
+    assert messages(tmp_path, HTTP_RULE) == [
+        "option forwardfor of this defaults section reaches frontend kube-apiserver, backend kube-apiserver, which "
+        "serve the Kubernetes API server in mode tcp, and does nothing there (haproxy -c warns and ignores it): "
+        "remove it, or give the API server a defaults section of its own",
+        "option http-keep-alive does nothing in frontend kube-apiserver, which serves the Kubernetes API server in "
+        "mode tcp (HAProxy ignores it without a word): remove it",
+    ]
+
+
+def test_haproxy_http_in_tcp_mode_in_a_rendered_cluster(tmp_path: Path) -> None:
+    build(tmp_path, BASE_CLUSTER, [(HAPROXY, "    option tcplog\n    default_backend", "    option forwardfor\n    default_backend")])
+    assert found(tmp_path, HTTP_RULE) == [(HAPROXY, line_of(tmp_path / HAPROXY, "option forwardfor"), HTTP_RULE)]
+
+
+HTTP_IN_TCP_FINE = [
+    pytest.param(
+        BACK + "    option httpchk\n    http-check send meth GET uri /readyz\n    http-check expect status 200\n"
+        "    server a 10.0.0.11:6443 check check-ssl verify none\n",
+        id="http-check-with-httpchk",
+    ),
+    pytest.param(
+        "defaults\n    option httpchk\n    http-check send meth GET uri /readyz\n" + BACK + SERVER,
+        id="http-check-and-httpchk-in-defaults",
+    ),
+    pytest.param("defaults\n    mode tcp\n    option httplog\n" + FRONT + "    option tcplog\n", id="tcplog-replaces-httplog"),
+    pytest.param("defaults\n    option httplog\n" + FRONT + "    log-format \"%ci\"\n", id="log-format-replaces-httplog"),
+    pytest.param("frontend kube-apiserver\n    bind :6443\n    mode http\n    option forwardfor\n", id="mode-http-is-haproxy-mode"),
+    pytest.param("frontend web\n    bind :80\n    option forwardfor\n    http-request deny\n", id="not-an-api-server"),
+    pytest.param(
+        # backend-only settings a shared defaults section hands to the frontend as well
+        "defaults\n    mode tcp\n    cookie SRV insert\n    http-reuse safe\n    default-server cookie d\n" + FRONT,
+        id="backend-settings-reach-a-frontend",
+    ),
+    pytest.param(FRONT + "    option tcplog\n    tcp-request content accept\n", id="tcp-directives"),
+]
+
+
+@pytest.mark.parametrize("text", HTTP_IN_TCP_FINE)
+def test_haproxy_http_in_tcp_mode_fine(tmp_path: Path, text: str) -> None:
+    lay_out(tmp_path, {"haproxy.cfg": text})
+    assert lint(tmp_path, select=HTTP_RULE) == []
 
 
 # --- haproxy-health-check --------------------------------------------------------------------

@@ -323,6 +323,8 @@ def test_secret_rules_never_print_a_secret(tmp_path: Path) -> None:
 
 # --- cloud-provider-node-name -----------------------------------------------------------------
 
+CP1, WORKER1, WORKER2 = (f"ip-10-0-1-{n}.eu-west-1.compute.internal" for n in (10, 20, 30))  # lines 14, 15, 16
+
 EC2 = [
     pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, ("ip-10-0-1-10.eu-west-1.compute.internal", "cp-1"))), [("cluster.yaml", 14, "cloud-provider-node-name")], id="plain-name"),
     pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, ("ip-10-0-1-20.eu-west-1", "ip-10-0-1-21.eu-west-1"))), [("cluster.yaml", 15, "cloud-provider-node-name")], id="other-address"),
@@ -332,10 +334,22 @@ EC2 = [
         rendered(AWS_CLUSTER, ("lab/kubeadm-join-ip-10-0-1-20.eu-west-1.compute.internal.yaml", "name: ip-10-0-1-20.eu-west-1.compute.internal", "name: worker-1")),
         [("lab/kubeadm-join-ip-10-0-1-20.eu-west-1.compute.internal.yaml", 11, "cloud-provider-node-name")], id="kubeadm-beside-description",
     ),
+    pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, (CP1, "i-0abc123def4567890.us-east-1.compute.internal"))), [("cluster.yaml", 14, "cloud-provider-node-name")], id="resource-us-east-1-compute-internal"),
+    pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, (CP1, "i-0abc123.eu-west-1.compute.internal"))), [("cluster.yaml", 14, "cloud-provider-node-name")], id="resource-id-7-hex"),
+    pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, (CP1, "i-0abc123def45678901.eu-west-1.compute.internal"))), [("cluster.yaml", 14, "cloud-provider-node-name")], id="resource-id-18-hex"),
+    pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, (CP1, "i-0ABC123DEF4567890.eu-west-1.compute.internal"))), [("cluster.yaml", 14, "cloud-provider-node-name")], id="resource-id-upper-case"),
+    pytest.param(
+        # beside resource-named nodes an IP name must still spell the node's address
+        files(cluster_yaml=sub(AWS_CLUSTER, (CP1, "i-0abc123def4567890.eu-west-1.compute.internal"), ("ip-10-0-1-20.eu-west-1", "ip-10-0-1-21.eu-west-1"))),
+        [("cluster.yaml", 15, "cloud-provider-node-name")], id="ip-name-among-resource-names",
+    ),
 ]
 
 NOT_EC2 = [
     pytest.param(files(cluster_yaml=AWS_CLUSTER), id="compute-internal"),
+    pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, (CP1, "i-0abc123def4567890.eu-west-1.compute.internal"))), id="resource-name-17-hex"),
+    pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, (CP1, "i-0abc1234.eu-west-1.compute.internal"))), id="resource-name-8-hex"),
+    pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, (CP1, "i-0abc123def4567890.ec2.internal"))), id="resource-name-us-east-1"),
     pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, ("ip-10-0-1-10.eu-west-1.compute.internal", "ip-10-0-1-10.ec2.internal"))), id="us-east-1-ec2-internal"),
     pytest.param(files(cluster_yaml=sub(AWS_CLUSTER, ("cloudProvider: aws", "cloudProvider: external"), ("ip-10-0-1-10.eu-west-1.compute.internal", "cp-1"))), id="external"),
     pytest.param(files(cluster_yaml=CLUSTER), id="no-cloud"),
@@ -357,8 +371,83 @@ def test_cloud_provider_node_name_does_not_trigger(tmp_path: Path, case: Case) -
 def test_cloud_provider_node_name_messages(tmp_path: Path) -> None:
     case = files(cluster_yaml=sub(AWS_CLUSTER, ("ip-10-0-1-10.eu-west-1.compute.internal", "cp-1"), ("ip-10-0-1-20.eu-west-1", "ip-10-0-1-21.eu-west-1")))
     assert messages(tmp_path, case, "cloud-provider-node-name") == [
-        "node name 'cp-1' is not an EC2 private DNS name (ip-A-B-C-D.<region>.compute.internal, or ip-A-B-C-D.ec2.internal "
-        "in us-east-1): with cloudProvider aws write ip-10-0-1-10.<region>.compute.internal",
+        "node name 'cp-1' is not an EC2 private DNS name (ip-A-B-C-D.<region>.compute.internal or "
+        "i-<instance id>.<region>.compute.internal; .ec2.internal in us-east-1): with cloudProvider aws write "
+        "ip-10-0-1-10.eu-west-1.compute.internal",
         "node name 'ip-10-0-1-21.eu-west-1.compute.internal' names address 10.0.1.21, but the node's address is 10.0.1.20: "
-        "with cloudProvider aws write ip-10-0-1-20.<region>.compute.internal",
+        "with cloudProvider aws write ip-10-0-1-20.eu-west-1.compute.internal",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("renames", "suggested"),
+    [
+        pytest.param(
+            [(CP1, "cp-1"), (WORKER1, "i-0123456789abcdef0.ec2.internal"), (WORKER2, "i-0fedcba98.ec2.internal")],
+            "i-<instance id>.ec2.internal (the instance's resource name, as the other nodes are named)", id="resource-names-us-east-1",
+        ),
+        pytest.param(
+            [(CP1, "cp-1"), (WORKER1, "i-0123456789abcdef0.ap-south-1.compute.internal"), (WORKER2, "i-0fedcba98.ap-south-1.compute.internal")],
+            "i-<instance id>.ap-south-1.compute.internal (the instance's resource name, as the other nodes are named)", id="resource-names",
+        ),
+        pytest.param(
+            [(CP1, "cp-1"), (WORKER1, "ip-10-0-1-20.ec2.internal"), (WORKER2, "ip-10-0-1-30.ec2.internal")],
+            "ip-10-0-1-10.ec2.internal", id="ip-names-us-east-1",
+        ),
+        pytest.param([(CP1, "cp-1"), (WORKER1, "worker-1"), (WORKER2, "worker-2")], None, id="no-ec2-name-to-follow"),
+    ],
+)
+def test_cloud_provider_node_name_suggests_the_other_nodes_form(tmp_path: Path, renames: list[tuple[str, str]], suggested: str | None) -> None:
+    findings = lint(lay(tmp_path, files(cluster_yaml=sub(AWS_CLUSTER, *renames))), select="cloud-provider-node-name")
+    first = findings[0]
+    assert (first.line, first.severity) == (14, "error")
+    assert first.message.endswith("with cloudProvider aws write " + (suggested or "ip-10-0-1-10.<region>.compute.internal"))
+
+
+# --- cloud-provider-mixed-regions -------------------------------------------------------------
+
+MIXED = [
+    pytest.param(sub(AWS_CLUSTER, (WORKER2, "ip-10-0-1-30.us-west-2.compute.internal")), [16], id="ip-name-other-region"),
+    pytest.param(sub(AWS_CLUSTER, (WORKER2, "ip-10-0-1-30.ec2.internal")), [16], id="ec2-internal-is-us-east-1"),
+    pytest.param(sub(AWS_CLUSTER, (CP1, "i-0abc123def4567890.us-west-2.compute.internal")), [14], id="resource-name-other-region"),
+    pytest.param(
+        # three regions, one node each: the first node's region is taken as the cluster's
+        sub(AWS_CLUSTER, (CP1, "ip-10-0-1-10.us-west-2.compute.internal"), (WORKER2, "ip-10-0-1-30.ec2.internal")), [15, 16], id="three-regions",
+    ),
+    pytest.param(
+        sub(AWS_CLUSTER, (CP1, "ip-10-0-1-10.ec2.internal"), (WORKER1, "i-0abc1234.eu-west-1.compute.internal"), (WORKER2, "i-0abc1235.ec2.internal")),
+        [15], id="us-east-1-majority",
+    ),
+]
+
+NOT_MIXED = [
+    pytest.param(AWS_CLUSTER, id="one-region"),
+    pytest.param(
+        # .us-east-1.compute.internal is the wrong form (cloud-provider-node-name) but the same region
+        sub(AWS_CLUSTER, (CP1, "ip-10-0-1-10.ec2.internal"), (WORKER1, "i-0abc123def4567890.ec2.internal"), (WORKER2, "ip-10-0-1-30.us-east-1.compute.internal")),
+        id="us-east-1-both-forms",
+    ),
+    pytest.param(sub(AWS_CLUSTER, (CP1, "cp-1")), id="non-ec2-names-have-no-region"),
+    pytest.param(sub(AWS_CLUSTER, ("cloudProvider: aws", "cloudProvider: external"), (WORKER2, "ip-10-0-1-30.us-west-2.compute.internal")), id="not-aws"),
+]
+
+
+@pytest.mark.parametrize(("cluster", "lines"), MIXED)
+def test_cloud_provider_mixed_regions_triggers(tmp_path: Path, cluster: str, lines: list[int]) -> None:
+    findings = lint(lay(tmp_path, files(cluster_yaml=cluster)), select="cloud-provider-mixed-regions")
+    assert [(Path(f.path).name, f.line, f.rule, f.severity) for f in findings] == [
+        ("cluster.yaml", line, "cloud-provider-mixed-regions", "warning") for line in lines
+    ]
+
+
+@pytest.mark.parametrize("cluster", NOT_MIXED)
+def test_cloud_provider_mixed_regions_does_not_trigger(tmp_path: Path, cluster: str) -> None:
+    assert lint(lay(tmp_path, files(cluster_yaml=cluster)), select="cloud-provider-mixed-regions") == []
+
+
+def test_cloud_provider_mixed_regions_message(tmp_path: Path) -> None:
+    case = files(cluster_yaml=sub(AWS_CLUSTER, (WORKER2, "ip-10-0-1-30.ec2.internal")))
+    assert messages(tmp_path, case, "cloud-provider-mixed-regions") == [
+        "node name 'ip-10-0-1-30.ec2.internal' is in region us-east-1, but 2 of the cluster's 3 nodes are in eu-west-1: "
+        "the AWS cloud controller serves one region and deletes the Nodes of the others",
     ]

@@ -24,8 +24,10 @@ def catalogue() -> dict[str, str]:
 # Rules kconf has beyond RULES.md (issue 10: each rule's name says what it reports).
 BEYOND_RULES_MD = {
     "calico-manifest": "error",
+    "cloud-provider-mixed-regions": "warning",
     "component-config-api-version": "error",
     "duplicate-node-name": "error",
+    "haproxy-http-in-tcp-mode": "warning",
     "output-folder-clash": "error",
 }
 

@@ -206,6 +206,12 @@ class Section:
             section = section.defaults
 
     @property
+    def lineage(self) -> tuple[Section, ...]:
+        """The defaults sections this one inherits from, outermost first, then
+        itself: the order in which HAProxy applies their settings."""
+        return tuple(reversed(tuple(self._inherited())))
+
+    @property
     def mode_directive(self) -> Directive | None:
         """The ``mode`` line that decides the mode (own or inherited); None
         when nothing sets it (HAProxy's default, tcp)."""
@@ -376,6 +382,14 @@ def _server_options(words: list[Word]) -> tuple[ServerOption, ...]:
         options.append(ServerOption(word.text, value, word.column))
         i += 1
     return tuple(options)
+
+
+def server_options(directive: Directive) -> tuple[ServerOption, ...]:
+    """The settings of a ``server`` (after its name and address) or
+    ``default-server`` line, with their columns."""
+    skip = 2 if directive.keyword == "server" else 0
+    words = [Word(text, directive.arg_column(i)) for i, text in enumerate(directive.args)]
+    return _server_options(words[skip:])
 
 
 def _directive(words: list[Word], number: int) -> Directive:

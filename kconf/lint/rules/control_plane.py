@@ -1,6 +1,7 @@
 """Control plane, load balancer, etcd: control-plane-endpoint-missing,
 control-plane-endpoint-target, haproxy-backends, haproxy-mode,
-haproxy-health-check, lb-port-collision, etcd-quorum."""
+haproxy-http-in-tcp-mode, haproxy-health-check, lb-port-collision,
+etcd-quorum."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from kconf.lint.haproxy import (
     BIND_KINDS,
     PROXY_KINDS,
     SERVER_KINDS,
+    Directive,
     HAProxyConfig,
     Section,
     Server,
     SocketAddress,
+    server_options,
 )
 from kconf.lint.model import (
     ERROR,
@@ -505,6 +508,156 @@ def haproxy_mode(group: Group) -> Iterator[RawFinding]:
         )
 
 
+# --- haproxy-http-in-tcp-mode ---------------------------------------------------------------
+
+_WARNS = "haproxy -c warns and ignores it"
+_SILENT = "HAProxy ignores it without a word"
+# HTTP-only directives: the proxy kinds they belong to, and what HAProxy (2.6, `haproxy -c`) does
+# with them in a mode tcp proxy. Backend-only ones (cookie, http-reuse) and frontend-only ones
+# (capture) are left alone where a shared defaults section hands them to the other kind.
+_HTTP_KEYWORDS: dict[str, tuple[frozenset[str], str]] = {
+    "http-request": (PROXY_KINDS, _WARNS),  # use-service, redirect, set-header... are its actions
+    "http-response": (PROXY_KINDS, _WARNS),
+    "http-after-response": (PROXY_KINDS, _WARNS),
+    "redirect": (PROXY_KINDS, _WARNS),
+    "compression": (PROXY_KINDS, _SILENT),
+    "capture": (BIND_KINDS, _SILENT),
+    "cookie": (SERVER_KINDS, _WARNS),
+    "http-reuse": (SERVER_KINDS, _SILENT),
+}
+_HTTP_OPTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "httplog": (PROXY_KINDS, "haproxy -c warns and falls back to option tcplog"),
+    "forwardfor": (PROXY_KINDS, _WARNS),
+    "originalto": (PROXY_KINDS, _WARNS),
+    "http-buffer-request": (PROXY_KINDS, _WARNS),
+    "http-pretend-keepalive": (SERVER_KINDS, _WARNS),
+    "http-server-close": (PROXY_KINDS, _SILENT),
+    "http-keep-alive": (PROXY_KINDS, _SILENT),
+    "httpclose": (PROXY_KINDS, _SILENT),
+}
+# Options that choose the log format: the last one wins (`option tcplog` after an inherited
+# `option httplog` leaves nothing to report).
+_LOG_FORMATS = frozenset({"httplog", "tcplog", "httpslog"})
+
+# One HTTP-only line: where, what it is, what HAProxy does with it, the section that holds it.
+_Useless = tuple[Loc, str, str, Section]
+
+
+def _useless_in(path: str, section: Section) -> Iterator[_Useless]:
+    """Each HTTP-only line that acts on ``section`` (in mode tcp): its own and
+    its defaults sections', in the order HAProxy applies them."""
+    options: dict[str, tuple[Directive, Section] | None] = {}
+    for source in section.lineage:
+        for directive in source.directives:
+            if directive.keyword == "option" and directive.args:
+                name = directive.args[0]
+                options["log" if name in _LOG_FORMATS else name] = None if directive.prefix else (directive, source)
+            elif directive.keyword == "log-format":
+                options["log"] = None
+            elif directive.keyword in _HTTP_KEYWORDS and not directive.prefix:
+                kinds, effect = _HTTP_KEYWORDS[directive.keyword]
+                if section.kind in kinds:
+                    yield Loc(path, directive.line, directive.column), directive.keyword, effect, source
+            elif directive.keyword == "default-server" and section.kind in SERVER_KINDS:
+                for option in server_options(directive):
+                    if option.name == "cookie":
+                        yield Loc(path, directive.line, option.column), "default-server cookie", _WARNS, source
+    for entry in options.values():
+        known = _HTTP_OPTIONS.get(entry[0].args[0]) if entry is not None else None
+        if entry is not None and known is not None and section.kind in known[0]:
+            directive, source = entry
+            yield Loc(path, directive.line, directive.arg_column(0)), f"option {directive.args[0]}", known[1], source
+    if section.kind in SERVER_KINDS:
+        yield from _useless_server_settings(path, section)
+
+
+def _useless_server_settings(path: str, section: Section) -> Iterator[_Useless]:
+    for server in section.servers:
+        for option in server.options:
+            if option.name == "cookie":
+                yield Loc(path, server.line, option.column), "server cookie", _WARNS, section
+    check = section.health_check
+    if check is not None and check.is_option("httpchk"):
+        return
+    for source in reversed(section.lineage):  # the http-check rules of the nearest section that has any
+        own = source.own("http-check")
+        for directive in own:
+            yield (
+                Loc(path, directive.line, directive.column), "http-check",
+                "without option httpchk haproxy -c warns that the http-check rules are ignored", source,
+            )
+        if own:
+            return
+
+
+def haproxy_http_in_tcp_mode(group: Group) -> Iterator[RawFinding]:
+    """A frontend, backend or listen of the Kubernetes API server (see
+    haproxy-mode for which sections count) is in mode tcp, as it must be,
+    but it, or the defaults section it inherits from, holds directives that
+    only act on HTTP. HAProxy 2.6 (`haproxy -c`) says of them:
+
+    - `http-request` (with its actions `use-service`, `redirect`, ...),
+      `http-response`, `http-after-response`, `redirect`: "'http-request'
+      rules ignored for frontend 'kube-apiserver' as they require HTTP mode"
+      (and so on for each);
+    - `option forwardfor`, `option originalto`, `option http-buffer-request`,
+      `option http-pretend-keepalive`: "'option forwardfor' ignored for
+      backend 'kube-apiserver' as it requires HTTP mode";
+    - `option httplog`: "'option httplog' not usable with frontend
+      'kube-apiserver' (needs 'mode http'). Falling back to 'option
+      tcplog'." (not reported when a later `option tcplog` or `log-format`
+      replaces it);
+    - `cookie` in a backend: "cookie will be ignored for backend
+      'kube-apiserver' (needs 'mode http')"; `cookie` of a server or
+      default-server: "ignoring cookie for server 'cp-1' as HTTP mode is
+      disabled";
+    - `http-check` without `option httpchk` in force: "backend
+      'kube-apiserver' uses http-check rules without 'option httpchk', so
+      the rules are ignored". With `option httpchk` (kconf's /readyz check)
+      http-check rules do work in mode tcp and are not reported;
+    - `option http-server-close`, `option http-keep-alive`, `option
+      httpclose`, `compression`, `capture`, `http-reuse`: nothing at all,
+      they are silently ignored.
+
+    A directive of a defaults section is reported once, at its line, with the
+    API server sections it reaches. Backend-only settings are not reported
+    for a frontend that shares the defaults section, nor `capture` for a
+    backend.
+
+    Why: the lines look as if they did something (forward the client
+    address, log requests, stick clients with a cookie, deny a path) and do
+    nothing: the bytes are TLS that HAProxy passes to kube-apiserver
+    untouched. Whoever relies on them (an audit reading X-Forwarded-For, a
+    deny rule) is silently unprotected.
+
+    Fix: remove them from the API server's sections, or move the API server
+    to a defaults section of its own (`defaults apiserver` with `mode tcp`
+    and `option tcplog`, and `frontend ... from apiserver`). To see the
+    client address in kube-apiserver use `send-proxy-v2` only if it accepts
+    the PROXY protocol (it does not by default)."""
+    reached: dict[tuple[Loc, str], tuple[str, Section, list[str]]] = {}
+    for path, _config, section in _api_sections(group):
+        if section.kind not in PROXY_KINDS or section.mode != "tcp":
+            continue
+        for loc, what, effect, source in _useless_in(path, section):
+            titles = reached.setdefault((loc, what), (effect, source, []))[2]
+            if section.title not in titles:
+                titles.append(section.title)
+    for (loc, what), (effect, source, titles) in reached.items():
+        if source.kind == "defaults":
+            message = (
+                f"{what} of this defaults section reaches {', '.join(titles)}, which "
+                f"{'serves' if len(titles) == 1 else 'serve'} the Kubernetes API server in mode tcp, and does nothing there ({effect}): remove it, or give the API server a defaults "
+                "section of its own"
+            )
+        else:
+            message = (
+                f"{what} does nothing in {source.title}, which serves the Kubernetes API server in mode tcp "
+                f"({effect}): remove it"
+            )
+        yield RawFinding("haproxy-http-in-tcp-mode", loc, message)
+
+
 # --- haproxy-health-check --------------------------------------------------------------------
 
 
@@ -702,6 +855,11 @@ RULES = (
         haproxy_backends, reads=CONTROL_PLANE_NODES | {model.HOSTS, model.LOAD_BALANCER},
     ),
     Rule("haproxy-mode", ERROR, "HAProxy frontend/backend for the API server not in mode tcp", haproxy_mode, reads=API_PORTS),
+    Rule(
+        "haproxy-http-in-tcp-mode", WARNING,
+        "an API server section in mode tcp holds HTTP-only directives, which HAProxy ignores there",
+        haproxy_http_in_tcp_mode, reads=API_PORTS,
+    ),
     Rule(
         "haproxy-health-check", WARNING,
         "an API server backend server without check, or a check that cannot pass",

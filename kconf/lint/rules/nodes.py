@@ -1,5 +1,6 @@
 """kubeadm node settings and secrets: cri-socket, image-repository-deprecated,
-placeholder-value, token-format, secret-committed, cloud-provider-node-name.
+placeholder-value, token-format, secret-committed, cloud-provider-node-name,
+cloud-provider-mixed-regions.
 
 Values are read in the cluster description (raw document) and in kubeadm
 documents (InitConfiguration, JoinConfiguration, ResetConfiguration,
@@ -10,6 +11,7 @@ in a message unredacted.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -48,7 +50,12 @@ _CERTIFICATE_KEY_FORMAT = re.compile(r"^[0-9a-fA-F]{64}$")
 _NAMED_CERTIFICATE_KEY = re.compile(
     r"certificate[-_]?key[\"']?\s*[:=]?\s*[\"']?(?<![0-9a-fA-F])([0-9a-fA-F]{64})(?![0-9a-fA-F])", re.IGNORECASE
 )
-_EC2_NAME = re.compile(r"^ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\.(?:([a-z0-9-]+)\.compute|ec2)\.internal$")
+# EC2 private DNS names (hostname types "IP name" and "resource name"): `.ec2.internal` in
+# us-east-1, `.<region>.compute.internal` elsewhere; an instance id is i- and 8 or 17 hex digits.
+_EC2_SUFFIX = r"\.(?:([a-z0-9-]+)\.compute|ec2)\.internal$"
+_EC2_IP_NAME = re.compile(r"^ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})" + _EC2_SUFFIX)
+_EC2_RESOURCE_NAME = re.compile(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})" + _EC2_SUFFIX)
+US_EAST_1 = "us-east-1"
 
 
 # --- where the values are ---------------------------------------------------------------
@@ -304,71 +311,157 @@ def secret_committed(group: Group) -> Iterator[RawFinding]:
                 )
 
 
-def _ec2_name_problem(name: str, address: Address | None) -> str | None:
-    """Why ``name`` is not the EC2 private DNS name of ``address``, or None."""
-    match = _EC2_NAME.match(name)
-    if match is None:
-        return "is not an EC2 private DNS name (ip-A-B-C-D.<region>.compute.internal, or ip-A-B-C-D.ec2.internal in us-east-1)"
-    region = match.group(5)
-    if region == "us-east-1":
-        return "is not the EC2 private DNS name: in us-east-1 it is ip-A-B-C-D.ec2.internal"
-    try:
-        named = parse_address(".".join(match.group(i) for i in range(1, 5)))
-    except AddressError:
-        return "is not an EC2 private DNS name: ip-A-B-C-D must spell an IPv4 address"
-    if address is not None and named != address:
-        return f"names address {named}, but the node's address is {address}"
+@dataclass(frozen=True)
+class Ec2Name:
+    """A name in the shape of an EC2 private DNS name. ``named`` is the
+    address an IP name spells (None for a resource name, or when the digits
+    are no IPv4 address); ``ec2_internal`` whether it ends in .ec2.internal."""
+
+    form: str  # "ip" | "resource"
+    region: str
+    ec2_internal: bool
+    named: Address | None
+
+
+def _ec2_name(name: str) -> Ec2Name | None:
+    for form, pattern in (("ip", _EC2_IP_NAME), ("resource", _EC2_RESOURCE_NAME)):
+        match = pattern.match(name)
+        if match is None:
+            continue
+        written_region = match.group(pattern.groups)  # the suffix's group: None for .ec2.internal
+        named: Address | None = None
+        if form == "ip":
+            try:
+                named = parse_address(".".join(match.group(i) for i in range(1, 5)))
+            except AddressError:
+                named = None
+        return Ec2Name(form, written_region or US_EAST_1, written_region is None, named)
     return None
 
 
-def _expected_name(address: Address | None) -> str:
+def _ec2_name_problem(name: str, address: Address | None) -> str | None:
+    """Why ``name`` is not the EC2 private DNS name of ``address``, or None."""
+    parsed = _ec2_name(name)
+    if parsed is None:
+        return (
+            "is not an EC2 private DNS name (ip-A-B-C-D.<region>.compute.internal or i-<instance id>.<region>"
+            ".compute.internal; .ec2.internal in us-east-1)"
+        )
+    if parsed.region == US_EAST_1 and not parsed.ec2_internal:
+        return "is not the EC2 private DNS name: in us-east-1 it ends in .ec2.internal"
+    if parsed.form == "resource":
+        return None  # the instance id cannot be checked against the description
+    if parsed.named is None:
+        return "is not an EC2 private DNS name: ip-A-B-C-D must spell an IPv4 address"
+    if address is not None and parsed.named != address:
+        return f"names address {parsed.named}, but the node's address is {address}"
+    return None
+
+
+def _most_common(values: list[str]) -> str | None:
+    """The most frequent value; on a tie the first written."""
+    if not values:
+        return None
+    counts = Counter(values)
+    return max(values, key=lambda v: (counts[v], -values.index(v)))
+
+
+def _expected_name(address: Address | None, others: list[Ec2Name]) -> str:
+    """The name to write, in the form and region the cluster's other nodes use."""
+    form = _most_common([o.form for o in others]) or "ip"
+    region = _most_common([o.region for o in others])
+    suffix = "ec2.internal" if region == US_EAST_1 else f"{region or '<region>'}.compute.internal"
+    if form == "resource":
+        return f"i-<instance id>.{suffix} (the instance's resource name, as the other nodes are named)"
     if address is None or address.version != 4:
-        return "ip-A-B-C-D.<region>.compute.internal"
-    return f"ip-{str(address).replace('.', '-')}.<region>.compute.internal"
+        return f"ip-A-B-C-D.{suffix}"
+    return f"ip-{str(address).replace('.', '-')}.{suffix}"
+
+
+def _described_ec2_names(described: Description) -> list[tuple[NodeLike, str, Ec2Name | None]]:
+    return [(node, node.name, _ec2_name(node.name)) for node in described.nodes if node.name is not None]
 
 
 def cloud_provider_node_name(group: Group) -> Iterator[RawFinding]:
     """With cloudProvider aws in the cluster description, a node name is not
-    the EC2 private DNS name matching the node's address:
-    `ip-A-B-C-D.<region>.compute.internal` (`ip-A-B-C-D.ec2.internal` in
-    us-east-1) for address A.B.C.D. Checked for the description's nodes and
-    for nodeRegistration.name of the kubeadm documents beside it (against
-    the described node of that name, else the document's node-ip or
-    advertiseAddress).
+    an EC2 private DNS name: the IP name `ip-A-B-C-D.<region>.compute.internal`
+    for the node's address A.B.C.D, or the resource name
+    `i-0abc123def4567890.<region>.compute.internal` (i- and 8 or 17 hex
+    digits: an instance id, which the description cannot confirm); in
+    us-east-1 both end in `.ec2.internal` instead. Checked for the
+    description's nodes and for nodeRegistration.name of the kubeadm
+    documents beside it (against the described node of that name, else the
+    document's node-ip or advertiseAddress). The name suggested takes the
+    form (IP or resource name) and the region of the cluster's other nodes.
 
     Why: the AWS cloud controller manager looks the Node up by that name;
     a Node it cannot find is deleted ("not present according to cloud
     provider") right after it joins (field report).
 
     Fix: name each node after its instance's private DNS name (`curl
-    http://169.254.169.254/latest/meta-data/local-hostname`)."""
+    http://169.254.169.254/latest/meta-data/local-hostname`), in the form
+    the subnet's hostname type gives every instance."""
     described = description(group)
     if described is None or described.cloud_provider != "aws":
         return
-    for node in described.nodes:
-        if node.name is None:
-            continue
+    names = _described_ec2_names(described)
+    for node, name, _parsed in names:
         address = node.address.ip if node.address is not None else None
-        problem = _ec2_name_problem(node.name, address)
+        problem = _ec2_name_problem(name, address)
         if problem is not None:
+            others = [p for n, _, p in names if n is not node and p is not None]
             yield RawFinding(
                 "cloud-provider-node-name", described.loc(node_field(node) + ("name",)),
-                f"node name {node.name!r} {problem}: with cloudProvider aws write {_expected_name(address)}",
+                f"node name {name!r} {problem}: with cloudProvider aws write {_expected_name(address, others)}",
             )
     for view in node_documents(group):
-        name = node_name(view)
-        if name is None or name == PLACEHOLDER_NODE_NAME or name in described.by_name:
+        registered = node_name(view)
+        if registered is None or registered == PLACEHOLDER_NODE_NAME or registered in described.by_name:
             continue
         written = [w.address for w in node_ips(view) if w.address is not None and w.address.version == 4]
         advertised = advertise_address(view)
         address = written[0] if written else advertised.address if advertised is not None else None
-        problem = _ec2_name_problem(name, address)
+        problem = _ec2_name_problem(registered, address)
         if problem is not None:
+            others = [p for _n, _, p in names if p is not None]
             yield RawFinding(
                 "cloud-provider-node-name", view.loc(("nodeRegistration", "name")),
-                f"nodeRegistration.name {name!r} {problem}: with cloudProvider aws write {_expected_name(address)}",
+                f"nodeRegistration.name {registered!r} {problem}: with cloudProvider aws write {_expected_name(address, others)}",
             )
 
+
+
+def cloud_provider_mixed_regions(group: Group) -> Iterator[RawFinding]:
+    """With cloudProvider aws, the description's node names (EC2 private DNS
+    names, IP or resource names) are in two or more regions; `.ec2.internal`
+    counts as us-east-1. Reported at each node outside the region most nodes
+    are in (on a tie, the region of the first such node).
+
+    Why: the AWS cloud controller manager serves the one region it runs in:
+    it finds no instance for a node of another region and deletes that Node
+    ("not present according to cloud provider"), and its load balancers and
+    routes stay in its own region. Mixed names are also often a copy-paste
+    slip: the address is right and the region of another cluster.
+
+    Fix: write each node's real private DNS name (`curl
+    http://169.254.169.254/latest/meta-data/local-hostname` on the node); run
+    one cluster per region."""
+    described = description(group)
+    if described is None or described.cloud_provider != "aws":
+        return
+    names = [(node, name, parsed) for node, name, parsed in _described_ec2_names(described) if parsed is not None]
+    regions = [parsed.region for _, _, parsed in names]
+    main = _most_common(regions)
+    if main is None or len(set(regions)) < 2:
+        return
+    count = regions.count(main)
+    for node, name, parsed in names:
+        if parsed.region != main:
+            yield RawFinding(
+                "cloud-provider-mixed-regions", described.loc(node_field(node) + ("name",)),
+                f"node name {name!r} is in region {parsed.region}, but {count} of the cluster's {len(names)} nodes "
+                f"are in {main}: the AWS cloud controller serves one region and deletes the Nodes of the others",
+            )
 
 RULES = (
     Rule("cri-socket", ERROR, "criSocket missing where the node uses cri-dockerd; a socket kubeadm cannot use", cri_socket),
@@ -377,4 +470,8 @@ RULES = (
     Rule("token-format", ERROR, "malformed bootstrap token, CA cert hash or certificate key", token_format),
     Rule("secret-committed", ERROR, "a real bootstrap token or certificate key written in a file", secret_committed),
     Rule("cloud-provider-node-name", ERROR, "cloudProvider aws and a node name that is not the EC2 private DNS name", cloud_provider_node_name),
+    Rule(
+        "cloud-provider-mixed-regions", WARNING, "cloudProvider aws and node names in two or more regions",
+        cloud_provider_mixed_regions,
+    ),
 )
