@@ -41,7 +41,7 @@ class KconfError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
+            where = plain_line(self.path) + (f":{self.line}" if self.line is not None else "") + ": "
         field = f"{format_field_path(self.field)}: " if self.field else ""
         return f"{where}{field}{self.message}"
 
@@ -59,3 +59,20 @@ def printable_name(name: str) -> str:
     except UnicodeEncodeError:  # not from the file system (a str made in code): as it is
         pass
     return name if name.isprintable() else repr(name)
+
+
+def _escape_char(char: str) -> str:
+    if char == "\\":
+        return "\\\\"
+    return repr(char)[1:-1] if len(repr(char)) > 3 else f"\\x{ord(char):02x}"
+
+
+def plain_line(text: str) -> str:
+    """``text`` as part of one line: line breaks, tabs, escape sequences
+    and other control or separator characters are written as Python
+    escapes (``\\n``, ``\\x1b``, ``\\u2028``), so a file name cannot start a
+    line of its own (a GitHub workflow command such as ``::error``) or
+    colour a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() and c != "\\" else _escape_char(c) for c in text)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kconf import kubeadm
 from kconf.description import Cluster, Node
-from kconf.errors import KconfError, printable_name
+from kconf.errors import KconfError, plain_line, printable_name
 from kconf.resources import render_template
 from kconf.yamlio import dump_documents
 
@@ -315,9 +315,9 @@ def run_render(cluster_path: str, output_dir: str | None, *, check: bool, echo: 
     changes = differences(target_dir, rendered)
     if check:
         for path, why in changes:
-            echo(f"{path}: {why}", err=True)
+            echo(f"{plain_line(str(path))}: {why}", err=True)
         if changes:
-            echo(f"kconf: {len(changes)} file(s) in {target_dir} are not what `kconf render {cluster_path}` writes", err=True)
+            echo(f"kconf: {len(changes)} file(s) in {plain_line(str(target_dir))} are not what `kconf render {plain_line(cluster_path)}` writes", err=True)
         return 1 if changes else 0
     if target_dir.is_symlink() or (target_dir.exists() and not target_dir.is_dir()):
         raise KconfError("output folder is not a plain folder (a file or a symbolic link)", str(target_dir))
@@ -339,10 +339,10 @@ def run_render(cluster_path: str, output_dir: str | None, *, check: bool, echo: 
             try:
                 path.unlink()
             except OSError as exc:  # the new files are written; say what is left over
-                echo(f"kconf: warning: {path}: no longer rendered, but cannot remove it: {exc.strerror}", err=True)
+                echo(f"kconf: warning: {plain_line(str(path))}: no longer rendered, but cannot remove it: {exc.strerror}", err=True)
                 continue
-            echo(f"removed {path} (no longer rendered)", err=True)
+            echo(f"removed {plain_line(str(path))} (no longer rendered)", err=True)
     for path in sorted(to_write):
-        echo(f"wrote {path}", err=True)
-    echo(f"kconf: {target_dir}: {len(rendered)} files, {len(to_write)} written", err=True)
+        echo(f"wrote {plain_line(str(path))}", err=True)
+    echo(f"kconf: {plain_line(str(target_dir))}: {len(rendered)} files, {len(to_write)} written", err=True)
     return 0

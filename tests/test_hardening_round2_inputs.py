@@ -629,3 +629,28 @@ def test_the_first_control_plane_may_have_a_253_character_name(tmp_path: Path) -
     result = kconf(["render", "cluster.yaml", "-o", "out"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"name: {name}" in (tmp_path / "out" / "kubeadm-init.yaml").read_text()
+
+
+# --- 4b. file names on stderr: render's and every command's error lines -------------------------
+
+HOSTILE_NAME = "a\n::error file=x::injected\x1b[31m.yaml"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        pytest.param(["render", HOSTILE_NAME, "-o", "out"], "wrote out/kubeadm-init.yaml", id="render-writes"),
+        pytest.param(["render", HOSTILE_NAME, "-o", HOSTILE_NAME + "-out", "--check"],
+                     "kconf: 14 file(s) in a\\n::error file=x::injected\\x1b[31m.yaml-out are not what "
+                     "`kconf render a\\n::error file=x::injected\\x1b[31m.yaml` writes", id="render-check"),
+        pytest.param(["lint", HOSTILE_NAME + "-missing"],
+                     "kconf: error: a\\n::error file=x::injected\\x1b[31m.yaml-missing: no such file or folder", id="error-line"),
+    ],
+)
+def test_a_hostile_file_name_never_starts_a_line_of_its_own(tmp_path: Path, args: list[str], expected: str) -> None:
+    shutil.copyfile(HA_EXAMPLE, tmp_path / HOSTILE_NAME)
+    result = kconf(args, tmp_path)
+    assert "Traceback" not in result.stderr
+    lines = (result.stdout + result.stderr).splitlines()
+    assert expected in lines, result.stderr
+    assert not [line for line in lines if line.startswith("::") or "\x1b" in line]

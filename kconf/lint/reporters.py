@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from kconf.errors import plain_line
 from kconf.lint.severity import ERROR
 
 if TYPE_CHECKING:
@@ -56,23 +57,6 @@ def unrecognised_summary(unrecognised: Sequence[str]) -> str:
     """``2 files not recognised (not kconf's): a.yaml, b.cfg``."""
     count = len(unrecognised)
     return f"{count} file{'' if count == 1 else 's'} not recognised (not kconf's): {', '.join(plain_line(p) for p in unrecognised)}"
-
-
-def _escape_char(char: str) -> str:
-    if char == "\\":
-        return "\\\\"
-    return repr(char)[1:-1] if len(repr(char)) > 3 else f"\\x{ord(char):02x}"
-
-
-def plain_line(text: str) -> str:
-    """``text`` as part of one line: line breaks, tabs, escape sequences
-    and other control or separator characters are written as Python
-    escapes (``\\n``, ``\\x1b``, ``\\u2028``), so a file name cannot start a
-    line of its own (a GitHub workflow command such as ``::error``) or
-    colour a terminal."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() and c != "\\" else _escape_char(c) for c in text)
 
 
 def text_path(path: str) -> str:
