@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from kconf.errors import KconfError
+from kconf.lint.model import Loc
 from kconf.lint.rules.drift import FileDrift, _text_drift, _yaml_drift, rendered_drift
 
 TAIL = "; change the description and re-render"
@@ -208,3 +209,131 @@ def test_a_file_too_big_to_load_is_reported_at_line_1(monkeypatch: pytest.Monkey
     assert yaml_findings(b"a: 1234567\n", b"a: 1\n") == [
         ("rendered-drift", "f.yaml", 1, 1, "no longer loads as YAML (file is 11 bytes; kconf reads YAML files up to 10 bytes); re-render it")
     ]
+
+
+# --- CR LF line ends: one finding per file, at the first CR LF line ---
+
+from kconf.lint.rules.drift import _crlf_drift, _directive  # noqa: E402
+
+CONVERT = "kconf render writes LF{}: convert it back (dos2unix) or re-render"
+BASH = " (bash reads each CR as part of a command: the script no longer runs)"
+
+
+@pytest.mark.parametrize(
+    ("path", "on_disk", "rendered", "expected"),
+    [
+        pytest.param("f", b"a\nb\n", b"a\nb\n", [], id="lf-only"),
+        pytest.param("f", b"", b"a\n", [], id="empty"),
+        pytest.param("f", b"a\r\nb\r\n", b"a\r\nb\r\n", [], id="rendered-with-crlf"),
+        pytest.param("f", b"a\nb\r\n", b"a\r\n", [], id="rendered-with-one-crlf"),
+        pytest.param("f", b"a\r\nb\r\n", b"a\nb\n", [(1, "line endings are CRLF; " + CONVERT.format(""))], id="all-crlf"),
+        pytest.param("f", b"\r\n", b"\n", [(1, "line endings are CRLF; " + CONVERT.format(""))], id="one-empty-crlf-line"),
+        pytest.param("f", b"a\nb\r\nc\n", b"a\nb\nc\n", [(2, "line endings are CRLF on 1 of 3 lines; " + CONVERT.format(""))], id="second-of-three"),
+        pytest.param("f", b"a\nb\nc\r\nd\r\n", b"", [(3, "line endings are CRLF on 2 of 4 lines; " + CONVERT.format(""))], id="third-of-four"),
+        pytest.param("f", b"\na\r\n", b"", [(2, "line endings are CRLF on 1 of 2 lines; " + CONVERT.format(""))], id="after-an-empty-first-line"),
+        pytest.param("f", b"\r\na\n", b"", [(1, "line endings are CRLF on 1 of 2 lines; " + CONVERT.format(""))], id="first-of-two"),
+        pytest.param("f", b"a\r\nb", b"", [(1, "line endings are CRLF; " + CONVERT.format(""))], id="no-final-line-end"),
+        pytest.param("join-cp1.sh", b"#!/bin/bash\r\nexit 0\r\n", b"#!/bin/bash\nexit 0\n",
+                     [(1, "line endings are CRLF; " + CONVERT.format(BASH))], id="join-script"),
+        pytest.param("lab/join-cp1.sh", b"#!/bin/bash\nexit 0\r\n", b"",
+                     [(2, "line endings are CRLF on 1 of 2 lines; " + CONVERT.format(BASH))], id="join-script-partly"),
+        pytest.param("haproxy.cfg", b"a\r\n", b"", [(1, "line endings are CRLF; " + CONVERT.format(""))], id="not-a-script"),
+        pytest.param("x.sh.bak", b"a\r\n", b"", [(1, "line endings are CRLF; " + CONVERT.format(""))], id="sh-not-at-the-end"),
+        pytest.param("sh", b"a\r\n", b"", [(1, "line endings are CRLF; " + CONVERT.format(""))], id="named-sh"),
+    ],
+)
+def test_crlf_drift(path: str, on_disk: bytes, rendered: bytes, expected: list[tuple[int, str]]) -> None:
+    found = [(f.rule, f.loc.path, f.loc.line, f.loc.column, f.message) for f in _crlf_drift(path, on_disk, rendered)]
+    assert found == [("rendered-drift", path, line, 1, message) for line, message in expected]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        pytest.param("hosts", "10.0.0.1 cp1\n", (1, "line endings are CRLF; " + CONVERT.format("")), id="text"),
+        pytest.param("join-cp1.sh", "#!/bin/bash\nexit 0\n", (1, "line endings are CRLF; " + CONVERT.format(BASH)), id="script"),
+        pytest.param("a.yaml", "a: 1\nb: 2\n", (1, "line endings are CRLF; " + CONVERT.format("")), id="yaml"),
+    ],
+)
+def test_a_converted_file_is_a_hand_edit_not_an_earlier_render(tmp_path: Path, name: str, data: str, expected: tuple[int, str]) -> None:
+    lay_out(tmp_path, {name: (data, 0o644)})
+    (tmp_path / "lab" / name).write_bytes(data.replace("\n", "\r\n").encode())
+    line, message = expected
+    assert findings(tmp_path, group(tmp_path, {name: (data.encode(), 0o644)})) == [("rendered-drift", f"lab/{name}", line, 1, message)]
+
+
+# --- what a line is, for "does kconf write such a line" ---
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("", ""), ("   ", ""), ("# c", "#"), ("#x y", "#"), ("  # indented", "#"),
+        ("10.0.0.1 cp1", "address"), ("::1 localhost", "address"), ("  10.0.0.2", "address"),
+        ("option httpchk GET /healthz", "option httpchk"), ("no option redispatch", "no option"),
+        ("option", "option"), ("no", "no"), ("server cp1 10.0.0.1:6443 check", "server"),
+        ("  bind :6443", "bind"), ("a b c", "a"), ("options x", "options"), ("nob x", "nob"),
+        ("10.0.0.0/24 x", "10.0.0.0/24"), ("X#y", "X#y"),
+    ],
+)  # fmt: skip
+def test_directive(line: str, expected: str) -> None:
+    assert _directive(line) == expected
+
+
+# --- what a changed block tells: evidence of a hand edit, the values render writes, what added lines name ---
+
+S1, S2, S9 = b"server cp1 10.0.0.1:6443 check\n", b"server cp2 10.0.0.2:6443 check\n", b"server cp1 10.0.0.9:6443 check\n"
+
+
+@pytest.mark.parametrize(
+    ("on_disk", "rendered", "hand", "values", "tokens", "first", "summary"),
+    [
+        pytest.param(S1 + S2, S1, False, [], ["10.0.0.2:6443"], 2, "kconf render no longer writes 'server cp2 10.0.0.2:6443 check'", id="server-added"),
+        pytest.param(S1 + b"server cp3 10.0.0.3:6443 check\n" + S2, S1 + S2, False, [], ["10.0.0.3:6443"], 2,
+                     "kconf render no longer writes 'server cp3 10.0.0.3:6443 check'", id="server-added-between"),
+        pytest.param(S9, S1, False, ["10.0.0.1:6443"], [], 1, "kconf render now writes 'server cp1 10.0.0.1:6443 check'", id="value-changed"),
+        pytest.param(b"server cp1 10.0.0.1:6443 weight 1\n", S1, False, [], [], 1, "kconf render now writes 'server cp1 10.0.0.1:6443 check'",
+                     id="changed-keeping-the-value"),
+        pytest.param(S1, S1 + S2, False, ["10.0.0.2:6443"], [], 1, "kconf render now writes 'server cp2 10.0.0.2:6443 check'", id="server-removed"),
+        pytest.param(b"a\n", b"a\nserver cp2 10.0.0.2:6443 check\nserver cp3 10.0.0.3:6443 check\n", False, ["10.0.0.2:6443", "10.0.0.3:6443"], [], 1,
+                     "kconf render now writes 'server cp2 10.0.0.2:6443 check'", id="two-removed"),
+        pytest.param(b"server  cp1 10.0.0.1:6443 check\n", S1, True, [], [], 1, "kconf render now writes 'server cp1 10.0.0.1:6443 check'", id="other-spacing"),
+        pytest.param(b"listen cp1 10.0.0.1:6443 check\n", S1, True, [], [], 1, "kconf render now writes 'server cp1 10.0.0.1:6443 check'", id="new-directive"),
+        pytest.param(b"# kconf\n# mine\nx\n", b"# kconf\nx\n", True, [], [], 2, "kconf render no longer writes '# mine'", id="comment-added"),
+        pytest.param(b"# kconf\n   # mine\nx\n", b"# kconf\nx\n", True, [], [], 2, "kconf render no longer writes '# mine'", id="indented-comment-added"),
+        pytest.param(b"# other\nx\n", b"# kconf\nx\n", False, [], [], 1, "kconf render now writes '# kconf'", id="comment-changed"),
+        pytest.param(b"x\n", b"x\nx\n", False, [], [], 1, "kconf render now writes 'x'", id="line-removed"),
+        pytest.param(b"a 1\nb\n", b"a 1\n", True, [], [], 2, "kconf render no longer writes 'b'", id="unknown-line-added"),
+    ],
+)
+def test_text_drift_evidence(on_disk: bytes, rendered: bytes, hand: bool, values: list[str], tokens: list[str], first: int, summary: str) -> None:
+    drift = text_drift(on_disk, rendered)
+    assert (drift.hand, drift.rendered_values, sorted(drift.added_tokens), drift.first, drift.summary) == (
+        hand, values, tokens, Loc("f", first), summary,
+    )
+
+
+@pytest.mark.parametrize(
+    ("on_disk", "rendered", "hand", "values", "first", "summary"),
+    [
+        pytest.param(b"ip: 10.0.0.2\n", b"ip: 10.0.0.1\n", False, ["10.0.0.1"], (1, 5), "ip: kconf render now writes '10.0.0.1'", id="distinct-changed"),
+        pytest.param(b"a: 2\n", b"a: 1\n", False, [], (1, 4), "a: kconf render now writes 1", id="number-changed"),
+        pytest.param(b"a: abcd\n", b"a: abc\n", False, [], (1, 4), "a: kconf render now writes 'abc'", id="no-digit"),
+        pytest.param(b"a: 1\n", b"a: 1\nb:\n  ip: 10.0.0.1\n  n: x\n  l: [v1.30.0, 7]\n", False, ["10.0.0.1", "v1.30.0"], (1, 1),
+                     "kconf render now writes b", id="distinct-removed"),
+        pytest.param(b"l: [a]\n", b"l: [a, 10.0.0.1]\n", False, ["10.0.0.1"], (1, 4), "kconf render now writes l[1]", id="item-removed"),
+        pytest.param(b"a: 1\nc: 10.0.0.1\nm:\n  c: 2\n", b"a: 1\nm:\n  c: 2\n", False, [], (2, 1), "c is not written now", id="written-key-added"),
+        pytest.param(b"a: 1\nzz: 1\n", b"a: 1\n", True, [], (2, 1), "zz is not written now", id="unknown-key-added"),
+        pytest.param(b"m:\n  zz: 1\n", b"m: {}\n", True, [], (2, 3), "m.zz is not written now", id="unknown-nested-key-added"),
+        pytest.param(b"l: [a, zz]\n", b"l: [a]\n", False, [], (1, 8), "l[1] is not written now", id="item-added"),
+        pytest.param(b"a: 1\n---\nzz: 1\n", b"a: 1\n", False, [], (3, 1), "the document is not written now", id="document-added"),
+        pytest.param(b"a: 1\n", b"a: 1\n---\nb: 2\n", False, [], (1, 1), "", id="document-removed"),
+        pytest.param(b"a: [\n", b"a: 1\n", True, [], None, "", id="broken"),
+        pytest.param(b"a: 1\n", b"a: 1\n", False, [], None, "", id="same"),
+    ],
+)
+def test_yaml_drift_evidence(on_disk: bytes, rendered: bytes, hand: bool, values: list[str], first: tuple[int, int] | None, summary: str) -> None:
+    drift = yaml_drift(on_disk, rendered)
+    assert (drift.hand, drift.rendered_values, drift.added_tokens, drift.first, drift.summary) == (
+        hand, values, [], None if first is None else Loc("f.yaml", *first), summary,
+    )
