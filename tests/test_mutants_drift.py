@@ -337,3 +337,53 @@ def test_yaml_drift_evidence(on_disk: bytes, rendered: bytes, hand: bool, values
     assert (drift.hand, drift.rendered_values, drift.added_tokens, drift.first, drift.summary) == (
         hand, values, [], None if first is None else Loc("f.yaml", *first), summary,
     )
+
+
+# --- whose render the output folder is (output-folder-clash) ---
+
+from lintkit import BASE_CLUSTER, lint, render_into  # noqa: E402
+
+TWIN = BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.20.0.0/16")
+TRIPLET = BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.24.0.0/16")
+HOLDS = "which holds its render"
+CANNOT_TELL = "and kconf cannot tell which one it was rendered from"
+
+
+def clashes(root: Path) -> list[tuple[str, int, int, str]]:
+    return [
+        (os.path.relpath(f.path, root), f.line, f.column, f.message.replace(str(root), "ROOT"))
+        for f in lint(root, select="output-folder-clash")
+    ]
+
+
+def clash(owner: str, holds: str) -> str:
+    return f"{owner} has the same metadata.name 'lab' and renders into the same folder ROOT/lab, {holds}: give this description its own metadata.name"
+
+
+def test_the_folder_owner_is_the_best_match_of_several_siblings(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(TWIN)  # matches none of the folder's files: the first candidate, then replaced
+    render_into(tmp_path, BASE_CLUSTER, name="b.yaml")
+    (tmp_path / "c.yaml").write_text(TRIPLET)
+    assert clashes(tmp_path) == [("a.yaml", 4, 9, clash("b.yaml", HOLDS)), ("c.yaml", 4, 9, clash("b.yaml", HOLDS))]
+
+
+def test_a_folder_that_matches_no_sibling_goes_to_the_first_by_name(tmp_path: Path) -> None:
+    render_into(tmp_path, BASE_CLUSTER, name="c.yaml")
+    (tmp_path / "c.yaml").unlink()  # the folder's own description is gone: nothing matches
+    (tmp_path / "a.yaml").write_text(BASE_CLUSTER)
+    (tmp_path / "b.yaml").write_text(TWIN)
+    assert clashes(tmp_path) == [("b.yaml", 4, 9, clash("a.yaml", CANNOT_TELL))]
+
+
+def test_a_folder_with_an_edited_file_still_goes_to_its_best_match(tmp_path: Path) -> None:
+    out = render_into(tmp_path, BASE_CLUSTER, name="a.yaml")
+    (out / "hosts").write_text((out / "hosts").read_text() + "10.0.0.9 extra\n")
+    (tmp_path / "b.yaml").write_text(TWIN)
+    assert clashes(tmp_path) == [("b.yaml", 4, 9, clash("a.yaml", CANNOT_TELL))]
+
+
+def test_a_sibling_that_does_not_load_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "0.yaml").write_text(TWIN.replace("address: 192.168.51.81/24", "address: not-an-address"))
+    render_into(tmp_path, BASE_CLUSTER, name="a.yaml")
+    (tmp_path / "b.yaml").write_text(TWIN)
+    assert clashes(tmp_path) == [("b.yaml", 4, 9, clash("a.yaml", HOLDS))]
