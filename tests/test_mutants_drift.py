@@ -273,7 +273,7 @@ def test_a_converted_file_is_a_hand_edit_not_an_earlier_render(tmp_path: Path, n
         ("option httpchk GET /healthz", "option httpchk"), ("no option redispatch", "no option"),
         ("option", "option"), ("no", "no"), ("server cp1 10.0.0.1:6443 check", "server"),
         ("  bind :6443", "bind"), ("a b c", "a"), ("options x", "options"), ("nob x", "nob"),
-        ("10.0.0.0/24 x", "10.0.0.0/24"), ("X#y", "X#y"),
+        ("10.0.0.0/24 x", "10.0.0.0/24"), ("X#y", "X#y"), ("option httpchk", "option httpchk"), ("no option", "no option"),
     ],
 )  # fmt: skip
 def test_directive(line: str, expected: str) -> None:
@@ -304,6 +304,10 @@ S1, S2, S9 = b"server cp1 10.0.0.1:6443 check\n", b"server cp2 10.0.0.2:6443 che
         pytest.param(b"# other\nx\n", b"# kconf\nx\n", False, [], [], 1, "kconf render now writes '# kconf'", id="comment-changed"),
         pytest.param(b"x\n", b"x\nx\n", False, [], [], 1, "kconf render now writes 'x'", id="line-removed"),
         pytest.param(b"a 1\nb\n", b"a 1\n", True, [], [], 2, "kconf render no longer writes 'b'", id="unknown-line-added"),
+        pytest.param(b"server cp1 10.0.0.9:6443\nx\nserver cp2 10.0.0.8:6443\n", b"server cp1 10.0.0.1:6443\nx\nserver cp2 10.0.0.2:6443\n",
+                     False, ["10.0.0.1:6443", "10.0.0.2:6443"], [], 1, "kconf render now writes 'server cp1 10.0.0.1:6443'", id="two-blocks-changed"),
+        pytest.param(b"x\nserver cp2 10.0.0.2:6443\nx\nserver cp3 10.0.0.3:6443\n", b"x\nx\n",
+                     True, [], ["10.0.0.2:6443", "10.0.0.3:6443"], 2, "kconf render no longer writes 'server cp2 10.0.0.2:6443'", id="two-blocks-added"),
     ],
 )
 def test_text_drift_evidence(on_disk: bytes, rendered: bytes, hand: bool, values: list[str], tokens: list[str], first: int, summary: str) -> None:
@@ -324,6 +328,8 @@ def test_text_drift_evidence(on_disk: bytes, rendered: bytes, hand: bool, values
         pytest.param(b"l: [a]\n", b"l: [a, 10.0.0.1]\n", False, ["10.0.0.1"], (1, 4), "kconf render now writes l[1]", id="item-removed"),
         pytest.param(b"a: 1\nc: 10.0.0.1\nm:\n  c: 2\n", b"a: 1\nm:\n  c: 2\n", False, [], (2, 1), "c is not written now", id="written-key-added"),
         pytest.param(b"a: 1\nzz: 1\n", b"a: 1\n", True, [], (2, 1), "zz is not written now", id="unknown-key-added"),
+        pytest.param(b"k: 3\nl:\n- k: 1\n- j: 2\n", b"l:\n- k: 1\n- j: 2\n", False, [], (1, 1), "k is not written now", id="key-written-in-a-list-item-added"),
+        pytest.param(b"a: 1\n", b"a: 1\nb: 10.0.0.1\nc: 10.0.0.2\n", False, ["10.0.0.1", "10.0.0.2"], (1, 1), "kconf render now writes b", id="two-removed"),
         pytest.param(b"m:\n  zz: 1\n", b"m: {}\n", True, [], (2, 3), "m.zz is not written now", id="unknown-nested-key-added"),
         pytest.param(b"l: [a, zz]\n", b"l: [a]\n", False, [], (1, 8), "l[1] is not written now", id="item-added"),
         pytest.param(b"a: 1\n---\nzz: 1\n", b"a: 1\n", False, [], (3, 1), "the document is not written now", id="document-added"),
@@ -368,11 +374,14 @@ def test_the_folder_owner_is_the_best_match_of_several_siblings(tmp_path: Path) 
 
 
 def test_a_folder_that_matches_no_sibling_goes_to_the_first_by_name(tmp_path: Path) -> None:
-    render_into(tmp_path, BASE_CLUSTER, name="c.yaml")
-    (tmp_path / "c.yaml").unlink()  # the folder's own description is gone: nothing matches
+    render_into(tmp_path, BASE_CLUSTER, name="d.yaml")
+    (tmp_path / "d.yaml").unlink()  # the folder's own description is gone: nothing matches
+    (tmp_path / "0.yaml").write_text(TWIN.replace("name: lab\n", "name: lab-2\n", 1))  # another name: no sibling
     (tmp_path / "a.yaml").write_text(BASE_CLUSTER)
-    (tmp_path / "b.yaml").write_text(TWIN)
-    assert clashes(tmp_path) == [("b.yaml", 4, 9, clash("a.yaml", CANNOT_TELL))]
+    (tmp_path / "b.yml").write_text(TWIN)
+    (tmp_path / "c.yaml").write_text(TRIPLET)
+    (tmp_path / "junk.yaml").write_bytes(b"\xff\xfe not UTF-8\n")
+    assert clashes(tmp_path) == [("b.yml", 4, 9, clash("a.yaml", CANNOT_TELL)), ("c.yaml", 4, 9, clash("a.yaml", CANNOT_TELL))]
 
 
 def test_a_folder_with_an_edited_file_still_goes_to_its_best_match(tmp_path: Path) -> None:
@@ -387,3 +396,96 @@ def test_a_sibling_that_does_not_load_is_skipped(tmp_path: Path) -> None:
     render_into(tmp_path, BASE_CLUSTER, name="a.yaml")
     (tmp_path / "b.yaml").write_text(TWIN)
     assert clashes(tmp_path) == [("b.yaml", 4, 9, clash("a.yaml", HOLDS))]
+
+
+# --- the folder: which differences are evidence of a hand edit, and which files are earlier renders ---
+
+from kconf.description import COMPLETE  # noqa: E402
+from kconf.lint.rules.drift import CHANGED, _ANALYSED, analyse, earlier_renders  # noqa: E402
+
+
+def folder(root: Path, on_disk: dict[str, str], rendered: dict[str, str]) -> SimpleNamespace:
+    lay_out(root, {name: (text, 0o644) for name, text in on_disk.items()})
+    return group(root, {name: (text.encode(), 0o644) for name, text in rendered.items()})
+
+
+HEADER = "# Generated by kconf from cluster.yaml\n"
+
+
+@pytest.mark.parametrize(
+    ("on_disk", "rendered", "expected"),
+    [
+        pytest.param({"a.yaml": "b: 1\na: 1\n", "b.yaml": "b: 2\n"}, {"a.yaml": "a: 1\nb: 1\n", "b.yaml": "b: 1\n"},
+                     [("lab/b.yaml", 1, 4, CHANGED + " (b: kconf render now writes 1)")], id="after-a-reordered-file"),
+        pytest.param({"hosts": "10.0.0.1 cp1\n10.0.0.9 extra\n"}, {"hosts": "10.0.0.1 cp1\n"},
+                     [("lab/hosts", 2, 1, "line added by hand: '10.0.0.9 extra'" + TAIL)], id="added-name-no-other-file-knows"),
+        pytest.param({"hosts": "10.0.0.1 cp1\n10.0.0.9 extra\n", "b.yaml": "ip: 10.0.0.9\n"}, {"hosts": "10.0.0.1 cp1\n", "b.yaml": "ip: 10.0.0.9\n"},
+                     [("lab/hosts", 2, 1, CHANGED + " (kconf render no longer writes '10.0.0.9 extra')")], id="added-name-another-file-knows"),
+        pytest.param({"a.yaml": "ip: 10.0.0.2\n", "b.yaml": "ip: 10.0.0.1\n"}, {"a.yaml": "ip: 10.0.0.1\n", "b.yaml": "ip: 10.0.0.1\n"},
+                     [("lab/a.yaml", 1, 5, "ip is '10.0.0.2', kconf render writes '10.0.0.1'" + TAIL)], id="value-still-in-an-up-to-date-file"),
+        pytest.param({"a.yaml": "ip: 10.0.0.2\n", "b.yaml": "ip: 10.0.0.5\n"}, {"a.yaml": "ip: 10.0.0.1\n", "b.yaml": "ip: 10.0.0.1\n"},
+                     [("lab/a.yaml", 1, 5, CHANGED + " (ip: kconf render now writes '10.0.0.1')"),
+                      ("lab/b.yaml", 1, 5, CHANGED + " (ip: kconf render now writes '10.0.0.1')")], id="value-changed-everywhere"),
+        pytest.param({"hosts": "# Generated by kconf from old.yaml\n10.0.0.1 cp1\n"}, {"hosts": HEADER + "10.0.0.1 cp1\n"},
+                     [("lab/hosts", 1, 1, "line changed by hand: kconf render writes '# Generated by kconf from cluster.yaml'" + TAIL)],
+                     id="header-altered"),
+        pytest.param({"a.yaml": "a: 1\n"}, {"a.yaml": "a: 1\n---\nb: 2\n"}, [("lab/a.yaml", 1, 1, CHANGED)], id="no-summary"),
+    ],
+)
+def test_evidence_across_the_folder(tmp_path: Path, on_disk: dict[str, str], rendered: dict[str, str], expected: list) -> None:
+    assert findings(tmp_path, folder(tmp_path, on_disk, rendered)) == [("rendered-drift", *e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("described_ns", "file_ns", "expected"),
+    [
+        pytest.param(0, 0, CHANGED + " (a: kconf render now writes 1)", id="both-at-0"),
+        pytest.param(10**18, 10**18, CHANGED + " (a: kconf render now writes 1)", id="same-time"),
+        pytest.param(10**18, 10**18 + 1, "a is 2, kconf render writes 1" + TAIL, id="file-newer"),
+        pytest.param(10**18 + 1, 10**18, CHANGED + " (a: kconf render now writes 1)", id="description-newer"),
+    ],
+)
+def test_modification_times(tmp_path: Path, described_ns: int, file_ns: int, expected: str) -> None:
+    the_group = folder(tmp_path, {"a.yaml": "a: 2\n"}, {"a.yaml": "a: 1\n"})
+    (tmp_path / "cluster.yaml").write_text("x: 1\n")
+    os.utime(tmp_path / "cluster.yaml", ns=(described_ns, described_ns))
+    os.utime(tmp_path / "lab" / "a.yaml", ns=(file_ns, file_ns))
+    assert findings(tmp_path, the_group) == [("rendered-drift", "lab/a.yaml", 1, 4, expected)]
+
+
+def test_a_calico_manifest_that_does_not_render_is_left_to_calico_manifest(tmp_path: Path) -> None:
+    (tmp_path / "lab").mkdir()
+    error = KconfError("cannot read the manifest", "cluster.yaml", 9, ("spec", "calico", "manifest"))
+    assert findings(tmp_path, group(tmp_path, error)) == []
+    other = KconfError("bad", "cluster.yaml", 9, ("spec", "calico", "mtu"))
+    assert findings(tmp_path, group(tmp_path, other)) == [("rendered-drift", "cluster.yaml", 9, 1, "cannot render to compare: bad")]
+
+
+@pytest.mark.parametrize(
+    ("flags", "cluster_file", "expected"),
+    [
+        pytest.param({}, None, ["lab/a.yaml", "lab/join-old.sh"], id="an-earlier-render-and-a-stale-file"),
+        pytest.param({}, SimpleNamespace(broken=set(), view=None), ["lab/a.yaml", "lab/join-old.sh"], id="description-loads"),
+        pytest.param({}, SimpleNamespace(broken={COMPLETE}, view=None), [], id="description-broken"),
+        pytest.param({"in_memory": True}, None, [], id="render-gate"),
+        pytest.param({"fetched": True}, None, [], id="fetched"),
+        pytest.param({"output_dir": None}, None, [], id="no-folder"),
+        pytest.param({"cluster": None}, None, [], id="no-description"),
+    ],
+)
+def test_earlier_renders(tmp_path: Path, flags: dict, cluster_file: object, expected: list[str]) -> None:
+    the_group = folder(tmp_path, {"a.yaml": "a: 2\n", "b.yaml": "b: 1\n", "join-old.sh": "# Generated by kconf from cluster.yaml\n"},
+                       {"a.yaml": "a: 1\n", "b.yaml": "b: 1\n"})
+    the_group.cluster_file = cluster_file
+    for name, value in flags.items():
+        setattr(the_group, name, value)
+    assert sorted(os.path.relpath(p, tmp_path) for p in earlier_renders(the_group)) == expected
+
+
+def test_analyse_is_not_fooled_by_a_reused_id(tmp_path: Path) -> None:
+    the_group = folder(tmp_path, {"a.yaml": "a: 2\n"}, {"a.yaml": "a: 1\n"})
+    stale = SimpleNamespace(drift=[], clash=[], earlier_renders=frozenset())
+    _ANALYSED[id(the_group)] = (SimpleNamespace(), stale)  # another group that had this id
+    assert analyse(the_group) is not stale
+    assert [f.message for f in analyse(the_group).drift] == [CHANGED + " (a: kconf render now writes 1)"]
+    assert analyse(the_group) is analyse(the_group)
