@@ -489,3 +489,51 @@ def test_analyse_is_not_fooled_by_a_reused_id(tmp_path: Path) -> None:
     assert analyse(the_group) is not stale
     assert [f.message for f in analyse(the_group).drift] == [CHANGED + " (a: kconf render now writes 1)"]
     assert analyse(the_group) is analyse(the_group)
+
+
+KUBEADM = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.31.2\nnetworking:\n  podSubnet: {}\n"
+
+
+@pytest.mark.parametrize(
+    ("subnet", "expected"),
+    [
+        # the file alone has a finding (cidr-host-bits) its render has not: render is lint-gated, so an edit
+        pytest.param("10.244.0.1/16", "networking.podSubnet is '10.244.0.1/16', kconf render writes '10.244.0.0/16'" + TAIL, id="new-finding"),
+        pytest.param("10.245.0.0/16", CHANGED + " (networking.podSubnet: kconf render now writes '10.244.0.0/16')", id="no-new-finding"),
+    ],
+)
+def test_a_finding_the_file_alone_has_is_evidence(tmp_path: Path, subnet: str, expected: str) -> None:
+    the_group = folder(tmp_path, {"kubeadm-init.yaml": KUBEADM.format(subnet)}, {"kubeadm-init.yaml": KUBEADM.format("10.244.0.0/16")})
+    assert findings(tmp_path, the_group) == [("rendered-drift", "lab/kubeadm-init.yaml", 5, 14, expected)]
+
+
+def test_a_sibling_named_yml_owns_the_folder(tmp_path: Path) -> None:
+    render_into(tmp_path, BASE_CLUSTER, name="a.yml")
+    (tmp_path / "b.yaml").write_text(TWIN)
+    assert clashes(tmp_path) == [("b.yaml", 4, 9, clash("a.yml", HOLDS))]
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        pytest.param({}, [("b.yaml", 4, 9, "output-folder-clash")], id="linted"),
+        pytest.param({"in_memory": True}, [], id="render-gate"),
+        pytest.param({"fetched": True}, [], id="fetched"),
+        pytest.param({"output_dir": None}, [], id="no-folder"),
+    ],
+)
+def test_output_folder_clash_runs_only_on_a_folder_linted_from_disk(tmp_path: Path, flags: dict, expected: list) -> None:
+    from kconf.description import load_cluster
+    from kconf.lint.rules.drift import output_folder_clash
+    from kconf.render import render_files
+
+    render_into(tmp_path, BASE_CLUSTER, name="a.yaml")
+    (tmp_path / "b.yaml").write_text(TWIN)
+    ours = {name: (file.data, file.mode) for name, file in render_files(load_cluster(str(tmp_path / "b.yaml"))).items()}
+    the_group = SimpleNamespace(
+        cluster=SimpleNamespace(path=tmp_path / "b.yaml", name="lab"), output_dir=tmp_path / "lab", rendered=lambda: ours,
+        fetched=False, in_memory=False, cluster_file=SimpleNamespace(broken=set(), view=SimpleNamespace(loc=lambda _field: Loc("b.yaml", 4, 9))),
+    )
+    for name, value in flags.items():
+        setattr(the_group, name, value)
+    assert [(f.loc.path, f.loc.line, f.loc.column, f.rule) for f in output_folder_clash(the_group)] == expected
