@@ -537,3 +537,33 @@ def test_output_folder_clash_runs_only_on_a_folder_linted_from_disk(tmp_path: Pa
     for name, value in flags.items():
         setattr(the_group, name, value)
     assert [(f.loc.path, f.loc.line, f.loc.column, f.rule) for f in output_folder_clash(the_group)] == expected
+
+
+def test_an_unreadable_file_leaves_the_rest_of_the_folder_compared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kconf.fsio
+
+    the_group = folder(tmp_path, {"calico.yaml": "c: 2\n", "hosts": "10.0.0.1 cp1\n10.0.0.9 extra\n"},
+                       {"calico.yaml": "c: 1\n", "hosts": "10.0.0.1 cp1\n"})
+    real = kconf.fsio.read_bytes
+
+    def read_bytes(path: str) -> bytes:
+        if path.endswith("calico.yaml"):
+            raise KconfError("over 50 MB")
+        return real(path)
+
+    monkeypatch.setattr(kconf.fsio, "read_bytes", read_bytes)
+    assert findings(tmp_path, the_group) == [
+        ("rendered-drift", "lab/calico.yaml", 1, 1, "differs from what kconf render writes (over 50 MB)"),
+        ("rendered-drift", "lab/hosts", 2, 1, "line added by hand: '10.0.0.9 extra'" + TAIL),
+    ]
+
+
+def test_siblings_are_found_by_the_first_64_kib_of_a_description(tmp_path: Path) -> None:
+    end = BASE_CLUSTER.index("  name: lab\n") + len("  name: lab")
+    padded = "#" + "x" * (65537 - end - 2) + "\n" + BASE_CLUSTER  # its name line's last "b" is the 65537th character
+    assert padded[65535:65537] == "ab"
+    render_into(tmp_path, padded, name="a.yaml")
+    (tmp_path / "b.yaml").write_text(TWIN)
+    assert clashes(tmp_path) == []  # a.yaml's metadata.name is read as "la": no sibling of b.yaml
+    (tmp_path / "a.yaml").write_text("#" + padded[2:])  # one character earlier: the whole name is read
+    assert [c[:3] for c in clashes(tmp_path)] == [("b.yaml", 4, 9)]
