@@ -567,3 +567,9 @@ def test_siblings_are_found_by_the_first_64_kib_of_a_description(tmp_path: Path)
     assert clashes(tmp_path) == []  # a.yaml's metadata.name is read as "la": no sibling of b.yaml
     (tmp_path / "a.yaml").write_text("#" + padded[2:])  # one character earlier: the whole name is read
     assert [c[:3] for c in clashes(tmp_path)] == [("b.yaml", 4, 9)]
+
+
+def test_a_fetched_group_is_compared_file_by_file(tmp_path: Path) -> None:
+    the_group = SimpleNamespace(cluster=SimpleNamespace(path=tmp_path / "cluster.yaml"), fetched=True, files=[],
+                                rendered=lambda: (_ for _ in ()).throw(KconfError("bad port", "cluster.yaml", 7)))
+    assert [(f.loc.line, f.message) for f in rendered_drift(the_group)] == [(7, "cannot render to compare: bad port")]
