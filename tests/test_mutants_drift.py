@@ -13,9 +13,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from kconf.description import COMPLETE
 from kconf.errors import KconfError
 from kconf.lint.model import Loc
-from kconf.lint.rules.drift import FileDrift, _text_drift, _yaml_drift, rendered_drift
+from kconf.lint.rules.drift import (
+    _ANALYSED, CHANGED, FileDrift, _crlf_drift, _directive, _text_drift, _yaml_drift, analyse, earlier_renders, rendered_drift,
+)
+from lintkit import BASE_CLUSTER, lint, render_into
 
 TAIL = "; change the description and re-render"
 
@@ -213,8 +217,6 @@ def test_a_file_too_big_to_load_is_reported_at_line_1(monkeypatch: pytest.Monkey
 
 # --- CR LF line ends: one finding per file, at the first CR LF line ---
 
-from kconf.lint.rules.drift import _crlf_drift, _directive  # noqa: E402
-
 CONVERT = "kconf render writes LF{}: convert it back (dos2unix) or re-render"
 BASH = " (bash reads each CR as part of a command: the script no longer runs)"
 
@@ -347,8 +349,6 @@ def test_yaml_drift_evidence(on_disk: bytes, rendered: bytes, hand: bool, values
 
 # --- whose render the output folder is (output-folder-clash) ---
 
-from lintkit import BASE_CLUSTER, lint, render_into  # noqa: E402
-
 TWIN = BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.20.0.0/16")
 TRIPLET = BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.24.0.0/16")
 HOLDS = "which holds its render"
@@ -399,9 +399,6 @@ def test_a_sibling_that_does_not_load_is_skipped(tmp_path: Path) -> None:
 
 
 # --- the folder: which differences are evidence of a hand edit, and which files are earlier renders ---
-
-from kconf.description import COMPLETE  # noqa: E402
-from kconf.lint.rules.drift import CHANGED, _ANALYSED, analyse, earlier_renders  # noqa: E402
 
 
 def folder(root: Path, on_disk: dict[str, str], rendered: dict[str, str]) -> SimpleNamespace:
