@@ -1,0 +1,69 @@
+"""cri-socket, image-repository-deprecated, placeholder-value: the exact findings.
+
+Written for the mutants of kconf/lint/rules/nodes.py that survived the rest of
+the suite (see tools/mutation/run): every row gives (file, line, column, rule,
+severity, message) of each finding.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kconf.lint.rules.nodes import _socket_problem
+from lintkit import BASE_CLUSTER, lay_out, lint
+
+CLUSTER_CONFIGURATION = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.31.0\n"
+FROZEN = "is frozen since April 2023 and gets no new images: write"
+
+
+def findings(tmp_path: Path, files: dict[str, str], rule: str) -> list[tuple[str, int, int, str, str, str]]:
+    lay_out(tmp_path, files)
+    return [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message) for f in lint(tmp_path, select=rule)]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param({"cluster.yaml": BASE_CLUSTER.replace("  criSocket:", "  imageRepository: k8s.gcr.io\n  criSocket:")}, [
+            ("cluster.yaml", 8, 20, "image-repository-deprecated", "warning", f"spec.imageRepository k8s.gcr.io {FROZEN} registry.k8s.io"),
+        ], id="description"),
+        # etcd.local.imageRepository of a ClusterConfiguration; an InitConfiguration's imageRepository is no field kubeadm reads
+        pytest.param({"k.yaml": CLUSTER_CONFIGURATION + "etcd:\n  local:\n    imageRepository: k8s.gcr.io/etcd\n---\n"
+                      "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nimageRepository: k8s.gcr.io\n"}, [
+            ("k.yaml", 6, 22, "image-repository-deprecated", "warning", f"etcd.local.imageRepository k8s.gcr.io/etcd {FROZEN} registry.k8s.io/etcd"),
+        ], id="etcd-local-only-in-cluster-configuration"),
+    ],
+)
+def test_image_repository_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str, str]]) -> None:
+    assert findings(tmp_path, files, "image-repository-deprecated") == expected
+
+
+def test_placeholder_findings(tmp_path: Path) -> None:
+    files = {"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\nbootstrapTokens:\n  - token: abcdef.0123456789abcdef\n"
+             "nodeRegistration:\n  name: node\n"}
+    assert findings(tmp_path, files, "placeholder-value") == [
+        ("k.yaml", 4, 12, "placeholder-value", "error",
+         "bootstrapTokens[0].token is still the example token of `kubeadm config print`: anyone can join with it; "
+         "generate one with `kubeadm token generate` or leave it out"),
+        ("k.yaml", 6, 9, "placeholder-value", "error",
+         "nodeRegistration.name 'node' is the example of `kubeadm config print init-defaults`: write the node's own name (its hostname)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("/var/run/containerd/containerd.sock", ("warning", "'/var/run/containerd/containerd.sock' has no unix:// scheme: kubeadm prepends "
+                                                 "it with a deprecation warning (later kubelets may refuse it); write unix:///var/run/containerd/containerd.sock")),
+        ("containerd.sock", ("error", "'containerd.sock' is not a socket URL: write unix:// and an absolute path, e.g. unix:///var/run/containerd/containerd.sock")),
+        ("/var/run/a://b.sock", ("error", "'/var/run/a://b.sock': kubeadm on Linux reaches the runtime through a unix:// socket, not /var/run/a://; "
+                                 "write e.g. unix:///var/run/containerd/containerd.sock")),
+        ("unix:///var/run/x", ("warning", "CRI socket 'unix:///var/run/x' does not end in .sock, as runtime sockets usually do; check the path")),
+        ("unix:///var/run/containerd/containerd.sock", None),
+    ],
+)
+def test_socket_problem(value: str, expected: tuple[str, str] | None) -> None:
+    assert _socket_problem(value) == expected
