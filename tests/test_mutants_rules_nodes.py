@@ -67,3 +67,21 @@ def test_placeholder_findings(tmp_path: Path) -> None:
 )
 def test_socket_problem(value: str, expected: tuple[str, str] | None) -> None:
     assert _socket_problem(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("files", "rule", "expected"),
+    [
+        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\ncertificateKey: abc\n"}, "token-format", [
+            ("k.yaml", 3, 17, "token-format", "error",
+             "certificateKey is malformed: a certificate key is 64 hex digits (`kubeadm certs certificate-key` makes one)"),
+        ], id="init-certificate-key"),
+        pytest.param({"cluster.yaml": BASE_CLUSTER.replace("      role: worker\n", "      role: worker\n      criSocket: /run/x.sock\n")}, "cri-socket", [
+            ("cluster.yaml", 29, 18, "cri-socket", "warning",
+             "spec.nodes[3].criSocket: '/run/x.sock' has no unix:// scheme: kubeadm prepends it with a deprecation warning "
+             "(later kubelets may refuse it); write unix:///run/x.sock"),
+        ], id="node-cri-socket-in-the-description"),
+    ],
+)
+def test_secret_and_socket_findings(tmp_path: Path, files: dict[str, str], rule: str, expected: list[tuple[str, int, int, str, str, str]]) -> None:
+    assert findings(tmp_path, files, rule) == expected
