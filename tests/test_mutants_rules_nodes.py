@@ -85,3 +85,88 @@ def test_socket_problem(value: str, expected: tuple[str, str] | None) -> None:
 )
 def test_secret_and_socket_findings(tmp_path: Path, files: dict[str, str], rule: str, expected: list[tuple[str, int, int, str, str, str]]) -> None:
     assert findings(tmp_path, files, rule) == expected
+
+
+# --- cloud-provider-node-name / cloud-provider-mixed-regions ---------------------------------
+
+from test_lint_addresses import AWS_CLUSTER, Case, lay, sub  # noqa: E402
+
+WRONG_IP_NAME = "ip-10-0-1-99.eu-west-1.compute.internal"
+NAMES_99 = f"nodeRegistration.name '{WRONG_IP_NAME}' names address 10.0.1.99, but the node's address is"
+NOT_EC2 = (
+    "is not an EC2 private DNS name (ip-A-B-C-D.<region>.compute.internal or i-<instance id>.<region>.compute.internal; "
+    ".ec2.internal in us-east-1)"
+)
+MIXED = "the AWS cloud controller serves one region and deletes the Nodes of the others"
+
+
+def _init(name: str | None = None, node_ip: str | None = None, advertise: str | None = None) -> str:
+    text = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n"
+    if advertise:
+        text += f"localAPIEndpoint:\n  advertiseAddress: {advertise}\n"
+    text += "nodeRegistration:\n  taints: []\n"
+    if name:
+        text += f"  name: {name}\n"
+    if node_ip:
+        text += f"  kubeletExtraArgs:\n    - name: node-ip\n      value: {node_ip}\n"
+    return text
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        # the address to check the name against: the first IPv4 node-ip, else advertiseAddress
+        pytest.param(_init(WRONG_IP_NAME, "10.0.1.40", "10.0.1.50"), [
+            (7, 9, f"{NAMES_99} 10.0.1.40: with cloudProvider aws write ip-10-0-1-40.eu-west-1.compute.internal"),
+        ], id="node-ip"),
+        pytest.param(_init(WRONG_IP_NAME, None, "10.0.1.50"), [
+            (7, 9, f"{NAMES_99} 10.0.1.50: with cloudProvider aws write ip-10-0-1-50.eu-west-1.compute.internal"),
+        ], id="advertise-address"),
+        pytest.param(_init(WRONG_IP_NAME, "fd00::5", "10.0.1.50"), [
+            (7, 9, f"{NAMES_99} 10.0.1.50: with cloudProvider aws write ip-10-0-1-50.eu-west-1.compute.internal"),
+        ], id="ipv6-node-ip-is-passed-over"),
+        pytest.param(_init(WRONG_IP_NAME, "bogus", "10.0.1.50"), [
+            (7, 9, f"{NAMES_99} 10.0.1.50: with cloudProvider aws write ip-10-0-1-50.eu-west-1.compute.internal"),
+        ], id="unparsable-node-ip-is-passed-over"),
+        # no address at all: the suggestion keeps A-B-C-D, in the region of the described nodes
+        pytest.param(_init("worker-x"), [
+            (5, 9, f"nodeRegistration.name 'worker-x' {NOT_EC2}: with cloudProvider aws write ip-A-B-C-D.eu-west-1.compute.internal"),
+        ], id="no-address"),
+        pytest.param(_init("node"), [], id="placeholder-name-is-placeholder-value's"),
+        pytest.param(_init(None, None, "10.0.1.50"), [], id="no-name"),
+    ],
+)
+def test_cloud_provider_node_name_of_a_kubeadm_document(tmp_path: Path, document: str, expected: list[tuple[int, int, str]]) -> None:
+    lay(tmp_path, Case({"lab/extra.yaml": document}, rendered=AWS_CLUSTER))
+    assert [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message) for f in lint(tmp_path, select="cloud-provider-node-name")] == [
+        ("lab/extra.yaml", line, column, "cloud-provider-node-name", "error", message) for line, column, message in expected
+    ]
+
+
+@pytest.mark.parametrize(
+    ("renamed", "expected"),
+    [
+        pytest.param("ip-10-0-1-30.us-east-1.compute.internal", [
+            ("cloud-provider-mixed-regions", "warning",
+             f"node name 'ip-10-0-1-30.us-east-1.compute.internal' is in region us-east-1, but 2 of the cluster's 3 nodes are in eu-west-1: {MIXED}"),
+            ("cloud-provider-node-name", "error",
+             "node name 'ip-10-0-1-30.us-east-1.compute.internal' is not the EC2 private DNS name: in us-east-1 it ends in .ec2.internal: "
+             "with cloudProvider aws write ip-10-0-1-30.eu-west-1.compute.internal"),
+        ], id="us-east-1-compute-internal"),
+        pytest.param("ip-10-0-1-300.eu-west-1.compute.internal", [
+            ("cloud-provider-node-name", "error",
+             "node name 'ip-10-0-1-300.eu-west-1.compute.internal' is not an EC2 private DNS name: ip-A-B-C-D must spell an IPv4 address: "
+             "with cloudProvider aws write ip-10-0-1-30.eu-west-1.compute.internal"),
+        ], id="not-an-address"),
+        pytest.param("ip-10-0-1-30.us-west-2.compute.internal", [
+            ("cloud-provider-mixed-regions", "warning",
+             f"node name 'ip-10-0-1-30.us-west-2.compute.internal' is in region us-west-2, but 2 of the cluster's 3 nodes are in eu-west-1: {MIXED}"),
+        ], id="other-region"),
+    ],
+)
+def test_cloud_provider_findings_in_the_description(tmp_path: Path, renamed: str, expected: list[tuple[str, str, str]]) -> None:
+    lay(tmp_path, Case({"cluster.yaml": sub(AWS_CLUSTER, ("ip-10-0-1-30.eu-west-1.compute.internal", renamed))}))
+    found = lint(tmp_path, select="cloud-provider-node-name,cloud-provider-mixed-regions")
+    assert [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message) for f in found] == [
+        ("cluster.yaml", 16, 14, rule, severity, message) for rule, severity, message in expected
+    ]
