@@ -170,3 +170,46 @@ def test_cloud_provider_findings_in_the_description(tmp_path: Path, renamed: str
     assert [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message) for f in found] == [
         ("cluster.yaml", 16, 14, rule, severity, message) for rule, severity, message in expected
     ]
+
+
+# --- cri-socket beside a description, token-format of a JoinConfiguration without caCertHashes -------
+
+from test_lint_addresses import CLUSTER  # noqa: E402
+
+TOKEN_MALFORMED = "discovery.bootstrapToken.token is malformed: a bootstrap token is [a-z0-9]{6}.[a-z0-9]{16} (`kubeadm token generate` makes one)"
+DOCKERD_WORKER = sub(CLUSTER, ("{name: worker-1, role: worker, address: 192.168.51.91/24}",
+                               "{name: worker-1, role: worker, address: 192.168.51.91/24, criSocket: unix:///var/run/cri-dockerd.sock}"))
+NO_SOCKET = "".join(line for line in CLUSTER.splitlines(keepends=True) if not line.strip().startswith("criSocket:"))
+
+
+def _join(name: str, socket: str | None = None) -> str:
+    text = f"apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\ndiscovery:\n  bootstrapToken:\n    token: bad\nnodeRegistration:\n  name: {name}\n"
+    return text + (f"  criSocket: {socket}\n" if socket else "")
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # a containerd node's document first: the dockerd node's after it is still checked
+        pytest.param({"cluster.yaml": DOCKERD_WORKER, "lab/a.yaml": _join("cp-1"), "lab/b.yaml": _join("worker-1")}, [
+            ("lab/a.yaml", 5, 12, "token-format", "error", TOKEN_MALFORMED),
+            ("lab/b.yaml", 5, 12, "token-format", "error", TOKEN_MALFORMED),
+            ("lab/b.yaml", 6, 1, "cri-socket", "error",
+             "nodeRegistration.criSocket is missing, but node worker-1 runs cri-dockerd (with containerd beside it): kubeadm stops with "
+             "\"found multiple CRI endpoints on the host\"; write criSocket: unix:///var/run/cri-dockerd.sock"),
+        ], id="dockerd-node-after-a-containerd-one"),
+        pytest.param({"cluster.yaml": CLUSTER, "lab/a.yaml": _join("stranger")}, [("lab/a.yaml", 5, 12, "token-format", "error", TOKEN_MALFORMED)],
+                     id="node-not-described"),
+        pytest.param({"cluster.yaml": NO_SOCKET, "lab/a.yaml": _join("cp-1")}, [("lab/a.yaml", 5, 12, "token-format", "error", TOKEN_MALFORMED)],
+                     id="no-socket-described"),
+        pytest.param({"cluster.yaml": CLUSTER, "lab/a.yaml": _join("cp-1", "5")}, [("lab/a.yaml", 5, 12, "token-format", "error", TOKEN_MALFORMED)],
+                     id="socket-not-a-string"),
+        # a ClusterConfiguration has no nodeRegistration: kubeadm does not read one there
+        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nnodeRegistration:\n  criSocket: tcp://x\n"}, [],
+                     id="cluster-configuration-socket"),
+    ],
+)
+def test_cri_socket_beside_a_description(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str, str]]) -> None:
+    lay(tmp_path, Case(files))
+    found = lint(tmp_path, select="cri-socket,token-format")
+    assert [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message) for f in found] == expected
