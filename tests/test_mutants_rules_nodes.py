@@ -213,3 +213,13 @@ def test_cri_socket_beside_a_description(tmp_path: Path, files: dict[str, str], 
     lay(tmp_path, Case(files))
     found = lint(tmp_path, select="cri-socket,token-format")
     assert [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message) for f in found] == expected
+
+
+@pytest.mark.parametrize("address", ["address: bogus", ""], ids=["unparsable-address", "no-address"])
+def test_cloud_provider_node_name_of_a_described_node_without_an_address(tmp_path: Path, address: str) -> None:
+    cluster = sub(AWS_CLUSTER, (", address: 10.0.1.20/24", f", {address}" if address else ""), ("ip-10-0-1-20.eu-west-1", "worker-9.eu-west-1"))
+    lay(tmp_path, Case({"cluster.yaml": cluster}))
+    assert [(f.line, f.column, f.rule, f.message) for f in lint(tmp_path, select="cloud-provider-node-name")] == [
+        (15, 14, "cloud-provider-node-name",
+         f"node name 'worker-9.eu-west-1.compute.internal' {NOT_EC2}: with cloudProvider aws write ip-A-B-C-D.eu-west-1.compute.internal"),
+    ]
