@@ -96,6 +96,10 @@ def findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int,
         pytest.param({"z.yaml": kubeadm("v1beta4", "v1.31.0"), "cm.yaml": CONFIG_MAP}, [
             ("cm.yaml", 8, 17, "kubeadm-api-version", "error", REMOVED_V1BETA3),
         ], id="configmap-before-a-kubeadm-file"),
+        # the version is what follows the last '/': kubeadm-schema leaves a .../v1beta2 to kubeadm-api-version
+        pytest.param({"k.yaml": "apiVersion: kubeadm.k8s.io/x/v1beta2\nkind: ClusterConfiguration\nkubernetesVersion: v1.26.0\n"}, [
+            ("k.yaml", 1, 13, "kubeadm-api-version", "warning", UNCHECKED.format("v1beta2", "kubernetesVersion 1.26", "1.27")),
+        ], id="version-after-the-last-slash"),
         # kubeadm-schema: a file kubeadm cannot split (a comment alone between two '---' lines)
         pytest.param({"k.yaml": kubeadm("v1beta4", "v1.31.0") + "---\n# only a comment\n---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n"}, [
             ("k.yaml", 6, 1, "kubeadm-schema", "error",
@@ -170,3 +174,66 @@ def test_a_file_too_big_to_load_is_reported_at_line_1(tmp_path: Path, monkeypatc
     assert findings(tmp_path, {"k.yaml": kubeadm("v1beta4", "v1.31.0")}) == [
         ("k.yaml", 1, 1, "yaml-syntax", "error", "file is 124 bytes; kconf reads YAML files up to 10 bytes")
     ]
+
+
+# --- the rule functions on groups built by hand: orders and files the folder layout cannot give ---
+
+from kconf.errors import KconfError  # noqa: E402
+from kconf.lint.model import BrokenFile, ClusterFile, Group, Loc, RawFinding  # noqa: E402
+from kconf.lint.rules import files as rules_files  # noqa: E402
+from kconf.lint.sources import recognise  # noqa: E402
+from kconf.schemacheck import SchemaIssue  # noqa: E402
+
+
+def _cluster_file(path: str, issues: list[SchemaIssue], problems: list[KconfError]) -> ClusterFile:
+    source = recognise(path, BASE_CLUSTER.encode())
+    assert isinstance(source, ClusterFile) and source.view is not None
+    source.schema_issues, source.problems = issues, problems
+    return source
+
+
+def test_yaml_syntax_goes_on_after_a_broken_file_without_an_error() -> None:
+    group = Group([BrokenFile("a.yaml", "", error=None), BrokenFile("b.yaml", "", error=KconfError("bad", line=3))])
+    assert list(rules_files.yaml_syntax(group)) == [RawFinding("yaml-syntax", Loc("b.yaml", 3, 1), "bad")]
+
+
+@pytest.mark.parametrize(
+    ("issues", "problems", "expected"),
+    [
+        # an issue another rule reports, then one of the schema's own
+        pytest.param([SchemaIssue(("spec", "criSocket"), "bad"), SchemaIssue(("spec", "foo"), "unknown field 'foo'")], [],
+                     [RawFinding("cluster-schema", Loc("c.yaml", 5, 1), "spec.foo: unknown field 'foo'")], id="issue-after-one-elsewhere"),
+        pytest.param([], [KconfError("bad", field=("spec", "criSocket")), KconfError("worse", field=("spec", "kubernetesVersion"))],
+                     [RawFinding("cluster-schema", Loc("c.yaml", 6, 22), "spec.kubernetesVersion: worse")], id="problem-after-one-elsewhere"),
+        # a build error without a field: at its line (1 when it has none), its message alone
+        pytest.param([], [KconfError("no field", line=7)], [RawFinding("cluster-schema", Loc("c.yaml", 7, 1), "no field")], id="problem-at-its-line"),
+        pytest.param([], [KconfError("no line")], [RawFinding("cluster-schema", Loc("c.yaml", 1, 1), "no line")], id="problem-at-line-1"),
+        # a value over its length limit is the schema's, even in a field a value rule owns
+        pytest.param([SchemaIssue(("spec", "criSocket"), "is 300 characters long; at most 255")], [],
+                     [RawFinding("cluster-schema", Loc("c.yaml", 8, 14), "spec.criSocket: is 300 characters long; at most 255")], id="too-long"),
+    ],
+)
+def test_cluster_schema_of_a_hand_built_file(issues: list[SchemaIssue], problems: list[KconfError], expected: list[RawFinding]) -> None:
+    empty = ClusterFile("a.yaml", "", view=None)
+    assert list(rules_files.cluster_schema(Group([empty, _cluster_file("c.yaml", issues, problems)]))) == expected
+
+
+@pytest.mark.parametrize(
+    ("field", "message", "expected"),
+    [
+        (("spec", "criSocket"), "is 300 characters long; at most 255", False),
+        (("spec", "criSocket"), "bad", True),
+        (("spec", "nodes", 0, "name"), "duplicate node name 'a'", True),
+        (("spec", "nodes", 0, "name"), "is too long", False),
+    ],
+)
+def test_reported_elsewhere(field: tuple[str | int, ...], message: str, expected: bool) -> None:
+    assert rules_files.reported_elsewhere(field, message) is expected
+
+
+def test_configmap_after_a_kubeadm_file_in_one_group() -> None:
+    kubeadm_file = recognise("a.yaml", kubeadm("v1beta4", "v1.31.0").encode())
+    config_map = recognise("cm.yaml", CONFIG_MAP.encode())
+    found = list(rules_files.kubeadm_api_version(Group([kubeadm_file, config_map])))
+    assert [(f.loc, f.message) for f in found] == [(Loc("cm.yaml", 8, 17), REMOVED_V1BETA3)]
+
