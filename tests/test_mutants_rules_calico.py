@@ -1,0 +1,155 @@
+"""The calico rules: exact findings (file, line, column, rule, message).
+
+Written for the mutants of kconf/lint/rules/calico.py that survived the rest of
+the suite (see tools/mutation/run): each row is a small tree of files and every
+finding the calico rules give on it (the tree's folder written ROOT).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lintkit import lay_out, lint
+from test_lint_calico import VBOX, manifest, env
+RULES = "calico-pool-mismatch,calico-pool-unset,calico-autodetect-first-found,calico-autodetect-mismatch,calico-manifest"
+THREE = VBOX + """    - name: worker-2
+      role: worker
+      address: 192.168.56.22/24
+      interfaces:
+        - {name: enp0s3, address: 10.0.2.15/24, nat: true}
+        - {name: enp0s8, address: 192.168.56.22/24}
+"""
+def cl(method): return THREE.replace("cidr=192.168.56.0/24", method)
+INST = "apiVersion: operator.tigera.io/v1\nkind: Installation\nmetadata:\n  name: default\nspec:\n  calicoNetwork:\n"
+CASES = {
+ "can-reach-name": {"cluster.yaml": cl("can-reach=example.com")},
+ "can-reach-ip": {"cluster.yaml": cl("can-reach=8.8.8.8")},
+ "interface-none": {"cluster.yaml": cl("interface=eth.*")},
+ "interface-nat": {"cluster.yaml": cl("interface=enp0s3")},
+ "skip-all": {"cluster.yaml": cl("skip-interface=enp.*")},
+ "skip-nat": {"cluster.yaml": cl("skip-interface=enp0s8")},
+ "cidr-left-out": {"cluster.yaml": cl("cidr=10.0.0.0/8")},
+ "first-found": {"cluster.yaml": cl("first-found")},
+ "manifest-old": {"calico.yaml": manifest(env(("IP", "autodetect"), ("CALICO_IPV4POOL_CIDR", '"10.0.0.0/16"'), ("IP_AUTODETECTION_METHOD", "kubernetes-internal-ip"), ("IP6_AUTODETECTION_METHOD", "bogus")), image="docker.io/calico/node:v3.20.0")},
+ "manifest-unset": {"calico.yaml": manifest()},
+ "manifest-unset-env": {"calico.yaml": manifest(env(("DATASTORE_TYPE", "kubernetes")))},
+ "manifest-empty": {"calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", '""')))},
+ "inst-bad": {"i.yaml": INST + "    nodeAddressAutodetectionV4: {}\n    nodeAddressAutodetectionV6: {firstFound: true, canReach: 1.2.3.4}\n"},
+ "inst-kinds": {"i.yaml": INST + "    nodeAddressAutodetectionV4: {kubernetes: Other}\n    nodeAddressAutodetectionV6: {cidrs: []}\n"},
+ "inst-unknown": {"i.yaml": INST + "    nodeAddressAutodetectionV4: {bogus: 1}\n    nodeAddressAutodetectionV6: 3\n"},
+}
+
+ONE = VBOX.split("    - name: worker-1")[0]
+CASES.update({
+ "one-node-interface-none": {"cluster.yaml": ONE.replace("cidr=192.168.56.0/24", "interface=eth0")},
+ "one-node-unset-manifest": {"cluster.yaml": ONE.replace("    ipAutodetection: cidr=192.168.56.0/24\n", "").replace("mode: operator", "mode: manifest\n    manifest: up.yaml"), "up.yaml": manifest(),
+     "lab/calico.yaml": manifest(env(("IP", "autodetect"), ("CALICO_IPV4POOL_CIDR", '"10.9.0.0/16"'), ("CALICO_IPV6POOL_CIDR", "fd00::/64"), ("IP_AUTODETECTION_METHOD", "first-found"), ("IP6_AUTODETECTION_METHOD", "first-found")))},
+ "manifest-folder": {"cluster.yaml": ONE.replace("mode: operator", "mode: manifest\n    manifest: up"), "up/x": ""},
+ "manifest-missing": {"cluster.yaml": ONE.replace("mode: operator", "mode: manifest\n    manifest: nothere.yaml")},
+ "ipv6-only": {"calico.yaml": manifest(env(("IP", "none"), ("CALICO_IPV6POOL_CIDR", "fd00::/64"), ("IP6_AUTODETECTION_METHOD", "can-reach=fd00::1")))},
+ "ipv6-only-empty-pool": {"calico.yaml": manifest(env(("IP", "none"), ("CALICO_IPV6POOL_CIDR", '""')))},
+ "ip-literal": {"calico.yaml": manifest(env(("IP", "10.0.0.1"), ("CALICO_IPV4POOL_CIDR", "10.0.0.0/16"), ("IP_AUTODETECTION_METHOD", "bogus")))},
+ "ip-empty": {"calico.yaml": manifest(env(("IP", '""'), ("CALICO_IPV4POOL_CIDR", "10.0.0.0/16"), ("IP_AUTODETECTION_METHOD", "bogus"), ("IP6_AUTODETECTION_METHOD", '""')))},
+ "inst-pools": {"cluster.yaml": ONE, "lab/i.yaml": INST + "    ipPools:\n      - cidr: bogus\n      - cidr: fd00::/64\n      - cidr: 10.244.0.0/16\n"},
+ "inst-pools-v6": {"cluster.yaml": ONE, "lab/i.yaml": INST + "    ipPools:\n      - cidr: bogus\n      - cidr: fd00::/64\n"},
+ "inst-no-network": {"cluster.yaml": ONE, "lab/i.yaml": INST.replace("  calicoNetwork:\n", "  x: 1\n")},
+})
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    pytest.param(CASES['can-reach-name'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-mismatch', "spec.calico.ipAutodetection: can-reach target 'example.com' is no node, endpoint or load-balancer name of the description: Calico takes the interface of the route to it, for an outside name the default (often NAT) route"),
+    ], id='can-reach-name'),
+    pytest.param(CASES['can-reach-ip'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-mismatch', "spec.calico.ipAutodetection: can-reach target 8.8.8.8 (8.8.8.8) is neither a node, endpoint or load-balancer address nor inside the nodes' networks: the route to it may leave through another (NAT) interface"),
+    ], id='can-reach-ip'),
+    pytest.param(CASES['interface-none'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-mismatch', 'spec.calico.ipAutodetection: interface=eth.* matches no interface of node cp-1 and 2 more (enp0s3, enp0s8)'),
+    ], id='interface-none'),
+    pytest.param(CASES['interface-nat'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-mismatch', 'spec.calico.ipAutodetection: interface=enp0s3 matches only the NAT interface of node cp-1 and 2 more: every node would announce the shared NAT address'),
+    ], id='interface-nat'),
+    pytest.param(CASES['skip-all'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-mismatch', 'spec.calico.ipAutodetection: skip-interface=enp.* skips every interface of node cp-1 and 2 more (enp0s3, enp0s8)'),
+    ], id='skip-all'),
+    pytest.param(CASES['skip-nat'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-mismatch', 'spec.calico.ipAutodetection: skip-interface=enp0s8 leaves only the NAT interface of node cp-1 and 2 more: every node would announce the shared NAT address'),
+    ], id='skip-nat'),
+    pytest.param(CASES['cidr-left-out'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-mismatch', 'spec.calico.ipAutodetection: cidr=10.0.0.0/8 leaves out node cp-1 and 2 more (192.168.56.11): Calico finds no address there and calico-node does not start'),
+    ], id='cidr-left-out'),
+    pytest.param(CASES['first-found'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-first-found', 'ipAutodetection first-found: node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11 (2 more multi-homed nodes); first-found may take the NAT or wrong interface; pin it with cidr= or interface='),
+    ], id='first-found'),
+    pytest.param(CASES['manifest-old'], [
+        ('calico.yaml', 18, 22, 'calico-autodetect-mismatch', "IP_AUTODETECTION_METHOD: kubernetes-internal-ip needs Calico v3.22 or later, but the calico-node image is docker.io/calico/node:v3.20.0: calico-node terminates with 'Invalid IP autodetection method'"),
+        ('calico.yaml', 20, 22, 'calico-autodetect-mismatch', "IP6_AUTODETECTION_METHOD: unknown autodetection method 'bogus' (one of: first-found, can-reach, interface, skip-interface, cidr, kubernetes-internal-ip)"),
+    ], id='manifest-old'),
+    pytest.param(CASES['manifest-unset'], [
+        ('calico.yaml', 17, 1, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+    ], id='manifest-unset'),
+    pytest.param(CASES['manifest-unset-env'], [
+        ('calico.yaml', 12, 1, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+    ], id='manifest-unset-env'),
+    pytest.param(CASES['manifest-empty'], [
+        ('calico.yaml', 14, 22, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+    ], id='manifest-empty'),
+    pytest.param(CASES['inst-bad'], [
+        ('i.yaml', 7, 5, 'calico-autodetect-mismatch', 'spec.calicoNetwork.nodeAddressAutodetectionV4: exactly one method may be set (found: none)'),
+        ('i.yaml', 8, 5, 'calico-autodetect-mismatch', 'spec.calicoNetwork.nodeAddressAutodetectionV6: exactly one method may be set (found: canReach, firstFound)'),
+    ], id='inst-bad'),
+    pytest.param(CASES['inst-kinds'], [
+        ('i.yaml', 7, 46, 'calico-autodetect-mismatch', "spec.calicoNetwork.nodeAddressAutodetectionV4: kubernetes: 'Other' (the only value is NodeInternalIP)"),
+        ('i.yaml', 8, 41, 'calico-autodetect-mismatch', 'spec.calicoNetwork.nodeAddressAutodetectionV6: cidrs must be a non-empty list of CIDRs'),
+    ], id='inst-kinds'),
+    pytest.param(CASES['inst-unknown'], [
+        ('i.yaml', 7, 41, 'calico-autodetect-mismatch', "spec.calicoNetwork.nodeAddressAutodetectionV4: unknown method 'bogus' (one of: firstFound, canReach, interface, skipInterface, cidrs, kubernetes)"),
+        ('i.yaml', 8, 5, 'calico-autodetect-mismatch', 'spec.calicoNetwork.nodeAddressAutodetectionV6: must be a mapping with one method (firstFound, canReach, interface, skipInterface, cidrs, kubernetes)'),
+    ], id='inst-unknown'),
+    pytest.param(CASES['one-node-interface-none'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-mismatch', 'spec.calico.ipAutodetection: interface=eth0 matches no interface of node cp-1 (enp0s3, enp0s8)'),
+    ], id='one-node-interface-none'),
+    pytest.param(CASES['one-node-unset-manifest'], [
+        ('lab/calico.yaml', 16, 22, 'calico-pool-mismatch', "CALICO_IPV4POOL_CIDR: pool 10.9.0.0/16 is not inside the description's podSubnet 10.244.0.0/16: pods would get addresses kube-proxy and the kube-controller-manager do not treat as pod addresses"),
+        ('lab/calico.yaml', 18, 22, 'calico-pool-mismatch', "CALICO_IPV6POOL_CIDR: pool fd00::/64 is IPv6, but the description's podSubnet (10.244.0.0/16) has no IPv6 CIDR"),
+        ('lab/calico.yaml', 20, 22, 'calico-autodetect-first-found', 'IP_AUTODETECTION_METHOD is first-found: node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11; first-found may take the NAT or wrong interface; pin it with cidr= or interface='),
+        ('up.yaml', 17, 1, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+    ], id='one-node-unset-manifest'),
+    pytest.param(CASES['manifest-folder'], [
+        ('cluster.yaml', 13, 15, 'calico-manifest', "spec.calico.manifest 'up': ROOT/up is a folder; kconf render patches the upstream calico.yaml there: download it or correct the path"),
+    ], id='manifest-folder'),
+    pytest.param(CASES['manifest-missing'], [
+        ('cluster.yaml', 13, 15, 'calico-manifest', "spec.calico.manifest 'nothere.yaml': ROOT/nothere.yaml does not exist; kconf render patches the upstream calico.yaml there: download it or correct the path"),
+    ], id='manifest-missing'),
+    pytest.param(CASES['ipv6-only'], [
+    ], id='ipv6-only'),
+    pytest.param(CASES['ipv6-only-empty-pool'], [
+        ('calico.yaml', 12, 1, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+    ], id='ipv6-only-empty-pool'),
+    pytest.param(CASES['ip-literal'], [
+    ], id='ip-literal'),
+    pytest.param(CASES['ip-empty'], [
+        ('calico.yaml', 18, 22, 'calico-autodetect-mismatch', "IP_AUTODETECTION_METHOD: unknown autodetection method 'bogus' (one of: first-found, can-reach, interface, skip-interface, cidr, kubernetes-internal-ip)"),
+    ], id='ip-empty'),
+    pytest.param(CASES['inst-pools'], [
+        ('lab/i.yaml', 6, 3, 'calico-autodetect-first-found', 'spec.calicoNetwork.nodeAddressAutodetectionV4 is not set, so Calico uses first-found: node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11; first-found may take the NAT or wrong interface; pin it with cidr= or interface='),
+        ('lab/i.yaml', 8, 15, 'calico-pool-mismatch', "ipPools[0].cidr: 'bogus' is not a pool CIDR: 'bogus' is not a CIDR (address/prefix length, e.g. 10.244.0.0/16)"),
+        ('lab/i.yaml', 9, 15, 'calico-pool-mismatch', "ipPools[1].cidr: pool fd00::/64 is IPv6, but the description's podSubnet (10.244.0.0/16) has no IPv6 CIDR"),
+    ], id='inst-pools'),
+    pytest.param(CASES['inst-pools-v6'], [
+        ('lab/i.yaml', 8, 15, 'calico-pool-mismatch', "ipPools[0].cidr: 'bogus' is not a pool CIDR: 'bogus' is not a CIDR (address/prefix length, e.g. 10.244.0.0/16)"),
+        ('lab/i.yaml', 9, 15, 'calico-pool-mismatch', "ipPools[1].cidr: pool fd00::/64 is IPv6, but the description's podSubnet (10.244.0.0/16) has no IPv6 CIDR"),
+    ], id='inst-pools-v6'),
+    pytest.param(CASES['inst-no-network'], [
+        ('lab/i.yaml', 5, 1, 'calico-autodetect-first-found', 'spec.calicoNetwork.nodeAddressAutodetectionV4 is not set, so Calico uses first-found: node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11; first-found may take the NAT or wrong interface; pin it with cidr= or interface='),
+    ], id='inst-no-network'),
+])
+def test_exact_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str]]) -> None:
+    lay_out(tmp_path, files)
+    assert [
+        (os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.message.replace(str(tmp_path), "ROOT"))
+        for f in lint(tmp_path, select=RULES)
+    ] == expected
