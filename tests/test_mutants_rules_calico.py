@@ -58,6 +58,27 @@ CASES.update({
  "inst-no-network": {"cluster.yaml": ONE, "lab/i.yaml": INST.replace("  calicoNetwork:\n", "  x: 1\n")},
 })
 
+REACH = ONE.replace("  hosts:\n    k8s-api: 192.168.56.11\n", "  hosts:\n    k8s-api: 192.168.56.11\n    ext: 10.1.1.1\n").replace(
+    "  nodes:\n", "  loadBalancer:\n    hostname: lb\n    address: 10.2.2.2\n    port: 6443\n  nodes:\n").replace(
+    "        - {name: enp0s8, address: 192.168.56.11/24}\n", "        - {name: enp0s8, address: 192.168.56.11/24}\n        - {name: enp0s9, address: 10.3.3.3/24}\n")
+CASES.update({
+ "reach-host": {"cluster.yaml": REACH.replace("cidr=192.168.56.0/24", "can-reach=10.1.1.1")},
+ "reach-host-name": {"cluster.yaml": REACH.replace("cidr=192.168.56.0/24", "can-reach=ext")},
+ "reach-lb": {"cluster.yaml": REACH.replace("cidr=192.168.56.0/24", "can-reach=10.2.2.2")},
+ "reach-interface": {"cluster.yaml": REACH.replace("cidr=192.168.56.0/24", "can-reach=10.3.3.3")},
+ "reach-nat": {"cluster.yaml": REACH.replace("cidr=192.168.56.0/24", "can-reach=10.0.2.15")},
+ "v3-22": {"calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.0.0.0/16"), ("IP_AUTODETECTION_METHOD", "kubernetes-internal-ip")), image="docker.io/calico/node:v3.22.0")},
+ "unset-then-v6-bad": {"calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.0.0.0/16"), ("IP6_AUTODETECTION_METHOD", "bogus")))},
+ "two-manifests": {"a/calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.0.0.0/16"))), "b/calico.yaml": manifest(env(("IP", "autodetect"))),
+     "c/calico.yaml": manifest(env(("IP", "none"), ("CALICO_IPV6POOL_CIDR", "fd00::/64"))), "d/calico.yaml": manifest(env(("IP", "x")))},
+ "pool-skips": {"cluster.yaml": ONE, "lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", '""'), ("CALICO_IPV6POOL_CIDR", "fd00::/64"))),
+     "lab/i.yaml": INST + "    ipPools:\n      - blockSize: 26\n      - 7\n      - cidr: 10.9.0.0/16\n"},
+ "pool-value-from": {"cluster.yaml": ONE, "lab/calico.yaml": manifest("            - name: CALICO_IPV4POOL_CIDR\n              valueFrom: {configMapKeyRef: {name: x, key: y}}\n" + env(("CALICO_IPV6POOL_CIDR", "fd00::/64")))},
+ "first-found-v6-then-v4": {"cluster.yaml": ONE, "lab/i.yaml": INST + "    nodeAddressAutodetectionV6: {firstFound: true}\n"},
+ "manifest-empty-name": {"cluster.yaml": ONE.replace("mode: operator", "mode: manifest\n    manifest: ''")},
+ "manifest-operator": {"cluster.yaml": ONE.replace("    mode: operator\n", "    mode: operator\n    manifest: nothere.yaml\n")},
+})
+
 
 @pytest.mark.parametrize(("files", "expected"), [
     pytest.param(CASES['can-reach-name'], [
@@ -146,6 +167,44 @@ CASES.update({
     pytest.param(CASES['inst-no-network'], [
         ('lab/i.yaml', 5, 1, 'calico-autodetect-first-found', 'spec.calicoNetwork.nodeAddressAutodetectionV4 is not set, so Calico uses first-found: node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11; first-found may take the NAT or wrong interface; pin it with cidr= or interface='),
     ], id='inst-no-network'),
+    pytest.param(CASES['reach-host'], [
+    ], id='reach-host'),
+    pytest.param(CASES['reach-host-name'], [
+    ], id='reach-host-name'),
+    pytest.param(CASES['reach-lb'], [
+    ], id='reach-lb'),
+    pytest.param(CASES['reach-interface'], [
+    ], id='reach-interface'),
+    pytest.param(CASES['reach-nat'], [
+        ('cluster.yaml', 13, 22, 'calico-autodetect-mismatch', "spec.calico.ipAutodetection: can-reach target 10.0.2.15 (10.0.2.15) is neither a node, endpoint or load-balancer address nor inside the nodes' networks: the route to it may leave through another (NAT) interface"),
+    ], id='reach-nat'),
+    pytest.param(CASES['v3-22'], [
+    ], id='v3-22'),
+    pytest.param(CASES['unset-then-v6-bad'], [
+        ('calico.yaml', 16, 22, 'calico-autodetect-mismatch', "IP6_AUTODETECTION_METHOD: unknown autodetection method 'bogus' (one of: first-found, can-reach, interface, skip-interface, cidr, kubernetes-internal-ip)"),
+    ], id='unset-then-v6-bad'),
+    pytest.param(CASES['two-manifests'], [
+        ('b/calico.yaml', 12, 1, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+        ('d/calico.yaml', 12, 1, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+    ], id='two-manifests'),
+    pytest.param(CASES['pool-skips'], [
+        ('lab/calico.yaml', 12, 1, 'calico-autodetect-first-found', 'IP_AUTODETECTION_METHOD of the calico-node container is not set, so Calico uses first-found: node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11; first-found may take the NAT or wrong interface; pin it with cidr= or interface='),
+        ('lab/calico.yaml', 14, 22, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+        ('lab/calico.yaml', 16, 22, 'calico-pool-mismatch', "CALICO_IPV6POOL_CIDR: pool fd00::/64 is IPv6, but the description's podSubnet (10.244.0.0/16) has no IPv6 CIDR"),
+        ('lab/i.yaml', 6, 3, 'calico-autodetect-first-found', 'spec.calicoNetwork.nodeAddressAutodetectionV4 is not set, so Calico uses first-found: node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11; first-found may take the NAT or wrong interface; pin it with cidr= or interface='),
+        ('lab/i.yaml', 10, 15, 'calico-pool-mismatch', "ipPools[2].cidr: pool 10.9.0.0/16 is not inside the description's podSubnet 10.244.0.0/16: pods would get addresses kube-proxy and the kube-controller-manager do not treat as pod addresses"),
+    ], id='pool-skips'),
+    pytest.param(CASES['pool-value-from'], [
+        ('lab/calico.yaml', 12, 1, 'calico-autodetect-first-found', 'IP_AUTODETECTION_METHOD of the calico-node container is not set, so Calico uses first-found: node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11; first-found may take the NAT or wrong interface; pin it with cidr= or interface='),
+        ('lab/calico.yaml', 16, 22, 'calico-pool-mismatch', "CALICO_IPV6POOL_CIDR: pool fd00::/64 is IPv6, but the description's podSubnet (10.244.0.0/16) has no IPv6 CIDR"),
+    ], id='pool-value-from'),
+    pytest.param(CASES['first-found-v6-then-v4'], [
+        ('lab/i.yaml', 6, 3, 'calico-autodetect-first-found', 'spec.calicoNetwork.nodeAddressAutodetectionV4 is not set, so Calico uses first-found: node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11; first-found may take the NAT or wrong interface; pin it with cidr= or interface='),
+    ], id='first-found-v6-then-v4'),
+    pytest.param(CASES['manifest-empty-name'], [
+    ], id='manifest-empty-name'),
+    pytest.param(CASES['manifest-operator'], [
+    ], id='manifest-operator'),
 ])
 def test_exact_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str]]) -> None:
     lay_out(tmp_path, files)
