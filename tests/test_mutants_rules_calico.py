@@ -79,6 +79,12 @@ CASES.update({
  "manifest-operator": {"cluster.yaml": ONE.replace("    mode: operator\n", "    mode: operator\n    manifest: nothere.yaml\n")},
 })
 
+PRE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n# - name: CALICO_IPV4POOL_CIDR\ndata: {}\n---\n"
+CASES.update({
+ "comment-before-container": {"calico.yaml": PRE + manifest(env(("IP", "autodetect")))},
+ "second-document": {"calico.yaml": PRE + manifest(env(("CALICO_IPV4POOL_CIDR", '""'), ("IP_AUTODETECTION_METHOD", "bogus")))},
+})
+
 
 @pytest.mark.parametrize(("files", "expected"), [
     pytest.param(CASES['can-reach-name'], [
@@ -205,6 +211,13 @@ CASES.update({
     ], id='manifest-empty-name'),
     pytest.param(CASES['manifest-operator'], [
     ], id='manifest-operator'),
+    pytest.param(CASES['comment-before-container'], [
+        ('calico.yaml', 19, 1, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+    ], id='comment-before-container'),
+    pytest.param(CASES['second-document'], [
+        ('calico.yaml', 21, 22, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
+        ('calico.yaml', 23, 22, 'calico-autodetect-mismatch', "IP_AUTODETECTION_METHOD: unknown autodetection method 'bogus' (one of: first-found, can-reach, interface, skip-interface, cidr, kubernetes-internal-ip)"),
+    ], id='second-document'),
 ])
 def test_exact_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str]]) -> None:
     lay_out(tmp_path, files)
