@@ -85,6 +85,10 @@ CASES.update({
  "second-document": {"calico.yaml": PRE + manifest(env(("CALICO_IPV4POOL_CIDR", '""'), ("IP_AUTODETECTION_METHOD", "bogus")))},
 })
 
+CASES.update({
+ "cidrs-kinds": {"i.yaml": INST + "    nodeAddressAutodetectionV4: {cidrs: [1]}\n    nodeAddressAutodetectionV6: {cidrs: fd00::/64}\n"},
+})
+
 
 @pytest.mark.parametrize(("files", "expected"), [
     pytest.param(CASES['can-reach-name'], [
@@ -218,6 +222,10 @@ CASES.update({
         ('calico.yaml', 21, 22, 'calico-pool-unset', 'CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet'),
         ('calico.yaml', 23, 22, 'calico-autodetect-mismatch', "IP_AUTODETECTION_METHOD: unknown autodetection method 'bogus' (one of: first-found, can-reach, interface, skip-interface, cidr, kubernetes-internal-ip)"),
     ], id='second-document'),
+    pytest.param(CASES['cidrs-kinds'], [
+        ('i.yaml', 7, 41, 'calico-autodetect-mismatch', 'spec.calicoNetwork.nodeAddressAutodetectionV4: cidrs must be a non-empty list of CIDRs'),
+        ('i.yaml', 8, 41, 'calico-autodetect-mismatch', 'spec.calicoNetwork.nodeAddressAutodetectionV6: cidrs must be a non-empty list of CIDRs'),
+    ], id='cidrs-kinds'),
 ])
 def test_exact_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str]]) -> None:
     lay_out(tmp_path, files)
