@@ -15,8 +15,7 @@ import pytest
 from kconf.addresses import parse_interface
 from kconf.description import NodeInterface
 from kconf.lint.model import DocumentView
-from kconf.lint.rules import addresses
-from kconf.lint.rules.addresses import Description, RawNode, _read_description
+from kconf.lint.rules.addresses import RawNode, _read_description
 from kconf.yamlio import Document, Position
 from lintkit import lay_out, lint
 from test_lint_addresses import CALICO, CLUSTER, CONFIGMAP, INSTALLATION, KUBEADM, VBOX_CLUSTER, sub
