@@ -217,20 +217,10 @@ class _Reader:
         return tuple(networks)
 
 
-def load_document(path: str) -> tuple[Document, str]:
-    from kconf.fsio import read_text
-    from kconf.yamlio import load_one
-
-    return load_one(read_text(path), path), path
-
-
 def check_schema(document: Document, path: str) -> None:
     from kconf.schemacheck import check
 
-    data = document.data
-    if not isinstance(data, dict):
-        raise KconfError("a cluster description is a YAML mapping (apiVersion, kind, metadata, spec)", path, document.start.line)
-    issues = check("cluster.schema.json", data)
+    issues = check("cluster.schema.json", document.data)  # a mapping: read_description made sure
     if issues:
         first = issues[0]
         more = f" (and {len(issues) - 1} more problem{'s' if len(issues) > 2 else ''})" if len(issues) > 1 else ""
@@ -244,16 +234,15 @@ def read_description(path: str) -> tuple[Document, str]:
     from kconf.fsio import read_text
     from kconf.yamlio import load_one
 
-    display = path
     text = read_text(path)
     document = load_one(text, path)
     data = document.data
     if not isinstance(data, dict):
-        raise KconfError("a cluster description is a YAML mapping (apiVersion, kind, metadata, spec)", display, document.start.line)
+        raise KconfError("a cluster description is a YAML mapping (apiVersion, kind, metadata, spec)", path, document.start.line)
     if "kind" in data and data.get("kind") != "Cluster":
         raise KconfError(
             f"not a cluster description: kind is {data.get('kind')!r} (expected apiVersion {API_VERSION}, kind Cluster)",
-            display, document.line(("kind",)), ("kind",),
+            path, document.line(("kind",)), ("kind",),
         )
     return document, text
 

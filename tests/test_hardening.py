@@ -862,9 +862,9 @@ def test_a_hostile_description_file_name_stays_in_the_header_comment(tmp_path: P
 
 
 def _ha_example_data() -> dict[str, Any]:
-    from kconf.description import load_document
+    from kconf.description import read_description
 
-    return load_document(str(HA_EXAMPLE))[0].data  # type: ignore[no-any-return]
+    return read_description(str(HA_EXAMPLE))[0].data  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(

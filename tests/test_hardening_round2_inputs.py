@@ -42,9 +42,9 @@ def kconf(args: list[str], cwd: Path, *, env: dict[str, str] | None = None, code
 
 
 def example_data() -> dict[str, Any]:
-    from kconf.description import load_document
+    from kconf.description import read_description
 
-    return copy.deepcopy(load_document(str(HA_EXAMPLE))[0].data)  # type: ignore[no-any-return]
+    return copy.deepcopy(read_description(str(HA_EXAMPLE))[0].data)  # type: ignore[no-any-return]
 
 
 def files_of(folder: Path) -> dict[str, tuple[bytes, int]]:

@@ -41,9 +41,9 @@ def test_no_zone_id_passes_any_address_parser(address: str, zone_id: str) -> Non
 
 
 def example_data() -> dict[str, Any]:
-    from kconf.description import load_document
+    from kconf.description import read_description
 
-    return load_document(str(HA_EXAMPLE))[0].data  # type: ignore[no-any-return]
+    return read_description(str(HA_EXAMPLE))[0].data  # type: ignore[no-any-return]
 
 
 @SLOW
