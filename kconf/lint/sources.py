@@ -148,13 +148,11 @@ def _configmap_file(text: str, path: str) -> ConfigMapFile | None:
 
 
 def _lost_api_version(view: DocumentView) -> bool:
+    from kconf.kubeadm_schema import SUPPORTED
+
     api_version = view.get("apiVersion")
-    return view.kind.endswith("Configuration") and view.kind[:-len("Configuration")] in _KUBEADM_KINDS and (
-        not isinstance(api_version, str) or "/" not in api_version
-    )
-
-
-_KUBEADM_KINDS = ("Init", "Cluster", "Join", "Reset", "Upgrade")
+    kubeadm_kind = any(view.kind in kinds for kinds in SUPPORTED.values())
+    return kubeadm_kind and (not isinstance(api_version, str) or "/" not in api_version)
 
 
 def recognise(path: str, data: bytes) -> SourceFile | None:
