@@ -88,12 +88,40 @@ class Node:
         return self.address.ip
 
 
+HAPROXY = "haproxy"
+KEEPALIVED = "keepalived"
+KUBE_VIP = "kube-vip"
+DEFAULT_VIRTUAL_ROUTER_ID = 51
+
+
+@dataclass(frozen=True)
+class LoadBalancerHost:
+    """A keepalived-mode LB host (HAProxy + keepalived)."""
+
+    index: int
+    name: str
+    address: Interface
+    interface: str
+
+
 @dataclass(frozen=True)
 class LoadBalancer:
     hostname: str | None
-    address: Address
+    address: Address  # the HAProxy host, or the VIP (keepalived, kube-vip)
     port: int
     health_check: str
+    mode: str = HAPROXY
+    hosts: tuple[LoadBalancerHost, ...] = ()
+    interface: str | None = None  # kube-vip: the NIC of the VIP on every control plane
+    virtual_router_id: int = DEFAULT_VIRTUAL_ROUTER_ID
+
+    @property
+    def has_vip(self) -> bool:
+        return self.mode in (KEEPALIVED, KUBE_VIP)
+
+    @property
+    def runs_haproxy(self) -> bool:
+        return self.mode in (HAPROXY, KEEPALIVED)
 
 
 @dataclass(frozen=True)
@@ -101,6 +129,8 @@ class Calico:
     mode: str
     manifest: Path | None
     ip_autodetection: AutodetectMethod
+    # no ipAutodetection in the description: kconf chose the method
+    autodetection_defaulted: bool
     encapsulation: str
     block_size: int
 
@@ -173,12 +203,34 @@ class Cluster:
                 return node.ip
         return None
 
+    def vip_nodes(self) -> tuple[Node, ...]:
+        return vip_holders(self.load_balancer, self.nodes)
+
+    def lb_host_addresses(self) -> tuple[Address, ...]:
+        """Where clients reach a load balancer: its address (the HAProxy host
+        or the VIP), and each keepalived LB host's own."""
+        lb = self.load_balancer
+        if lb is None:
+            return ()
+        return (lb.address, *(h.address.ip for h in lb.hosts))
+
     def node_networks(self) -> tuple[Network, ...]:
         """The nodes' cluster-facing networks, in node order, without repeats."""
         seen: dict[Network, None] = {}
         for node in self.nodes:
             seen.setdefault(node.address.network)
         return tuple(seen)
+
+
+def vip_holders(lb: LoadBalancer | None, nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+    """The nodes that may hold the load balancer's VIP: every control plane
+    with kube-vip, the nodes that are keepalived LB hosts (by name)."""
+    if lb is None or not lb.has_vip:
+        return ()
+    if lb.mode == KUBE_VIP:
+        return tuple(n for n in nodes if n.is_control_plane)
+    names = {h.name for h in lb.hosts}
+    return tuple(n for n in nodes if n.name in names)
 
 
 # --- loading -------------------------------------------------------------------------
@@ -407,7 +459,7 @@ def model_cluster(document: Document, display: str, schema_issues: Sequence[Sche
     version_text, version = builder.part(VERSION, ("spec", "kubernetesVersion"), lambda: _version(builder, spec), ("v1.31.0", (1, 31, 0)))
     api = builder.part(VERSION, ("spec", "kubeadmAPIVersion"), lambda: _kubeadm_api(builder.reader, spec, version), kubeadm_api_for(version))
     nodes = _nodes(builder, spec)
-    load_balancer = builder.part(LOAD_BALANCER, ("spec", "loadBalancer"), lambda: _load_balancer(builder.reader, spec), None)
+    load_balancer = builder.part(LOAD_BALANCER, ("spec", "loadBalancer"), lambda: _load_balancer(builder.reader, spec, nodes), None)
     roles_known = not builder.broken & {NODE_ROLES, LOAD_BALANCER}
     if roles_known and sum(n.is_control_plane for n in nodes) > 1 and load_balancer is None:
         builder.problem(builder.reader.error(
@@ -418,7 +470,7 @@ def model_cluster(document: Document, display: str, schema_issues: Sequence[Sche
     networking = _networking(builder, spec.get("networking", {}))
     hosts = _hosts(builder, spec)
     model_path = Path(display)
-    calico = _calico(builder, spec.get("calico", {}), nodes, model_path)
+    calico = _calico(builder, spec.get("calico", {}), nodes, load_balancer, model_path)
     name = builder.part(METADATA, ("metadata", "name"), lambda: _text(data["metadata"]["name"]), "")
     cluster = Cluster(
         path=model_path,
@@ -590,16 +642,55 @@ def _file_name_problem(reader: _Reader, node: Node) -> KconfError | None:
     return None
 
 
-def _load_balancer(reader: _Reader, spec: dict[str, Any]) -> LoadBalancer | None:
+def _load_balancer(reader: _Reader, spec: dict[str, Any], nodes: tuple[Node, ...]) -> LoadBalancer | None:
     raw = spec.get("loadBalancer")
     if raw is None:
         return None
+    field: FieldPath = ("spec", "loadBalancer")
+    mode = _text(raw.get("mode", HAPROXY))
+    hosts = tuple(_lb_host(reader, i, h, nodes) for i, h in enumerate(raw.get("hosts") or ()))
+    if mode == KEEPALIVED and len(hosts) < 2:
+        raise reader.error(field + ("mode",), "mode keepalived needs loadBalancer.hosts: 2 or more LB hosts (name, address/prefix, interface)")
+    if mode != KEEPALIVED and hosts:
+        raise reader.error(field + ("hosts",), f"loadBalancer.hosts is for mode keepalived, not {mode}", key=True)
+    if mode == KUBE_VIP and not raw.get("interface"):
+        raise reader.error(field + ("mode",), "mode kube-vip needs loadBalancer.interface: the NIC that carries the VIP on every control plane")
+    if mode != KUBE_VIP and "interface" in raw:
+        raise reader.error(field + ("interface",), f"loadBalancer.interface is for mode kube-vip (keepalived: hosts[].interface), not {mode}", key=True)
+    if mode != KEEPALIVED and "virtualRouterID" in raw:
+        raise reader.error(field + ("virtualRouterID",), f"loadBalancer.virtualRouterID is for mode keepalived, not {mode}", key=True)
+    names = [h.name for h in hosts]
+    for host in hosts:
+        if names.count(host.name) > 1:
+            raise reader.error(field + ("hosts", host.index, "name"), f"LB host {host.name} is listed twice")
     return LoadBalancer(
         hostname=_optional_text(raw.get("hostname")),
-        address=reader.address(("spec", "loadBalancer", "address"), raw["address"]),
+        address=reader.address(field + ("address",), raw["address"]),
         port=int(raw.get("port", DEFAULT_BIND_PORT)),
         health_check=_text(raw.get("healthCheck", "readyz")),
+        mode=mode,
+        hosts=hosts,
+        interface=_optional_text(raw.get("interface")),
+        virtual_router_id=int(raw.get("virtualRouterID", DEFAULT_VIRTUAL_ROUTER_ID)),
     )
+
+
+def _lb_host(reader: _Reader, index: int, raw: dict[str, Any], nodes: tuple[Node, ...]) -> LoadBalancerHost:
+    field: FieldPath = ("spec", "loadBalancer", "hosts", index)
+    host = LoadBalancerHost(
+        index=index,
+        name=_text(raw["name"]),
+        address=reader.interface(field + ("address",), raw["address"]),
+        interface=_text(raw["interface"]),
+    )
+    for node in nodes:
+        # a node's name here: the LB runs on that node, at its address
+        if node.name == host.name and node.address != host.address:
+            raise reader.error(
+                field + ("address",),
+                f"LB host {host.name} is the node of that name, whose address is {node.address}, not {host.address}",
+            )
+    return host
 
 
 def _networking(builder: _Builder, raw: Any) -> Networking:
@@ -634,11 +725,17 @@ def _calico_mode(reader: _Reader, raw: dict[str, Any], path: Path) -> tuple[str,
     return mode, path.parent / _text(raw["manifest"])
 
 
-def _autodetection(builder: _Builder, raw: dict[str, Any], nodes: tuple[Node, ...]) -> AutodetectMethod | None:
+def _autodetection(
+    builder: _Builder, raw: dict[str, Any], nodes: tuple[Node, ...], load_balancer: LoadBalancer | None
+) -> AutodetectMethod | None:
     method_text = raw.get("ipAutodetection")
     if method_text is None:
-        if NODE_ADDRESSES in builder.broken:  # the default follows the nodes' networks
+        if NODE_ADDRESSES in builder.broken or LOAD_BALANCER in builder.broken:  # the default follows the nodes' networks
             return None
+        if vip_holders(load_balancer, nodes):
+            # cidr=<the nodes' network> holds the VIP too, and Calico would
+            # take it as the node's address wherever the VIP is at the time
+            return parse_method("kubernetes-internal-ip")
         networks = dict.fromkeys(n.address.network for n in nodes if n.address.version == 4)
         method_text = "cidr=" + ",".join(str(n) for n in networks) if networks else "first-found"
     try:
@@ -647,14 +744,14 @@ def _autodetection(builder: _Builder, raw: dict[str, Any], nodes: tuple[Node, ..
         raise builder.reader.error(("spec", "calico", "ipAutodetection"), str(exc)) from None
 
 
-def _calico(builder: _Builder, raw: Any, nodes: tuple[Node, ...], path: Path) -> Calico:
+def _calico(builder: _Builder, raw: Any, nodes: tuple[Node, ...], load_balancer: LoadBalancer | None, path: Path) -> Calico:
     field: FieldPath = ("spec", "calico")
     if not isinstance(raw, dict):
         raw = {}
     operator: tuple[str, Path | None] = ("operator", None)
     mode, manifest = builder.part(CALICO, field + ("mode",), lambda: _calico_mode(builder.reader, raw, path), operator)
     method: AutodetectMethod | None = builder.part(
-        CALICO_AUTODETECTION, field + ("ipAutodetection",), lambda: _autodetection(builder, raw, nodes), None
+        CALICO_AUTODETECTION, field + ("ipAutodetection",), lambda: _autodetection(builder, raw, nodes, load_balancer), None
     )
     if method is None:
         builder.broken.add(CALICO_AUTODETECTION)
@@ -663,6 +760,7 @@ def _calico(builder: _Builder, raw: Any, nodes: tuple[Node, ...], path: Path) ->
         mode=mode,
         manifest=manifest,
         ip_autodetection=method,
+        autodetection_defaulted="ipAutodetection" not in raw,
         encapsulation=builder.part(CALICO, field + ("encapsulation",), lambda: _text(raw.get("encapsulation", "IPIP")), "IPIP"),
         block_size=builder.part(CALICO, field + ("blockSize",), lambda: int(raw.get("blockSize", 26)), 26),
     )

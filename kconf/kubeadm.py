@@ -90,17 +90,28 @@ def cluster_configuration(cluster: Cluster) -> dict[str, Any]:
 
 
 def _cert_sans(cluster: Cluster) -> list[str]:
-    """Names and addresses clients may use for the API server besides the
-    endpoint (kubeadm adds the endpoint host and node addresses itself)."""
-    endpoint = cluster.endpoint()
+    """Names and addresses clients may use for the API server: the endpoint
+    host, the load balancer (its name and address: the HAProxy host or the
+    VIP; each keepalived LB host's name and address) and every spec.hosts
+    name that points at one of those. kubeadm adds each node's own name and
+    address itself; a client that reaches the API servers through another
+    name gets an x509 error."""
     sans: dict[str, None] = {}
+    endpoint = cluster.endpoint()
+    if endpoint is not None:
+        sans[endpoint[0]] = None
     lb = cluster.load_balancer
     if lb is not None:
         if lb.hostname:
             sans[lb.hostname] = None
         sans[str(lb.address)] = None
-    if endpoint is not None:
-        sans.pop(endpoint[0], None)
+        for host in lb.hosts:
+            sans[host.name] = None
+            sans[str(host.address.ip)] = None
+        reached = set(cluster.lb_host_addresses())
+        for name, address in cluster.hosts:
+            if address in reached:
+                sans[name] = None
     return list(sans)
 
 

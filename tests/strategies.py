@@ -396,9 +396,10 @@ def cluster_configurations(draw: Any) -> dict[str, Any]:
     for key in draw(st.lists(st.sampled_from(sorted(optional)), unique=True)):
         cluster[key] = optional[key]
     networking: dict[str, Any] = {"dnsDomain": "cluster.local"}
-    if draw(st.booleans()):
-        networking["podSubnet"] = str(private_subnet(draw, (12, 22), []))
-    networking["serviceSubnet"] = draw(st.sampled_from(["10.96.0.0/12", "172.20.0.0/16"]))
+    service_subnet = draw(st.sampled_from(["10.96.0.0/12", "172.20.0.0/16"]))
+    if draw(st.booleans()):  # a valid cluster's pod and service ranges do not overlap
+        networking["podSubnet"] = str(private_subnet(draw, (12, 22), [ipaddress.ip_network(service_subnet)]))
+    networking["serviceSubnet"] = service_subnet
     cluster["networking"] = networking
     api_server: dict[str, Any] = {}
     if draw(st.booleans()):

@@ -26,7 +26,8 @@ import pytest
 import tlsservers
 from conftest import EXAMPLES, GOLDEN, missing
 from kconf.description import Cluster, load_cluster
-from kconf.render import haproxy_config, render_files
+from kconf.outputs.haproxy import haproxy_files
+from kconf.render import render_files
 
 T = TypeVar("T")
 
@@ -163,6 +164,8 @@ HA_EXAMPLE_SERVERS = [("cka-cp-1", "192.168.51.81:6443"), ("cka-cp-2", "192.168.
 # (None: no loadBalancer, so no haproxy.cfg).
 EXAMPLE_EXPECTED: dict[str, Variant | None] = {
     "ha-haproxy": Variant({}, 6443, "readyz", HA_EXAMPLE_SERVERS),
+    "ha-keepalived": Variant({}, 6443, "readyz", HA_EXAMPLE_SERVERS),
+    "ha-kube-vip": None,  # kube-vip holds the VIP on the control planes: no HAProxy
     "aws": None,
     "virtualbox-lab": None,
 }
@@ -172,7 +175,7 @@ LB_EXAMPLE_PARAMS = [p for p in EXAMPLE_PARAMS if EXAMPLE_EXPECTED[p.values[0].p
 def rendered_haproxy(cluster: Cluster) -> str:
     files = render_files(cluster)
     assert "haproxy.cfg" in files, f"{cluster.path}: loadBalancer is set but render_files wrote no haproxy.cfg"
-    rendered = haproxy_config(cluster)
+    rendered = haproxy_files(cluster).get("haproxy.cfg")
     assert rendered is not None and rendered.data == files["haproxy.cfg"].data
     return files["haproxy.cfg"].data.decode()
 
@@ -309,9 +312,9 @@ def test_example_haproxy_cfg_shape(description: Path) -> None:
     cluster = load_cluster(str(description))
     expected = EXAMPLE_EXPECTED[description.parent.name]
     if expected is None:
-        assert cluster.load_balancer is None
+        assert cluster.load_balancer is None or cluster.load_balancer.mode == "kube-vip"
         assert "haproxy.cfg" not in render_files(cluster)
-        assert haproxy_config(cluster) is None
+        assert haproxy_files(cluster) == {}
     else:
         assert_shape(rendered_haproxy(cluster), expected)
 

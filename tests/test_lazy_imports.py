@@ -63,7 +63,7 @@ def loaded(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str]
         ),
         pytest.param(
             ["render", str(EXAMPLES / "aws" / "cluster.yaml"), "-o", "out"], {"deepdiff", "ruamel"},
-            lambda result, cwd: (cwd / "out" / "kubeadm-init.yaml").is_file() and len(list((cwd / "out").iterdir())) == 7,
+            lambda result, cwd: (cwd / "out" / "kubeadm-init.yaml").is_file() and len(list((cwd / "out").iterdir())) == 8,
             id="render",
         ),
         pytest.param(

@@ -220,9 +220,9 @@ LIST_REORDERS = [
     pytest.param(
         "kubeadm-init.yaml", "    - lab-lb\n    - 192.168.51.80\n", "    - 192.168.51.80\n    - lab-lb\n",
         [
-            ("lab/kubeadm-init.yaml", 25, "apiServer.certSANs[0] is '192.168.51.80', kconf render writes 'lab-lb'; "
+            ("lab/kubeadm-init.yaml", 26, "apiServer.certSANs[1] is '192.168.51.80', kconf render writes 'lab-lb'; "
              "change the description and re-render"),
-            ("lab/kubeadm-init.yaml", 26, "apiServer.certSANs[1] is 'lab-lb', kconf render writes '192.168.51.80'; "
+            ("lab/kubeadm-init.yaml", 27, "apiServer.certSANs[2] is 'lab-lb', kconf render writes '192.168.51.80'; "
              "change the description and re-render"),
         ],
         id="cert-sans-swapped",
@@ -273,6 +273,8 @@ DESCRIPTION_CHANGES = [
     pytest.param(
         "    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n", "",
         [
+            ("lab/PLAN.md", 8, "rendered-drift",
+             f"{CHANGED} (kconf render now writes 'Append the lines of `hosts` to `/etc/hosts` on cp-1, cp-2, cp-3, lab-lb.')"),
             ("lab/hosts", 7, "rendered-drift", f"{CHANGED} (kconf render no longer writes '192.168.51.91\\tworker-1')"),
             ("lab/join-worker-1.sh", 1, "rendered-drift", "kconf render no longer writes this file (a node was removed?); delete it"),
             ("lab/kubeadm-join-worker-1.yaml", 1, "rendered-drift",

@@ -19,7 +19,9 @@ from kconf.lint.model import (
     GeneratedFile,
     HAProxyFile,
     InstallationFile,
+    KeepalivedFile,
     KubeadmFile,
+    KubeVipFile,
     SourceFile,
 )
 from kconf.lint.settings import Settings
@@ -31,6 +33,7 @@ from lintkit import BASE_CLUSTER, lay_out
 # or stops writing fails here until this table says so.
 RENDERED: dict[str, dict[str, type[SourceFile]]] = {
     "aws": {
+        "PLAN.md": GeneratedFile,
         "calico-installation.yaml": InstallationFile,
         "hosts": GeneratedFile,
         "join-ip-10-0-2-20.eu-west-1.compute.internal.sh": GeneratedFile,
@@ -40,6 +43,7 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
         "kubeadm-join-ip-10-0-3-30.eu-west-1.compute.internal.yaml": KubeadmFile,
     },
     "ha-haproxy": {
+        "PLAN.md": GeneratedFile,
         "calico-installation.yaml": InstallationFile,
         "haproxy.cfg": HAProxyFile,
         "hosts": GeneratedFile,
@@ -47,7 +51,29 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
         "kubeadm-init.yaml": KubeadmFile,
         **{f"kubeadm-join-cka-{n}.yaml": KubeadmFile for n in ("cp-2", "cp-3", "worker-1", "worker-2", "worker-3")},
     },
+    "ha-keepalived": {
+        "PLAN.md": GeneratedFile,
+        "calico-installation.yaml": InstallationFile,
+        "check_apiserver.sh": GeneratedFile,
+        "haproxy.cfg": HAProxyFile,
+        "hosts": GeneratedFile,
+        **{f"join-cka-{n}.sh": GeneratedFile for n in ("cp-2", "cp-3", "worker-1", "worker-2", "worker-3")},
+        "keepalived-cka-hap-1.conf": KeepalivedFile,
+        "keepalived-cka-hap-2.conf": KeepalivedFile,
+        "kubeadm-init.yaml": KubeadmFile,
+        **{f"kubeadm-join-cka-{n}.yaml": KubeadmFile for n in ("cp-2", "cp-3", "worker-1", "worker-2", "worker-3")},
+    },
+    "ha-kube-vip": {
+        "PLAN.md": GeneratedFile,
+        "calico-installation.yaml": InstallationFile,
+        "hosts": GeneratedFile,
+        **{f"join-vip-{n}.sh": GeneratedFile for n in ("cp-2", "cp-3", "worker-1", "worker-2")},
+        **{f"kube-vip-vip-cp-{n}.yaml": KubeVipFile for n in (1, 2, 3)},
+        "kubeadm-init.yaml": KubeadmFile,
+        **{f"kubeadm-join-vip-{n}.yaml": KubeadmFile for n in ("cp-2", "cp-3", "worker-1", "worker-2")},
+    },
     "virtualbox-lab": {
+        "PLAN.md": GeneratedFile,
         "calico-installation.yaml": InstallationFile,
         "hosts": GeneratedFile,
         "join-vbox-worker-1.sh": GeneratedFile,
@@ -57,6 +83,7 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
         "kubeadm-join-vbox-worker-2.yaml": KubeadmFile,
     },
     "manifest-mode": {
+        "PLAN.md": GeneratedFile,
         "calico.yaml": CalicoManifestFile,
         "haproxy.cfg": HAProxyFile,
         "hosts": GeneratedFile,

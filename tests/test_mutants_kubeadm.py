@@ -90,13 +90,13 @@ ENDPOINT = "controlPlaneEndpoint: k8s-vip:6443"
 @pytest.mark.parametrize(
     ("text", "endpoint", "cert_sans"),
     [
-        pytest.param(BASE_CLUSTER, "k8s-vip:6443", ["lab-lb", "192.168.51.80"], id="endpoint-name-of-its-own"),
-        pytest.param(edited(BASE_CLUSTER, ENDPOINT, "controlPlaneEndpoint: lab-lb:6443"), "lab-lb:6443", ["192.168.51.80"],
+        pytest.param(BASE_CLUSTER, "k8s-vip:6443", ["k8s-vip", "lab-lb", "192.168.51.80"], id="endpoint-name-of-its-own"),
+        pytest.param(edited(BASE_CLUSTER, ENDPOINT, "controlPlaneEndpoint: lab-lb:6443"), "lab-lb:6443", ["lab-lb", "192.168.51.80", "k8s-vip"],
                      id="endpoint-is-the-load-balancer-name"),
-        pytest.param(edited(BASE_CLUSTER, ENDPOINT, "controlPlaneEndpoint: 192.168.51.80:6443"), "192.168.51.80:6443", ["lab-lb"],
+        pytest.param(edited(BASE_CLUSTER, ENDPOINT, "controlPlaneEndpoint: 192.168.51.80:6443"), "192.168.51.80:6443", ["192.168.51.80", "lab-lb", "k8s-vip"],
                      id="endpoint-is-the-load-balancer-address"),
         pytest.param(edited(BASE_CLUSTER, ENDPOINT, 'controlPlaneEndpoint: "[fd00:51::80]:6443"'), "[fd00:51::80]:6443",
-                     ["lab-lb", "192.168.51.80"], id="ipv6-endpoint"),
+                     ["fd00:51::80", "lab-lb", "192.168.51.80", "k8s-vip"], id="ipv6-endpoint"),
         pytest.param(SINGLE, None, None, id="single-control-plane"),
     ],
 )

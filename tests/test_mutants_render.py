@@ -18,7 +18,11 @@ import pytest
 
 import kconf.render
 from kconf.errors import KconfError
-from kconf.render import RenderedFile, calico_manifest, differences, header, hosts_entries, join_script, run_render, stale_files
+from kconf.outputs import RenderedFile, header
+from kconf.outputs.calico import calico_manifest
+from kconf.outputs.hosts import hosts_entries
+from kconf.outputs.join import join_script
+from kconf.render import differences, run_render, stale_files
 
 from lintkit import BASE_CLUSTER
 
@@ -64,13 +68,13 @@ def test_the_config_goes_into_the_script_as_it_is(config: str, in_script: str) -
 
 def test_hosts_entries_name_each_host_once_with_its_first_address() -> None:
     cluster = SimpleNamespace(
-        load_balancer=SimpleNamespace(address=ipaddress.ip_address("192.168.51.80"), hostname="lab-lb"),
+        load_balancer=SimpleNamespace(address=ipaddress.ip_address("192.168.51.80"), hostname="lab-lb", hosts=()),
         hosts=[("k8s-vip", ipaddress.ip_address("192.168.51.80")), ("lab-lb", ipaddress.ip_address("10.0.0.9"))],
         nodes=[SimpleNamespace(name="cp-1", ip=ipaddress.ip_address("192.168.51.81")),
                SimpleNamespace(name="k8s-vip", ip=ipaddress.ip_address("192.168.51.82"))],
     )  # fmt: skip
     assert hosts_entries(cluster) == [("192.168.51.80", ["lab-lb", "k8s-vip"]), ("192.168.51.81", ["cp-1"])]  # type: ignore[arg-type]
-    cluster.load_balancer = SimpleNamespace(address=ipaddress.ip_address("192.168.51.80"), hostname=None)
+    cluster.load_balancer = SimpleNamespace(address=ipaddress.ip_address("192.168.51.80"), hostname=None, hosts=())
     assert hosts_entries(cluster) == [  # type: ignore[arg-type]
         ("192.168.51.80", ["k8s-vip"]), ("10.0.0.9", ["lab-lb"]), ("192.168.51.81", ["cp-1"])
     ]
@@ -79,7 +83,7 @@ def test_hosts_entries_name_each_host_once_with_its_first_address() -> None:
 def manifest_cluster(manifest: Path, pod_subnet: str) -> SimpleNamespace:
     return SimpleNamespace(
         path=Path("cluster.yaml"),
-        calico=SimpleNamespace(manifest=manifest, ip_autodetection="cidr=192.168.51.0/24"),
+        calico=SimpleNamespace(manifest=manifest, ip_autodetection="cidr=192.168.51.0/24", autodetection_defaulted=False),
         networking=SimpleNamespace(pod_subnets=[ipaddress.ip_network(pod_subnet)]),
     )
 
@@ -167,10 +171,10 @@ def test_render_makes_missing_parent_folders_and_says_what_it_did(description: P
     code, said = render(description, out)
     assert code == 0
     written = [
-        "calico-installation.yaml", "haproxy.cfg", "hosts", "join-cp-2.sh", "join-cp-3.sh", "join-worker-1.sh",
+        "PLAN.md", "calico-installation.yaml", "haproxy.cfg", "hosts", "join-cp-2.sh", "join-cp-3.sh", "join-worker-1.sh",
         "kubeadm-init.yaml", "kubeadm-join-cp-2.yaml", "kubeadm-join-cp-3.yaml", "kubeadm-join-worker-1.yaml",
     ]  # fmt: skip
-    assert said == [(f"wrote {out / name}", True) for name in written] + [(f"kconf: {out}: 10 files, 10 written", True)]
+    assert said == [(f"wrote {out / name}", True) for name in written] + [(f"kconf: {out}: 11 files, 11 written", True)]
 
     (out / "join-old.sh").write_text(MARK)
     (out / "join-kept.sh").write_text(MARK)
@@ -188,7 +192,7 @@ def test_render_makes_missing_parent_folders_and_says_what_it_did(description: P
         (f"kconf: warning: {out / 'join-kept.sh'}: no longer rendered, but cannot remove it: Permission denied", True),
         (f"removed {out / 'join-old.sh'} (no longer rendered)", True),
         (f"wrote {out / 'hosts'}", True),
-        (f"kconf: {out}: 10 files, 1 written", True),
+        (f"kconf: {out}: 11 files, 1 written", True),
     ])  # fmt: skip
 
 

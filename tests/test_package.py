@@ -23,7 +23,7 @@ def test_non_editable_install_ships_schemas_and_templates(tmp_path: Path) -> Non
         "ClusterConfiguration.json", "InitConfiguration.json", "JoinConfiguration.json",
         "ResetConfiguration.json", "UpgradeConfiguration.json",
     ]
-    assert sorted(p.name for p in (package / "templates").glob("*.j2")) == ["haproxy.cfg.j2", "hosts.j2", "join.sh.j2"]
+    assert sorted(p.name for p in (package / "templates").glob("*.j2")) == ["PLAN.md.j2", "check_apiserver.sh.j2", "haproxy.cfg.j2", "hosts.j2", "join.sh.j2", "keepalived.conf.j2"]
 
     env = {**os.environ, "PYTHONPATH": str(target)}
     work = tmp_path / "elsewhere"

@@ -1,0 +1,67 @@
+"""calico.yaml (manifest mode: the upstream manifest, patched) or
+calico-installation.yaml (operator mode: the Installation resource)."""
+
+from __future__ import annotations
+
+from kconf.calico.autodetect import INTERFACE, KUBERNETES_INTERNAL_IP, MINIMUM_CALICO, AutodetectMethod
+from kconf.description import Cluster
+from kconf.errors import KconfError
+from kconf.outputs import Files, RenderedFile, yaml_file
+
+
+def calico_files(cluster: Cluster) -> Files:
+    if cluster.calico.mode == "manifest":
+        return {"calico.yaml": calico_manifest(cluster)}
+    from kconf.calico.installation import installation
+
+    return {"calico-installation.yaml": yaml_file(cluster, [installation(cluster)])}
+
+
+def manifest_autodetection(cluster: Cluster, calico_version: tuple[int, int] | None) -> AutodetectMethod:
+    """The method written into a manifest. kconf's default where the VIP lives
+    on nodes is kubernetes-internal-ip; a Calico older than that method gets
+    the VIP's interface pinned instead (which can still pick the VIP: the
+    calico-autodetect-vip rule warns)."""
+    method = cluster.calico.ip_autodetection
+    minimum = MINIMUM_CALICO[KUBERNETES_INTERNAL_IP]
+    if not (cluster.calico.autodetection_defaulted and method.kind == KUBERNETES_INTERNAL_IP):
+        return method
+    if calico_version is None or calico_version >= minimum:
+        return method
+    names = vip_interfaces(cluster)
+    return AutodetectMethod(INTERFACE, tuple(f"^{name}$" for name in names)) if names else method
+
+
+def vip_interfaces(cluster: Cluster) -> tuple[str, ...]:
+    """The NICs that carry the VIP on the nodes that may hold it."""
+    lb = cluster.load_balancer
+    if lb is None:
+        return ()
+    if lb.interface is not None:
+        return (lb.interface,)
+    holders = {n.name for n in cluster.vip_nodes()}
+    return tuple(dict.fromkeys(h.interface for h in lb.hosts if h.name in holders))
+
+
+def calico_manifest(cluster: Cluster) -> RenderedFile:
+    from kconf.calico.patch import calico_version, find_calico_node, patch_manifest
+    from kconf.fsio import read_text
+
+    assert cluster.calico.manifest is not None
+    source = str(cluster.calico.manifest)
+    pod_v4 = [n for n in cluster.networking.pod_subnets if n.version == 4]
+    if not pod_v4:
+        raise KconfError("manifest mode sets CALICO_IPV4POOL_CIDR and needs an IPv4 podSubnet", str(cluster.path))
+    try:
+        text = read_text(source)
+    except KconfError as exc:
+        field = ("spec", "calico", "manifest")
+        raise KconfError(
+            f"the upstream Calico manifest {source}: {exc.message}", str(cluster.path), cluster.document.line(field), field
+        ) from None
+    method = cluster.calico.ip_autodetection
+    if cluster.calico.autodetection_defaulted and method.kind == KUBERNETES_INTERNAL_IP:
+        node = find_calico_node(text, source)
+        method = manifest_autodetection(cluster, calico_version(node.image) if node is not None else None)
+    result = patch_manifest(text, source, str(pod_v4[0]), str(method))
+    return RenderedFile(result.text.encode())
