@@ -135,6 +135,15 @@ GOLDEN_NODES = {
         ("cka-worker-1", "192.168.51.84", False), ("cka-worker-2", "192.168.51.85", False),
         ("cka-worker-3", "192.168.51.86", False),
     ],
+    "ha-keepalived": [
+        ("cka-cp-1", "192.168.51.81", True), ("cka-cp-2", "192.168.51.82", True), ("cka-cp-3", "192.168.51.83", True),
+        ("cka-worker-1", "192.168.51.84", False), ("cka-worker-2", "192.168.51.85", False),
+        ("cka-worker-3", "192.168.51.86", False),
+    ],
+    "ha-kube-vip": [
+        ("vip-cp-1", "192.168.51.81", True), ("vip-cp-2", "192.168.51.82", True), ("vip-cp-3", "192.168.51.83", True),
+        ("vip-worker-1", "192.168.51.84", False), ("vip-worker-2", "192.168.51.85", False),
+    ],
     "virtualbox-lab": [
         ("vbox-cp-1", "192.168.56.11", True), ("vbox-worker-1", "192.168.56.21", False),
         ("vbox-worker-2", "192.168.56.22", False),
@@ -196,6 +205,8 @@ def test_no_secret_and_no_placeholder_outside_join_files(tmp_path: Path) -> None
         text = data.decode()
         if name.startswith(("kubeadm-join-", "join-")):
             assert "${KCONF_TOKEN}" in text
+        elif name == "PLAN.md":  # names the variables to set, with no value
+            assert "${KCONF_" not in text and "KCONF_TOKEN=... " in text
         else:
             assert "KCONF_" not in text, name
 
@@ -300,7 +311,7 @@ def test_render_writes_default_folder_with_modes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = tmp_path / "lab"
     assert sorted(p.name for p in out.iterdir()) == [
-        "calico-installation.yaml", "haproxy.cfg", "hosts", "join-cp-2.sh", "join-worker-1.sh",
+        "PLAN.md", "calico-installation.yaml", "haproxy.cfg", "hosts", "join-cp-2.sh", "join-worker-1.sh",
         "kubeadm-init.yaml", "kubeadm-join-cp-2.yaml", "kubeadm-join-worker-1.yaml",
     ]
     assert stat.S_IMODE((out / "join-cp-2.sh").stat().st_mode) == 0o755
@@ -388,7 +399,7 @@ def test_render_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     run_cli("render", str(path))
     result = run_cli("render", str(path))
     assert result.exit_code == 0
-    assert without_quorum_warning(result.stderr) == f"kconf: {tmp_path / 'lab'}: 8 files, 0 written\n"
+    assert without_quorum_warning(result.stderr) == f"kconf: {tmp_path / 'lab'}: 9 files, 0 written\n"
 
 
 # --- bad descriptions ------------------------------------------------------------------
