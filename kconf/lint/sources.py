@@ -359,8 +359,13 @@ def _groups(wanted: list[str], loaded: dict[str, SourceFile | None], load: Calla
                     members.append(loaded_member)
                 grouped.add(member_key)
         groups.append(Group(files=members, cluster_file=source, output_dir=out if out is not None and out.is_dir() else None))
+    peers: list[SourceFile] = []  # keepalived configs given together are checked as peers
     for key in sorted(loaded):
         source = loaded[key]
-        if source is not None and key not in grouped:
+        if isinstance(source, KeepalivedFile) and key not in grouped:
+            peers.append(source)
+        elif source is not None and key not in grouped:
             groups.append(Group(files=[source]))
+    if peers:
+        groups.append(Group(files=peers))
     return groups

@@ -67,7 +67,7 @@ def kube_vip_pod(cluster: Cluster, lb: LoadBalancer, node: Node) -> dict[str, An
                     "image": KUBE_VIP_IMAGE,
                     "imagePullPolicy": "IfNotPresent",
                     "name": "kube-vip",
-                    "securityContext": {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}},
+                    "securityContext": {"capabilities": {"add": ["NET_ADMIN", "NET_RAW"], "drop": ["ALL"]}},
                     "volumeMounts": [{"mountPath": ADMIN_CONF, "name": "kubeconfig"}],
                 }
             ],
