@@ -611,6 +611,9 @@ NOT_NODE_IP = [
     pytest.param(rendered(CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "    - name: node-ip\n      value: 192.168.51.91\n", "    - name: v\n      value: \"2\"\n")), id="one-interface-no-node-ip"),
     pytest.param(files(kubeadm_yaml=sub(KUBEADM, ("    - name: node-ip\n      value: 192.168.51.81\n", "    - name: v\n      value: \"2\"\n"))), id="standalone-kubeadm"),
     pytest.param(files(join_yaml=sub(JOIN, ("node-ip: 192.168.51.82", "node-ip: 192.168.51.82,fd00::82"))), id="standalone-dual-stack"),
+    # a node-ip left for a template engine is there, only not filled in yet
+    pytest.param(rendered(VBOX_CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "value: 192.168.51.91", 'value: "${NODE_IP}"')), id="template-variable"),
+    pytest.param(rendered(VBOX_CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "value: 192.168.51.91", 'value: "{{ node_ip }}"')), id="template-jinja"),
 ]
 
 

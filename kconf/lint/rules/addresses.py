@@ -797,7 +797,8 @@ def kubelet_node_ip(group: Group) -> Iterator[RawFinding]:
     kubeadm InitConfiguration/JoinConfiguration without a kubelet `node-ip`
     in nodeRegistration.kubeletExtraArgs; or a node-ip that is not one of
     the described node's addresses. Standalone kubeadm files are not
-    checked: they say nothing of a host's interfaces.
+    checked: they say nothing of a host's interfaces; nor is a node-ip left
+    for a template engine to fill in (`${NODE_IP}`, `{{ node_ip }}`).
 
     Why: without node-ip the kubelet reports the address of the
     default-route interface, on VirtualBox the NAT one every VM shares: the
@@ -814,6 +815,9 @@ def kubelet_node_ip(group: Group) -> Iterator[RawFinding]:
         node = described.by_name.get(name) if name is not None else None
         if node is None or node.address is None:
             continue
+        given = extra_arg(view, KUBELET_ARGS, "node-ip")
+        if given is not None and is_template(given[0]):
+            continue  # a value for a template engine to fill in: there is a node-ip
         written = node_ips(view)
         if not written and len(node.interfaces) > 1:
             where = view.loc(KUBELET_ARGS, key=True) if view.get(*KUBELET_ARGS) is not None else view.loc(("nodeRegistration",), key=True)
