@@ -601,6 +601,10 @@ NODE_IP = [
         [("lab/kubeadm-join-worker-2.yaml", 10, "kubelet-node-ip")], id="no-kubeletExtraArgs",
     ),
     pytest.param(
+        rendered(VBOX_CLUSTER, ("lab/kubeadm-join-worker-2.yaml", "    - name: node-ip\n      value: 192.168.51.92\n", "")),
+        [("lab/kubeadm-join-worker-2.yaml", 13, "kubelet-node-ip")], id="empty-kubeletExtraArgs",
+    ),
+    pytest.param(
         rendered(CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "value: 192.168.51.91", "value: 192.168.51.92")),
         [("lab/kubeadm-join-worker-1.yaml", 15, "kubelet-node-ip")], id="node-ip-of-another-node",
     ),

@@ -820,9 +820,9 @@ def kubelet_node_ip(group: Group) -> Iterator[RawFinding]:
             continue  # a value for a template engine to fill in: there is a node-ip
         written = node_ips(view)
         if not written and len(node.interfaces) > 1:
-            where = view.loc(KUBELET_ARGS, key=True) if view.get(*KUBELET_ARGS) is not None else view.loc(("nodeRegistration",), key=True)
+            # at kubeletExtraArgs, or nodeRegistration when it has none (position() takes the nearest written key)
             yield RawFinding(
-                "kubelet-node-ip", where,
+                "kubelet-node-ip", view.loc(KUBELET_ARGS, key=True),
                 f"node {shown(node)} has {len(node.interfaces)} interfaces but no kubelet node-ip: the kubelet "
                 f"reports its default-route address; add node-ip {node.address.ip} to kubeletExtraArgs",
             )
