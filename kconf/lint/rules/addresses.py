@@ -815,18 +815,17 @@ def kubelet_node_ip(group: Group) -> Iterator[RawFinding]:
         node = described.by_name.get(name) if name is not None else None
         if node is None or node.address is None:
             continue
+        # missing is told by the args, not by what parses: a node-ip left for a
+        # template engine is there, only not filled in (node_ips() skips it)
         given = extra_arg(view, KUBELET_ARGS, "node-ip")
-        if given is not None and is_template(given[0]):
-            continue  # a value for a template engine to fill in: there is a node-ip
-        written = node_ips(view)
-        if not written and len(node.interfaces) > 1:
+        if (given is None or not isinstance(given[0], str)) and len(node.interfaces) > 1:
             # at kubeletExtraArgs, or nodeRegistration when it has none (position() takes the nearest written key)
             yield RawFinding(
                 "kubelet-node-ip", view.loc(KUBELET_ARGS, key=True),
                 f"node {shown(node)} has {len(node.interfaces)} interfaces but no kubelet node-ip: the kubelet "
                 f"reports its default-route address; add node-ip {node.address.ip} to kubeletExtraArgs",
             )
-        for item in written:
+        for item in node_ips(view):
             if item.address is None or item.address not in addresses_of(node):
                 yield RawFinding(
                     "kubelet-node-ip", item.loc,
