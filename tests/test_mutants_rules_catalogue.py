@@ -19,7 +19,8 @@ import pytest
 
 from kconf.lint.model import ERROR, WARNING, Group, Loc, RawFinding
 from kconf.lint.registry import Rule
-from kconf.lint.rules import FAMILIES, RULES, _registered, drift
+from kconf.lint.rules import FAMILIES, RULES, _registered, addresses, drift
+from kconf.lint.sources import build_groups
 from lintkit import lint, render_into
 from test_lint_addresses import CLUSTER, sub
 
@@ -106,15 +107,22 @@ def test_every_family_rule_is_registered_once() -> None:
 
 
 def test_no_rule_but_rendered_drift_reports_in_an_earlier_render(tmp_path: Path) -> None:
-    # rendered with a public pod subnet; the description now has a public service subnet instead
-    render_into(tmp_path, sub(CLUSTER, ("172.16.0.0/16", "172.178.0.0/16")))
-    (tmp_path / "cluster.yaml").write_text(sub(CLUSTER, ("10.96.0.0/12", "11.96.0.0/12")))
-    found = [(os.path.relpath(f.path, tmp_path), f.line, f.rule) for f in lint(tmp_path, select="public-cidr,rendered-drift")]
+    render_into(tmp_path, CLUSTER)
+    # cp-1 moved after the render: lab/ still advertises (and node-ips) its old address
+    (tmp_path / "cluster.yaml").write_text(sub(CLUSTER, ("192.168.51.81/24", "192.168.51.85/24")))
+    [group] = build_groups([str(tmp_path / "cluster.yaml")]).groups
+    for name, line in (("advertise-address-not-on-node", 5), ("kubelet-node-ip", 12)):
+        [rule] = [r for r in addresses.RULES if r.name == name]
+        assert [(os.path.relpath(f.loc.path, tmp_path), f.loc.line) for f in rule.check(group)] == [("lab/kubeadm-init.yaml", line)]
+        assert list(_registered(rule).check(group)) == []
+        assert list(RULES[name].check(group)) == []
+    found = [(os.path.relpath(f.path, tmp_path), f.line, f.rule) for f in lint(tmp_path, select="advertise-address-not-on-node,kubelet-node-ip,rendered-drift")]
+    # one finding in each earlier render, rendered-drift's: the re-render fixes them all
     assert found == [
-        ("cluster.yaml", 11, "public-cidr"),
-        # a hand edit to drift (a finding its render now does not have): reported there
-        ("lab/calico-installation.yaml", 9, "public-cidr"),
-        ("lab/calico-installation.yaml", 9, "rendered-drift"),
-        # an earlier render: its public podSubnet goes away with kconf render
-        ("lab/kubeadm-init.yaml", 19, "rendered-drift"),
+        ("lab/hosts", 3, "rendered-drift"),
+        ("lab/join-worker-1.sh", 57, "rendered-drift"),
+        ("lab/join-worker-2.sh", 57, "rendered-drift"),
+        ("lab/kubeadm-init.yaml", 5, "rendered-drift"),
+        ("lab/kubeadm-join-worker-1.yaml", 6, "rendered-drift"),
+        ("lab/kubeadm-join-worker-2.yaml", 6, "rendered-drift"),
     ]
