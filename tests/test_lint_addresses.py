@@ -601,6 +601,10 @@ NODE_IP = [
         [("lab/kubeadm-join-worker-2.yaml", 10, "kubelet-node-ip")], id="no-kubeletExtraArgs",
     ),
     pytest.param(
+        rendered(VBOX_CLUSTER, ("lab/kubeadm-join-worker-2.yaml", "    - name: node-ip\n      value: 192.168.51.92\n", "")),
+        [("lab/kubeadm-join-worker-2.yaml", 13, "kubelet-node-ip")], id="empty-kubeletExtraArgs",
+    ),
+    pytest.param(
         rendered(CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "value: 192.168.51.91", "value: 192.168.51.92")),
         [("lab/kubeadm-join-worker-1.yaml", 15, "kubelet-node-ip")], id="node-ip-of-another-node",
     ),
@@ -611,6 +615,9 @@ NOT_NODE_IP = [
     pytest.param(rendered(CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "    - name: node-ip\n      value: 192.168.51.91\n", "    - name: v\n      value: \"2\"\n")), id="one-interface-no-node-ip"),
     pytest.param(files(kubeadm_yaml=sub(KUBEADM, ("    - name: node-ip\n      value: 192.168.51.81\n", "    - name: v\n      value: \"2\"\n"))), id="standalone-kubeadm"),
     pytest.param(files(join_yaml=sub(JOIN, ("node-ip: 192.168.51.82", "node-ip: 192.168.51.82,fd00::82"))), id="standalone-dual-stack"),
+    # a node-ip left for a template engine is there, only not filled in yet
+    pytest.param(rendered(VBOX_CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "value: 192.168.51.91", 'value: "${NODE_IP}"')), id="template-variable"),
+    pytest.param(rendered(VBOX_CLUSTER, ("lab/kubeadm-join-worker-1.yaml", "value: 192.168.51.91", 'value: "{{ node_ip }}"')), id="template-jinja"),
 ]
 
 

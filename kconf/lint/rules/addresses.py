@@ -797,7 +797,8 @@ def kubelet_node_ip(group: Group) -> Iterator[RawFinding]:
     kubeadm InitConfiguration/JoinConfiguration without a kubelet `node-ip`
     in nodeRegistration.kubeletExtraArgs; or a node-ip that is not one of
     the described node's addresses. Standalone kubeadm files are not
-    checked: they say nothing of a host's interfaces.
+    checked: they say nothing of a host's interfaces; nor is a node-ip left
+    for a template engine to fill in (`${NODE_IP}`, `{{ node_ip }}`).
 
     Why: without node-ip the kubelet reports the address of the
     default-route interface, on VirtualBox the NAT one every VM shares: the
@@ -814,15 +815,17 @@ def kubelet_node_ip(group: Group) -> Iterator[RawFinding]:
         node = described.by_name.get(name) if name is not None else None
         if node is None or node.address is None:
             continue
-        written = node_ips(view)
-        if not written and len(node.interfaces) > 1:
-            where = view.loc(KUBELET_ARGS, key=True) if view.get(*KUBELET_ARGS) is not None else view.loc(("nodeRegistration",), key=True)
+        # missing is told by the args, not by what parses: a node-ip left for a
+        # template engine is there, only not filled in (node_ips() skips it)
+        given = extra_arg(view, KUBELET_ARGS, "node-ip")
+        if (given is None or not isinstance(given[0], str)) and len(node.interfaces) > 1:
+            # at kubeletExtraArgs, or nodeRegistration when it has none (position() takes the nearest written key)
             yield RawFinding(
-                "kubelet-node-ip", where,
+                "kubelet-node-ip", view.loc(KUBELET_ARGS, key=True),
                 f"node {shown(node)} has {len(node.interfaces)} interfaces but no kubelet node-ip: the kubelet "
                 f"reports its default-route address; add node-ip {node.address.ip} to kubeletExtraArgs",
             )
-        for item in written:
+        for item in node_ips(view):
             if item.address is None or item.address not in addresses_of(node):
                 yield RawFinding(
                     "kubelet-node-ip", item.loc,
