@@ -303,7 +303,7 @@ def run_check(haproxy: str, config: Path) -> None:
 
 def test_every_example_has_written_down_expectations() -> None:
     assert sorted({p.parent.name for p in example_descriptions()}) == sorted(EXAMPLE_EXPECTED)
-    assert [p.id for p in LB_EXAMPLE_PARAMS] == ["examples-ha-haproxy", "golden-ha-haproxy"]
+    assert [p.id for p in LB_EXAMPLE_PARAMS] == ["examples-ha-haproxy", "examples-ha-keepalived", "golden-ha-haproxy", "golden-ha-keepalived"]
 
 
 @pytest.mark.parametrize("description", EXAMPLE_PARAMS)

@@ -23,12 +23,17 @@ def catalogue() -> dict[str, str]:
 
 # Rules kconf has beyond RULES.md (issue 10: each rule's name says what it reports).
 BEYOND_RULES_MD = {
+    "calico-autodetect-vip": "error",
     "calico-manifest": "error",
     "cloud-provider-mixed-regions": "warning",
     "component-config-api-version": "error",
     "duplicate-node-name": "error",
     "haproxy-http-in-tcp-mode": "warning",
+    "keepalived-peers": "error",
+    "kube-vip-strict-arp": "error",
+    "kube-vip-super-admin": "error",
     "output-folder-clash": "error",
+    "vip-address": "error",
 }
 
 
