@@ -225,3 +225,18 @@ def test_manifest_mode_default_with_the_vip_on_nodes(tmp_path: Path, version: st
     assert f'value: "{expected}"' in manifest or f"value: {expected}\n" in manifest
     found = [(f.severity, f.rule) for f in lint(tmp_path / "vip", tmp_path / "cluster.yaml")]
     assert found == ([finding] if finding else [])
+
+
+def test_keepalived_lb_hosts_on_control_planes_need_another_port(tmp_path: Path) -> None:
+    text = KEEPALIVED.replace("cka-hap-1, address: 192.168.51.78/24", "cka-cp-1, address: 192.168.51.81/24")
+    text = text.replace("cka-hap-2, address: 192.168.51.79/24", "cka-cp-2, address: 192.168.51.82/24")
+    assert description_findings(tmp_path, text, "lb-port-collision") == [
+        (22, "error", "the load balancer 192.168.51.81 runs on control-plane node cka-cp-1, whose kube-apiserver already "
+                      "listens on port 6443: use another loadBalancer.port (e.g. 8443) or bindPort")
+    ]
+    assert description_findings(tmp_path, text.replace("    port: 6443\n", "    port: 8443\n").replace("k8s-vip:6443", "k8s-vip:8443"),
+                                "lb-port-collision") == []
+
+
+def test_kube_vip_on_the_control_planes_is_no_port_collision(tmp_path: Path) -> None:
+    assert description_findings(tmp_path, KUBE_VIP, "lb-port-collision") == []

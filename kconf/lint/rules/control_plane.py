@@ -763,8 +763,8 @@ def _nodes_by_address(nodes: Iterable[Node]) -> dict[Address, Node]:
 
 
 def lb_port_collision(group: Group) -> Iterator[RawFinding]:
-    """The load balancer runs on a control-plane node (its address is one of
-    that node's addresses) and listens on the port that node's kube-apiserver
+    """The load balancer runs on a control-plane node (its address, or with
+    mode keepalived an LB host's, is one of that node's addresses) and listens on the port that node's kube-apiserver
     binds (bindPort, 6443 by default): in the description, and in haproxy.cfg
     a frontend binding that port on all addresses or on the node's own.
 
@@ -780,13 +780,18 @@ def lb_port_collision(group: Group) -> Iterator[RawFinding]:
     if described is None or cluster is None or lb is None:
         return
     view = described
-    node = _nodes_by_address(cluster.control_plane_nodes).get(lb.address)
-    if node is None:
+    if lb.mode == "kube-vip":  # no HAProxy: the VIP leads to kube-apiserver's own port
         return
+    # the HAProxy host, or (keepalived) an LB host that is a control-plane node
+    by_address = _nodes_by_address(cluster.control_plane_nodes)
+    found = [(address, by_address[address]) for address in cluster.lb_host_addresses() if address in by_address]
+    if not found:
+        return
+    lb_address, node = found[0]
     if lb.port == node.bind_port:
         yield RawFinding(
             "lb-port-collision", view.loc(("spec", "loadBalancer", "port")),
-            f"the load balancer {lb.address} runs on control-plane node {node.name}, whose kube-apiserver already "
+            f"the load balancer {lb_address} runs on control-plane node {node.name}, whose kube-apiserver already "
             f"listens on port {node.bind_port}: use another loadBalancer.port (e.g. 8443) or bindPort",
         )
     own = {node.ip, *(i.address.ip for i in node.interfaces)}
