@@ -240,3 +240,29 @@ def test_keepalived_lb_hosts_on_control_planes_need_another_port(tmp_path: Path)
 
 def test_kube_vip_on_the_control_planes_is_no_port_collision(tmp_path: Path) -> None:
     assert description_findings(tmp_path, KUBE_VIP, "lb-port-collision") == []
+
+
+def test_cert_sans_hold_the_vip_the_endpoint_and_every_alias_of_a_load_balancer(tmp_path: Path) -> None:
+    import yaml
+
+    text = edited(KEEPALIVED, "  nodes:\n", "  hosts:\n    api.lab.example: 192.168.51.80\n    hap-1.lab.example: 192.168.51.78\n"
+                  "    other.lab.example: 192.168.51.99\n  nodes:\n")
+    out = render_into(tmp_path, text)
+    _init, config = yaml.safe_load_all((out / "kubeadm-init.yaml").read_text())
+    assert config["controlPlaneEndpoint"] == "k8s-vip:6443"
+    assert config["apiServer"]["certSANs"] == [
+        "k8s-vip", "192.168.51.80", "cka-hap-1", "192.168.51.78", "cka-hap-2", "192.168.51.79",
+        "api.lab.example", "hap-1.lab.example",
+    ]
+    hosts = (out / "hosts").read_text().splitlines()[2:]
+    assert hosts[:4] == ["192.168.51.80\tk8s-vip api.lab.example", "192.168.51.78\thap-1.lab.example cka-hap-1",
+                         "192.168.51.99\tother.lab.example", "192.168.51.79\tcka-hap-2"]
+
+
+def test_haproxy_backends_checks_the_keepalived_haproxy_cfg(tmp_path: Path) -> None:
+    out = render_into(tmp_path, KEEPALIVED)
+    cfg = out / "haproxy.cfg"
+    cfg.write_text(edited(cfg.read_text(), "    server cka-cp-3 192.168.51.83:6443 check check-ssl verify none\n", ""))
+    found = lint(out, select="haproxy-backends")
+    assert [(Path(f.path).name, f.rule) for f in found] == [("haproxy.cfg", "haproxy-backends")]
+    assert "cka-cp-3" in found[0].message
