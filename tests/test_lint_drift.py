@@ -364,3 +364,17 @@ def test_an_old_file_without_content_evidence_reads_as_a_changed_description(tmp
     assert drift(tmp_path) == [
         ("lab/kubeadm-init.yaml", 20, f"{CHANGED} (kconf render now writes networking.dnsDomain)"),
     ]
+
+
+def test_a_warning_of_an_earlier_render_is_no_hand_edit(tmp_path: Path) -> None:
+    """Render refuses only errors: a folder rendered from a description with a
+    public podSubnet (a public-cidr warning) is an earlier render once the
+    description is fixed, not a hand edit."""
+    render_into(tmp_path, BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.32.0.0/16"))
+    edit(tmp_path / "cluster.yaml", "podSubnet: 172.32.0.0/16", "podSubnet: 172.16.0.0/16")
+    findings = lint(tmp_path)
+    assert [(p, line, rule, f.message) for (p, line, rule), f in zip(where(findings, tmp_path), findings)] == [
+        ("lab/calico-installation.yaml", 9, "rendered-drift",
+         f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.16.0.0/16')"),
+        ("lab/kubeadm-init.yaml", 20, "rendered-drift", f"{CHANGED} (networking.podSubnet: kconf render now writes '172.16.0.0/16')"),
+    ]

@@ -352,7 +352,11 @@ def _hand_evidence(drift: FileDrift, on_disk: bytes, rendered: bytes, up_to_date
 
 
 def _own_rules(path: str, data: bytes) -> set[str]:
-    """The rules a file alone (no description, no folder) triggers."""
+    """The rules a file alone (no description, no folder) triggers at error
+    level. Warnings are no evidence of a hand edit: render refuses only
+    errors, so an earlier render may well carry a warning its description
+    has since lost."""
+    from kconf.lint.model import ERROR
     from kconf.lint.rules import RULES
     from kconf.lint.sources import recognise
 
@@ -360,7 +364,10 @@ def _own_rules(path: str, data: bytes) -> set[str]:
     if source is None:
         return set()
     alone = Group(files=[source])
-    return {name for name, rule in RULES.items() if name not in (RULE, CLASH) and any(True for _ in rule.check(alone))}
+    return {
+        name for name, rule in RULES.items()
+        if name not in (RULE, CLASH) and any((f.severity or rule.severity) == ERROR for f in rule.check(alone))
+    }
 
 
 _NAME_LINE = r"^\s+name:\s*[\"']?{}[\"']?\s*(?:#.*)?$"
