@@ -17,7 +17,7 @@ from kconf.configmap import (
     parse_configmap,
 )
 from kconf.errors import KconfError
-from kconf.kubeadm_schema import check_document
+from kconf.kubeadm.schema import check_document
 from kconf.yamlio import dump_documents, load_documents
 
 SOCKET = "unix:///var/run/cri-dockerd.sock"

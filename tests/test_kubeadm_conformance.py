@@ -388,7 +388,7 @@ PRINTED_DEFAULTS_FINDINGS = {
 @pytest.mark.parametrize("kind", sorted(PRINTED_DEFAULTS_FINDINGS))
 @pytest.mark.parametrize("version", pinned_versions())
 def test_printed_defaults_pass_kconf_schemas_and_lint_only_their_placeholders(tmp_path: Path, version: str, kind: str) -> None:
-    from kconf.kubeadm_schema import check_document
+    from kconf.kubeadm.schema import check_document
     from kconf.lint.engine import lint_paths
     from kconf.lint.settings import Settings
 

@@ -1,4 +1,4 @@
-"""The kubeadm.k8s.io JSON Schemas (schemas/kubeadm/) and kconf.kubeadm_schema.
+"""The kubeadm.k8s.io JSON Schemas (schemas/kubeadm/) and kconf.kubeadm.schema.
 
 Valid documents are upstream's own: the examples in the doc comments of kubeadm's
 v1beta3/v1beta4 doc.go, and `kubeadm config print {init,join,reset,upgrade}-defaults` of
@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from kconf.kubeadm_schema import (
+from kconf.kubeadm.schema import (
     KUBEADM_GROUP,
     SUPPORTED,
     check_document,

@@ -1,4 +1,4 @@
-"""kconf/kubeadm.py: cases that mutants surviving the rest of the suite showed missing.
+"""kconf/kubeadm/documents.py: cases that mutants surviving the rest of the suite showed missing.
 
 Descriptions are BASE_CLUSTER (tests/lintkit.py) with one edit each; the
 expected kubeadm fields are written out. See tools/mutation/run.
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kconf import kubeadm
+from kconf.kubeadm import documents as kubeadm
 from kconf.description import Cluster, load_cluster
 
 from lintkit import BASE_CLUSTER

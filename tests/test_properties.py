@@ -766,7 +766,7 @@ def _split_file(path: Path) -> list[dict[str, Any]]:
 
 
 def assert_schema_valid(documents: list[dict[str, Any]]) -> None:
-    from kconf.kubeadm_schema import check_document
+    from kconf.kubeadm.schema import check_document
 
     for document in documents:
         assert check_document(document) == [], (document["kind"], check_document(document))

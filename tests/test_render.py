@@ -563,7 +563,7 @@ def _rendered_kubeadm_documents() -> list[pytest.ParameterSet]:
 
 @pytest.mark.parametrize("text", _rendered_kubeadm_documents())
 def test_every_rendered_kubeadm_document_passes_the_kubeadm_schemas(tmp_path: Path, text: str) -> None:
-    from kconf.kubeadm_schema import check_document
+    from kconf.kubeadm.schema import check_document
 
     files = render_text(tmp_path, text)
     kinds = []
@@ -577,7 +577,7 @@ def test_every_rendered_kubeadm_document_passes_the_kubeadm_schemas(tmp_path: Pa
 
 
 def test_the_schema_check_would_catch_a_bad_document(tmp_path: Path) -> None:
-    from kconf.kubeadm_schema import check_document
+    from kconf.kubeadm.schema import check_document
 
     (init, _cluster) = yaml_docs(render_text(tmp_path, BASE)["kubeadm-init.yaml"])
     init["nodeRegistration"]["kubeletExtraArgs"] = {"node-ip": "192.168.51.81"}  # v1beta3 shape under v1beta4

@@ -155,7 +155,7 @@ def _configmap_file(text: str, path: str) -> ConfigMapFile | None:
 
 
 def _lost_api_version(view: DocumentView) -> bool:
-    from kconf.kubeadm_schema import SUPPORTED
+    from kconf.kubeadm.schema import SUPPORTED
 
     api_version = view.get("apiVersion")
     kubeadm_kind = any(view.kind in kinds for kinds in SUPPORTED.values())

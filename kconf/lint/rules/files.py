@@ -95,7 +95,7 @@ def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
     line alone), or two documents of one kind.
 
     Fix: use the field names of the document's apiVersion (see the message)."""
-    from kconf.kubeadm_schema import check_document, split_issues
+    from kconf.kubeadm.schema import check_document, split_issues
 
     for source in group.of(KubeadmFile):
         for line, message in split_issues(source.text, source.documents):

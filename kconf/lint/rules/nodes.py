@@ -122,7 +122,7 @@ def _described_node(view: DocumentView, described: Description | None) -> NodeLi
 
 def _socket_problem(value: str) -> tuple[str, str] | None:
     """(severity, message) for a CRI socket kubeadm cannot use or only warns about."""
-    from kconf.configmap import CriSocketError, check_cri_socket  # only when a socket is written
+    from kconf.kubeadm.sockets import CriSocketError, check_cri_socket  # only when a socket is written
 
     if value.startswith("/") and "://" not in value:
         return WARNING, (
