@@ -461,7 +461,7 @@ def test_haproxy_mode_messages(tmp_path: Path) -> None:
     assert messages(tmp_path, "haproxy-mode") == [
         "mode http of this defaults section applies to frontend k8s, backend masters, which serve the Kubernetes "
         "API server: write mode tcp there (or here)",
-        "mode http of this defaults section applies to backend masters, which serve the Kubernetes API server: "
+        "mode http of this defaults section applies to backend masters, which serves the Kubernetes API server: "
         "write mode tcp there (or here)",
         "frontend k8s serves the Kubernetes API server in mode http: it must be mode tcp, TLS has to reach "
         "kube-apiserver untouched",

@@ -14,6 +14,7 @@ import pytest
 
 from lintkit import lay_out, lint
 from test_lint_calico import VBOX, manifest, env
+from test_lint_control_plane import SIX
 RULES = "calico-pool-mismatch,calico-pool-unset,calico-autodetect-first-found,calico-autodetect-mismatch,calico-manifest"
 THREE = VBOX + """    - name: worker-2
       role: worker
@@ -228,6 +229,90 @@ CASES.update({
     ], id='cidrs-kinds'),
 ])
 def test_exact_findings(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str]]) -> None:
+    lay_out(tmp_path, files)
+    assert [
+        (os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.message.replace(str(tmp_path), "ROOT"))
+        for f in lint(tmp_path, select=RULES)
+    ] == expected
+
+
+# --- the pod subnet of a kubeadm file, several manifests in one output folder -----------------
+# A description whose spec is no mapping gives no model: the pool is then compared with the
+# podSubnet of a kubeadm ClusterConfiguration of its output folder.
+
+NO_SPEC = "apiVersion: kconf/v1alpha1\nkind: Cluster\nmetadata:\n  name: lab\nspec: 5\n"
+POD_SUBNET = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: {}\nnetworking:\n  podSubnet: {}\n"
+POOL = INST + "    ipPools:\n      - cidr: 10.9.0.0/16\n"
+OUTSIDE = "pods would get addresses kube-proxy and the kube-controller-manager do not treat as pod addresses"
+UNSET = "CALICO_IPV4POOL_CIDR is not set: calico-node guesses the pool from the kubeadm-config ConfigMap or falls back to 192.168.0.0/16; set it to podSubnet"
+CP1 = "node cp-1 has enp0s3 10.0.2.15 (NAT), enp0s8 192.168.56.11; first-found may take the NAT or wrong interface; pin it with cidr= or interface="
+BOGUS = "unknown autodetection method 'bogus' (one of: first-found, can-reach, interface, skip-interface, cidr, kubernetes-internal-ip)"
+NO_ENV = manifest("").replace("          env:\n", "")  # the calico-node container (line 10) has no env at all
+CP1_BARE = VBOX.replace("      address: 192.168.56.11/24\n      interfaces:\n        - {name: enp0s3, address: 10.0.2.15/24, nat: true}\n"
+                        "        - {name: enp0s8, address: 192.168.56.11/24}\n", "      address: 192.168.56.11/24\n")
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    # two ClusterConfigurations (kubeadm-schema reports the second): the first one's podSubnet does not
+    # parse, so the second one's is the pod subnet
+    pytest.param({"cluster.yaml": NO_SPEC, "lab/kubeadm.yaml": POD_SUBNET.format("ClusterConfiguration", "bogus") + "---\n"
+                  + POD_SUBNET.format("ClusterConfiguration", "10.244.0.0/16"), "lab/i.yaml": POOL}, [
+        ("lab/i.yaml", 8, 15, "calico-pool-mismatch", f"ipPools[0].cidr: pool 10.9.0.0/16 is not inside podSubnet of ROOT/lab/kubeadm.yaml 10.244.0.0/16: {OUTSIDE}"),
+    ], id="second-cluster-configuration"),
+    # an InitConfiguration has no networking kubeadm reads; the subnets are listed as written
+    pytest.param({"cluster.yaml": NO_SPEC, "lab/kubeadm.yaml": POD_SUBNET.format("InitConfiguration", "10.9.0.0/16") + "---\n"
+                  + POD_SUBNET.format("ClusterConfiguration", "10.244.0.0/16,fd00:10:244::/56"), "lab/i.yaml": POOL}, [
+        ("lab/i.yaml", 8, 15, "calico-pool-mismatch",
+         f"ipPools[0].cidr: pool 10.9.0.0/16 is not inside podSubnet of ROOT/lab/kubeadm.yaml 10.244.0.0/16,fd00:10:244::/56: {OUTSIDE}"),
+    ], id="init-configuration-first"),
+    # without a description each file is a group of its own: nothing to compare the pool with
+    pytest.param({"kubeadm.yaml": POD_SUBNET.format("ClusterConfiguration", "10.244.0.0/16"), "i.yaml": POOL}, [], id="standalone-files-side-by-side"),
+    pytest.param({"calico.yaml": NO_ENV}, [("calico.yaml", 10, 1, "calico-pool-unset", UNSET)], id="container-without-env"),
+    # calicoNetwork is no mapping: the finding is at spec
+    pytest.param({"cluster.yaml": ONE, "lab/i.yaml": INST.replace("  calicoNetwork:\n", "  calicoNetwork: 5\n")}, [
+        ("lab/i.yaml", 5, 1, "calico-autodetect-first-found", f"spec.calicoNetwork.nodeAddressAutodetectionV4 is not set, so Calico uses first-found: {CP1}"),
+    ], id="calico-network-not-a-map"),
+    # a node without described interfaces is passed over, not the end of the check
+    pytest.param({"cluster.yaml": CP1_BARE.replace("cidr=192.168.56.0/24", "interface=eth.*")}, [
+        ("cluster.yaml", 13, 22, "calico-autodetect-mismatch", "spec.calico.ipAutodetection: interface=eth.* matches no interface of node worker-1 (enp0s3, enp0s8)"),
+    ], id="first-node-without-interfaces"),
+    # a manifest with a literal IP is passed over, not the end of the manifests
+    pytest.param({"cluster.yaml": ONE, "lab/a.yaml": manifest(env(("IP", "10.0.0.1"), ("CALICO_IPV4POOL_CIDR", "10.244.0.0/16"))),
+                  "lab/b.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.244.0.0/16"), ("IP_AUTODETECTION_METHOD", "bogus")))}, [
+        ("lab/b.yaml", 16, 22, "calico-autodetect-mismatch", f"IP_AUTODETECTION_METHOD: {BOGUS}"),
+    ], id="literal-ip-then-another-manifest"),
+    # IP6_AUTODETECTION_METHOD is an IPv6 method: cidr= is compared with the IPv6 node addresses
+    pytest.param({"cluster.yaml": SIX, "lab/calico.yaml": manifest(env(("CALICO_IPV6POOL_CIDR", "fd00:10:244::/64"), ("IP6_AUTODETECTION_METHOD", "cidr=fd00:ffff::/64")))}, [
+        ("lab/calico.yaml", 12, 1, "calico-pool-unset", UNSET),
+        ("lab/calico.yaml", 16, 22, "calico-autodetect-mismatch", "IP6_AUTODETECTION_METHOD: cidr=fd00:ffff::/64 leaves out node cp-1 and 2 more "
+         "(2001:db8:51::81): Calico finds no address there and calico-node does not start"),
+    ], id="ipv6-cidr-method"),
+    pytest.param({"calico.yaml": manifest("            - name: IP_AUTODETECTION_METHOD\n              valueFrom: {configMapKeyRef: {name: x, key: y}}\n"
+                                          + env(("CALICO_IPV4POOL_CIDR", "10.0.0.0/16"), ("IP6_AUTODETECTION_METHOD", "bogus")))}, [
+        ("calico.yaml", 18, 22, "calico-autodetect-mismatch", f"IP6_AUTODETECTION_METHOD: {BOGUS}"),
+    ], id="v4-value-from-then-v6"),
+    # an IPv6 method of the manifest before the Installation's unset V4
+    pytest.param({"cluster.yaml": ONE, "lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.244.0.0/16"), ("IP_AUTODETECTION_METHOD", "cidr=192.168.56.0/24"),
+                                                                        ("IP6_AUTODETECTION_METHOD", "can-reach=fd00::1"))),
+                  "lab/i.yaml": INST + "    ipPools:\n      - cidr: 10.244.0.0/16\n"}, [
+        ("lab/calico.yaml", 18, 22, "calico-autodetect-mismatch", "IP6_AUTODETECTION_METHOD: can-reach target fd00::1 (fd00::1) is neither a node, endpoint "
+         "or load-balancer address nor inside the nodes' networks: the route to it may leave through another (NAT) interface"),
+        ("lab/i.yaml", 6, 3, "calico-autodetect-first-found", f"spec.calicoNetwork.nodeAddressAutodetectionV4 is not set, so Calico uses first-found: {CP1}"),
+    ], id="v6-method-then-installation"),
+    pytest.param({"calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.0.0.0/16"), ("IP_AUTODETECTION_METHOD", "bogus"), ("IP6_AUTODETECTION_METHOD", "interface=(")))}, [
+        ("calico.yaml", 16, 22, "calico-autodetect-mismatch", f"IP_AUTODETECTION_METHOD: {BOGUS}"),
+        ("calico.yaml", 18, 22, "calico-autodetect-mismatch", "IP6_AUTODETECTION_METHOD: interface=(: not a valid regular expression (missing ), "
+         "unterminated subpattern at position 0)"),
+    ], id="two-invalid-methods"),
+    # a manifest with the pool set, an IPv6-only one, then one without the pool: the last one is reported
+    pytest.param({"cluster.yaml": ONE, "lab/a.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.244.0.0/16"), ("IP_AUTODETECTION_METHOD", "cidr=192.168.56.0/24"))),
+                  "lab/b.yaml": manifest(env(("IP", "none"), ("CALICO_IPV6POOL_CIDR", "fd00::/64"))),
+                  "lab/c.yaml": manifest(env(("IP_AUTODETECTION_METHOD", "cidr=192.168.56.0/24")))}, [
+        ("lab/b.yaml", 16, 22, "calico-pool-mismatch", "CALICO_IPV6POOL_CIDR: pool fd00::/64 is IPv6, but the description's podSubnet (10.244.0.0/16) has no IPv6 CIDR"),
+        ("lab/c.yaml", 12, 1, "calico-pool-unset", UNSET),
+    ], id="three-manifests-in-one-folder"),
+])
+def test_exact_findings_in_groups(tmp_path: Path, files: dict[str, str], expected: list[tuple[str, int, int, str, str]]) -> None:
     lay_out(tmp_path, files)
     assert [
         (os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.message.replace(str(tmp_path), "ROOT"))

@@ -503,8 +503,8 @@ def haproxy_mode(group: Group) -> Iterator[RawFinding]:
     for (path, line), (column, mode, titles) in inherited.items():
         yield RawFinding(
             "haproxy-mode", Loc(path, line, column),
-            f"mode {mode} of this defaults section applies to {', '.join(titles)}, which serve the Kubernetes "
-            "API server: write mode tcp there (or here)",
+            f"mode {mode} of this defaults section applies to {', '.join(titles)}, which "
+            f"{'serves' if len(titles) == 1 else 'serve'} the Kubernetes API server: write mode tcp there (or here)",
         )
 
 
