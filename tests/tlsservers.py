@@ -3,8 +3,12 @@
 Each server listens on 127.0.0.1 on an ephemeral port, in a thread, and answers
 ``GET /readyz`` with 200 "ok" (or 503 once ``set_ready(False)``) and any other
 path with 200 and its own name, so a client behind the load balancer can see
-which backend answered. ``stop()`` closes the listening socket: connections are
-refused from then on, as with a stopped kube-apiserver.
+which backend answered. Every answer also carries the headers ``X-Served-By``
+(the server's name) and ``X-Peer`` (the address the connection came from), so
+a client behind two load balancers can see which one carried its request.
+``stop()`` closes the listening socket: connections are refused from then on,
+as with a stopped kube-apiserver. The failover lab (netns_lab.py) runs the same
+server on a fixed address and port inside a network namespace.
 """
 
 from __future__ import annotations
@@ -97,6 +101,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Served-By", owner.name)
+        self.send_header("X-Peer", str(self.client_address[0]))
         self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
@@ -108,10 +114,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class _HTTPSServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, owner: TLSServer, context: ssl.SSLContext) -> None:
+    def __init__(self, owner: TLSServer, context: ssl.SSLContext, address: tuple[str, int]) -> None:
         self.owner = owner
         self.context = context
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(address, _Handler)
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         # The TLS handshake runs here, in the connection's own thread, so a
@@ -133,14 +139,16 @@ class _HTTPSServer(http.server.ThreadingHTTPServer):
 
 
 class TLSServer:
-    """One HTTPS server on 127.0.0.1:<ephemeral port>, served from a thread."""
+    """One HTTPS server on host:port (by default 127.0.0.1:<ephemeral port>),
+    served from a thread."""
 
-    def __init__(self, name: str, context: ssl.SSLContext) -> None:
+    def __init__(self, name: str, context: ssl.SSLContext, host: str = "127.0.0.1", port: int = 0) -> None:
         self.name = name
         self.ready = True
         self._lock = threading.Lock()
         self._requests: list[Request] = []
-        self._httpd = _HTTPSServer(self, context)
+        self._host = host
+        self._httpd = _HTTPSServer(self, context, (host, port))
         self.port: int = self._httpd.server_address[1]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"tls-{name}", daemon=True
@@ -150,7 +158,7 @@ class TLSServer:
 
     @property
     def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return f"{self._host}:{self.port}"
 
     def record(self, request: Request) -> None:
         with self._lock:
