@@ -21,8 +21,8 @@ The failover gap (last success before the event -> first success through the
 new MASTER) must stay under FAILOVER_BOUND_S, a generous bound: the test is not
 a benchmark; the gap is printed and recorded (record_property) either way.
 
-The files come from lab_configs(lab): swap its body for kconf's rendered output
-and nothing else changes. The only remaps made here are the ones two load
+The files are kconf's own: lab_configs(lab) renders a cluster description of
+the lab (its load balancers as loadBalancer.hosts). The only remaps made here are the ones two load
 balancers on one machine force: the check script's path (keepalived runs it
 from a secure temp dir instead of /etc/keepalived) and haproxy's stats socket.
 """
@@ -73,100 +73,45 @@ PLAN = Plan()
 
 
 def lab_configs(lab: Lab) -> dict[str, str]:
-    """{filename: text} of the keepalived family for the lab's plan: hand-written,
-    in the shape kconf renders for loadBalancer.mode: keepalived.
+    """{filename: text} of the keepalived family as kconf renders it for a
+    cluster description of the lab's plan: its load balancers as
+    loadBalancer.hosts, its stand-in kube-apiservers as the control planes."""
+    import json
 
-    To test kconf's own output, replace this body with: a cluster description
-    of lab.plan (load balancers lab.plan.load_balancers with their addresses,
-    control-plane nodes lab.plan.control_planes, loadBalancer.address
-    lab.plan.vip/lab.plan.prefix_length, interface lab.plan.lb_interface, port
-    lab.plan.frontend_port), rendered, returning the rendered
-    keepalived-<host>.conf, check_apiserver.sh and haproxy.cfg as text."""
+    from kconf.description import load_cluster
+    from kconf.render import render_files
+
     plan = lab.plan
-    files: dict[str, str] = {}
-    for index, lb in enumerate(plan.load_balancers):
-        peers = "".join(f"        {other.address}\n" for other in plan.load_balancers if other != lb)
-        files[f"keepalived-{lb.name}.conf"] = f"""\
-global_defs {{
-    router_id {lb.name}
-    enable_script_security
-    script_user root
-}}
-vrrp_script check_apiserver {{
-    script "{CHECK_SCRIPT_PATH}"
-    interval 3
-    timeout 5
-    fall 3
-    rise 2
-    weight -20
-}}
-vrrp_instance VI_51 {{
-    state {"MASTER" if index == 0 else "BACKUP"}
-    interface {plan.lb_interface}
-    virtual_router_id 51
-    priority {150 - 10 * index}
-    advert_int 1
-    unicast_src_ip {lb.address}
-    unicast_peer {{
-{peers}    }}
-    virtual_ipaddress {{
-        {plan.vip}/{plan.prefix_length} dev {plan.lb_interface}
-    }}
-    track_script {{
-        check_apiserver
-    }}
-}}
-"""
-    vip, port = plan.vip, plan.frontend_port
-    files[CHECK_SCRIPT] = f"""\
-#!/bin/sh
-# keepalived's vrrp_script check_apiserver: is the API reachable through this
-# load balancer (and through the VIP, when this host holds it)?
-fail() {{
-    echo "*** $*" >&2
-    exit 1
-}}
-curl -sfk --max-time 2 -o /dev/null https://localhost:{port}/readyz || fail "GET https://localhost:{port}/readyz failed"
-if ip -o addr show | grep -qF " {vip}/"; then
-    curl -sfk --max-time 2 -o /dev/null https://{vip}:{port}/readyz || fail "GET https://{vip}:{port}/readyz failed"
-fi
-"""
-    servers = "".join(f"    server {cp.name} {cp.address}:{plan.apiserver_port} check check-ssl verify none\n"
-                      for cp in plan.control_planes)
-    files["haproxy.cfg"] = f"""\
-global
-    log stdout format raw local0
-    user haproxy
-    group haproxy
-    stats socket {HAPROXY_STATS_SOCKET} mode 660 level admin
-
-defaults
-    mode tcp
-    log global
-    option tcplog
-    option dontlognull
-    retries 3
-    timeout connect 5s
-    timeout client 1h
-    timeout server 1h
-    timeout check 5s
-
-frontend kube-apiserver
-    bind :{port}
-    mode tcp
-    option tcplog
-    default_backend kube-apiserver
-
-backend kube-apiserver
-    mode tcp
-    balance roundrobin
-    option redispatch
-    option httpchk
-    http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host kube-apiserver
-    http-check expect status 200
-    default-server inter 5s fall 3 rise 2
-{servers}"""
-    return files
+    description = {
+        "apiVersion": "kconf/v1alpha1",
+        "kind": "Cluster",
+        "metadata": {"name": "lab"},
+        "spec": {
+            "kubernetesVersion": "v1.31.2",
+            "controlPlaneEndpoint": f"{plan.vip}:{plan.frontend_port}",
+            "networking": {"podSubnet": "172.16.0.0/16"},
+            "loadBalancer": {
+                "mode": "keepalived",
+                "address": plan.vip,
+                "port": plan.frontend_port,
+                "virtualRouterID": 51,
+                "hosts": [
+                    {"name": lb.name, "address": f"{lb.address}/{plan.prefix_length}", "interface": plan.lb_interface}
+                    for lb in plan.load_balancers
+                ],
+            },
+            "nodes": [
+                {"name": cp.name, "role": "control-plane", "address": f"{cp.address}/{plan.prefix_length}", "bindPort": plan.apiserver_port}
+                for cp in plan.control_planes
+            ],
+        },
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cluster.yaml"
+        path.write_text(json.dumps(description))
+        files = render_files(load_cluster(str(path)))
+    wanted = [f"keepalived-{lb.name}.conf" for lb in plan.load_balancers] + [CHECK_SCRIPT, "haproxy.cfg"]
+    return {name: files[name].data.decode() for name in wanted}
 
 
 # --- do the files fit the lab? ---------------------------------------------------------------
