@@ -133,6 +133,8 @@ class Calico:
     autodetection_defaulted: bool
     encapsulation: str
     block_size: int
+    mtu: int | None = None
+    version: str | None = None  # a Calico release, e.g. v3.31.7
 
 
 @dataclass(frozen=True)
@@ -763,4 +765,6 @@ def _calico(builder: _Builder, raw: Any, nodes: tuple[Node, ...], load_balancer:
         autodetection_defaulted="ipAutodetection" not in raw,
         encapsulation=builder.part(CALICO, field + ("encapsulation",), lambda: _text(raw.get("encapsulation", "IPIP")), "IPIP"),
         block_size=builder.part(CALICO, field + ("blockSize",), lambda: int(raw.get("blockSize", 26)), 26),
+        mtu=builder.part(CALICO, field + ("mtu",), lambda: int(raw["mtu"]) if "mtu" in raw else None, None),
+        version=builder.part(CALICO, field + ("version",), lambda: _optional_text(raw.get("version")), None),
     )

@@ -31,17 +31,17 @@ def description_findings(tmp_path: Path, text: str, rule: str) -> list[tuple[int
 
 VIP_ADDRESS = [
     pytest.param(edited(KEEPALIVED, "address: 192.168.51.80", "address: 192.168.51.78"),
-                 [(21, "the VIP 192.168.51.78 is LB host cka-hap-1's own address: choose a free one")], id="vip-is-an-lb-host"),
+                 [(22, "the VIP 192.168.51.78 is LB host cka-hap-1's own address: choose a free one")], id="vip-is-an-lb-host"),
     pytest.param(edited(KUBE_VIP, "address: 192.168.51.80", "address: 192.168.51.82"),
-                 [(21, "the VIP 192.168.51.82 is node vip-cp-2's own address: choose a free one")], id="vip-is-a-node"),
+                 [(23, "the VIP 192.168.51.82 is node vip-cp-2's own address: choose a free one")], id="vip-is-a-node"),
     pytest.param(edited(KEEPALIVED, "address: 192.168.51.80", "address: 192.168.52.80"),
-                 [(21, "the VIP 192.168.52.80 is outside cka-hap-1's network 192.168.51.0/24: it can hold the VIP but no one "
+                 [(22, "the VIP 192.168.52.80 is outside cka-hap-1's network 192.168.51.0/24: it can hold the VIP but no one "
                        "on its network reaches it by ARP; choose an address in that network"),
-                  (21, "the VIP 192.168.52.80 is outside cka-hap-2's network 192.168.51.0/24: it can hold the VIP but no one "
+                  (22, "the VIP 192.168.52.80 is outside cka-hap-2's network 192.168.51.0/24: it can hold the VIP but no one "
                        "on its network reaches it by ARP; choose an address in that network")],
                  id="vip-outside-the-lb-hosts-network"),
     pytest.param(edited(KUBE_VIP, "    port: 6443\n", "    port: 8443\n").replace("k8s-vip:6443", "k8s-vip:8443"),
-                 [(22, "kube-vip forwards nothing: clients reach kube-apiserver on its bindPort 6443, not on "
+                 [(24, "kube-vip forwards nothing: clients reach kube-apiserver on its bindPort 6443, not on "
                        "loadBalancer.port 8443; make them equal")], id="kube-vip-port-not-bind-port"),
 ]
 VIP_ADDRESS_CLEAN = [
@@ -178,7 +178,7 @@ AUTODETECT = [
 def test_calico_autodetect_vip_triggers(tmp_path: Path, method: str, severity: str, why: str) -> None:
     text = edited(KUBE_VIP, "    encapsulation: VXLAN\n", f"    encapsulation: VXLAN\n    ipAutodetection: {method}\n")
     assert description_findings(tmp_path, text, "calico-autodetect-vip") == [
-        (18, severity, f"spec.calico.ipAutodetection: {why}; Calico can register the VIP 192.168.51.80 as the address "
+        (19, severity, f"spec.calico.ipAutodetection: {why}; Calico can register the VIP 192.168.51.80 as the address "
                        "of the node that holds it: use kubernetes-internal-ip")
     ]
 
@@ -231,7 +231,7 @@ def test_keepalived_lb_hosts_on_control_planes_need_another_port(tmp_path: Path)
     text = KEEPALIVED.replace("cka-hap-1, address: 192.168.51.78/24", "cka-cp-1, address: 192.168.51.81/24")
     text = text.replace("cka-hap-2, address: 192.168.51.79/24", "cka-cp-2, address: 192.168.51.82/24")
     assert description_findings(tmp_path, text, "lb-port-collision") == [
-        (22, "error", "the load balancer 192.168.51.81 runs on control-plane node cka-cp-1, whose kube-apiserver already "
+        (23, "error", "the load balancer 192.168.51.81 runs on control-plane node cka-cp-1, whose kube-apiserver already "
                       "listens on port 6443: use another loadBalancer.port (e.g. 8443) or bindPort")
     ]
     assert description_findings(tmp_path, text.replace("    port: 6443\n", "    port: 8443\n").replace("k8s-vip:6443", "k8s-vip:8443"),

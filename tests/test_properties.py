@@ -816,7 +816,8 @@ def assert_rendered(case: ClusterCase, out: Path, upstream: str | None) -> None:
     if upstream is not None:
         assert_calico_edit(upstream, (out / "calico.yaml").read_text(), case.pod_subnet, case.method)
     else:
-        (installation,) = _split_file_any(out / "calico-installation.yaml")
+        installation, api_server = _split_file_any(out / "calico-installation.yaml")
+        assert api_server["kind"] == "APIServer"
         network = installation["spec"]["calicoNetwork"]
         assert [pool["cidr"] for pool in network["ipPools"]] == [case.pod_subnet]
         assert network["ipPools"][0]["encapsulation"] == case.encapsulation

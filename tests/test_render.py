@@ -229,7 +229,8 @@ def test_operator_installation(tmp_path: Path, calico: str, expected_autodetect:
     text = BASE.replace(
         "  loadBalancer:", f"  calico:\n    mode: operator\n    encapsulation: VXLAN\n    blockSize: 24\n{calico}  loadBalancer:"
     )
-    (installation,) = yaml_docs(render_text(tmp_path, text)["calico-installation.yaml"])
+    installation, api_server = yaml_docs(render_text(tmp_path, text)["calico-installation.yaml"])
+    assert api_server == {"apiVersion": "operator.tigera.io/v1", "kind": "APIServer", "metadata": {"name": "default"}, "spec": {}}
     assert installation["apiVersion"] == "operator.tigera.io/v1"
     assert installation["kind"] == "Installation"
     assert installation["metadata"] == {"name": "default"}

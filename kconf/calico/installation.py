@@ -11,6 +11,14 @@ from kconf.description import Cluster
 _IPV6_ENCAPSULATION = {"IPIP": "None", "IPIPCrossSubnet": "None"}
 
 
+def documents(cluster: Cluster) -> list[dict[str, Any]]:
+    """What operator mode applies: the Installation and, as upstream's
+    custom-resources.yaml has, the APIServer (the Calico API server that
+    serves projectcalico.org resources to kubectl)."""
+    api_server = {"apiVersion": "operator.tigera.io/v1", "kind": "APIServer", "metadata": {"name": "default"}, "spec": {}}
+    return [installation(cluster), api_server]
+
+
 def installation(cluster: Cluster) -> dict[str, Any]:
     calico = cluster.calico
     pools: list[dict[str, Any]] = []
@@ -26,6 +34,8 @@ def installation(cluster: Cluster) -> dict[str, Any]:
             }
         )
     network_spec: dict[str, Any] = {"ipPools": pools}
+    if calico.mtu is not None:
+        network_spec["mtu"] = calico.mtu
     method = calico.ip_autodetection
     if method.kind == CIDR:
         # cidr= may list both families; each goes to its own autodetection.

@@ -12,9 +12,9 @@ from kconf.outputs import Files, RenderedFile, yaml_file
 def calico_files(cluster: Cluster) -> Files:
     if cluster.calico.mode == "manifest":
         return {"calico.yaml": calico_manifest(cluster)}
-    from kconf.calico.installation import installation
+    from kconf.calico.installation import documents
 
-    return {"calico-installation.yaml": yaml_file(cluster, [installation(cluster)])}
+    return {"calico-installation.yaml": yaml_file(cluster, documents(cluster))}
 
 
 def manifest_autodetection(cluster: Cluster, calico_version: tuple[int, int] | None) -> AutodetectMethod:

@@ -10,6 +10,18 @@ from kconf.outputs.kube_vip import needs_super_admin
 from kconf.resources import render_template
 
 
+# From Calico v3.30 tigera-operator.yaml no longer holds the operator's CRDs:
+# they are in operator-crds.yaml (../shared/corpus/calico/FACTS.md, section 3).
+OPERATOR_CRDS_APART_FROM = (3, 30)
+
+
+def operator_crds_apart(version: str | None) -> bool:
+    if version is None:
+        return False
+    major, minor = (int(p) for p in version.lstrip("v").split(".")[:2])
+    return (major, minor) >= OPERATOR_CRDS_APART_FROM
+
+
 def plan_files(cluster: Cluster) -> Files:
     lb = cluster.load_balancer
     first = cluster.first_control_plane
@@ -32,6 +44,8 @@ def plan_files(cluster: Cluster) -> Files:
         super_admin=needs_super_admin(cluster, first),
         first=first.name,
         calico_mode=cluster.calico.mode,
+        calico_version=cluster.calico.version,
+        crds_apart=operator_crds_apart(cluster.calico.version),
         joins=[{"node": n.name, "role": n.role, "control_plane": n.is_control_plane} for n in joins],
         control_plane_joins=any(n.is_control_plane for n in joins),
     )
