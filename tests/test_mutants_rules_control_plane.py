@@ -335,3 +335,14 @@ def test_a_description_without_a_spec(tmp_path: Path) -> None:
     """No model at all (spec is no mapping): the rules that need one say nothing, even with an output folder."""
     every = "control-plane-endpoint-target,haproxy-backends,lb-port-collision,etcd-quorum,control-plane-endpoint-missing"
     assert rows(tmp_path, {"cluster.yaml": NO_SPEC, "lab/haproxy.cfg": CFG}, every) == []
+
+
+def test_kube_vip_holding_a_node_address_is_no_port_collision(tmp_path: Path) -> None:
+    """kube-vip has no HAProxy: a VIP that is a control plane's own address is
+    vip-address's finding (kconf/lint/rules/vip.py), not advice to move a
+    load balancer's port (kills x_lb_port_collision__mutmut_15, _16)."""
+    from conftest import GOLDEN
+
+    text = (GOLDEN / "ha-kube-vip" / "cluster.yaml").read_text().replace("address: 192.168.51.80", "address: 192.168.51.82")
+    lay_out(tmp_path, {"cluster.yaml": text})
+    assert [(f.rule, f.line) for f in lint(tmp_path / "cluster.yaml", select="lb-port-collision,vip-address")] == [("vip-address", 23)]
