@@ -65,6 +65,7 @@ class NodeInterface:
     name: str
     address: Interface
     nat: bool
+    mtu: int | None = None
 
 
 @dataclass(frozen=True)
@@ -569,7 +570,8 @@ def _interfaces(builder: _Builder, field: FieldPath, raw: dict[str, Any]) -> tup
         at = field + ("interfaces", n, "address")
         address = builder.part(NODE_INTERFACES, field + ("interfaces", n), lambda: builder.reader.interface(at, item["address"]), None)
         if address is not None:
-            found.append(NodeInterface(_text(item["name"]), address, bool(item.get("nat", False))))
+            mtu = int(item["mtu"]) if "mtu" in item else None
+            found.append(NodeInterface(_text(item["name"]), address, bool(item.get("nat", False)), mtu))
     return tuple(found)
 
 

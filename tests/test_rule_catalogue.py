@@ -25,6 +25,8 @@ def catalogue() -> dict[str, str]:
 BEYOND_RULES_MD = {
     "calico-autodetect-vip": "error",
     "calico-manifest": "error",
+    "calico-mtu": "error",
+    "calico-pool-capacity": "error",
     "cloud-provider-mixed-regions": "warning",
     "component-config-api-version": "error",
     "duplicate-node-name": "error",
@@ -33,6 +35,7 @@ BEYOND_RULES_MD = {
     "kube-vip-strict-arp": "error",
     "kube-vip-super-admin": "error",
     "output-folder-clash": "error",
+    "public-node-network": "warning",
     "vip-address": "error",
 }
 

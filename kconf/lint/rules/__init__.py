@@ -17,13 +17,14 @@ from collections.abc import Iterator
 
 from kconf.lint.model import Group, RawFinding
 from kconf.lint.registry import Check, Rule
-from kconf.lint.rules import addresses, calico, control_plane, drift, files, nodes, vip
+from kconf.lint.rules import addresses, calico, control_plane, drift, files, nodes, pools, vip
 
 FAMILIES: tuple[tuple[Rule, ...], ...] = (
     files.RULES,
     drift.RULES,
     addresses.RULES,
     calico.RULES,
+    pools.RULES,
     control_plane.RULES,
     nodes.RULES,
     vip.RULES,

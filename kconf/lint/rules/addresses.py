@@ -37,7 +37,7 @@ from kconf.addresses import (
     parse_interface,
     parse_network,
 )
-from kconf.description import DEFAULT_NODE_MASK, DEFAULT_SERVICE_SUBNET, NodeInterface
+from kconf.description import DEFAULT_NODE_MASK, DEFAULT_SERVICE_SUBNET, NODE_ADDRESSES, NODE_NAMES, NodeInterface
 from kconf.errors import format_field_path
 from kconf.lint.model import (
     ERROR,
@@ -951,9 +951,44 @@ def _capacity_findings(setting: SubnetSetting, written: CidrField, network: Netw
         )
 
 
+# --- public-node-network -----------------------------------------------------------------
+
+
+def public_node_network(group: Group) -> Iterator[RawFinding]:
+    """The nodes' cluster network lies outside private address space (RFC
+    1918, 100.64.0.0/10, fc00::/7), e.g. 192.178.33.0/24: once per network, at
+    its first node. A warning: hosts on public addresses exist, but in a lab
+    it is usually a typo (192.178 for 192.168).
+
+    Why: the cluster then routes to (and answers for) addresses of real
+    internet hosts; with a typo, the nodes are not on the network they are
+    cabled to, and nothing reaches them.
+
+    Fix: correct the addresses (192.168.x.y), or, for hosts that really have
+    public addresses, silence this warning (`# kconf: disable=public-node-network`)."""
+    cluster = group.cluster
+    source = group.cluster_file
+    if cluster is None or source is None or source.view is None:
+        return
+    seen: set[object] = set()
+    for node in cluster.nodes:
+        network = node.address.network
+        if network in seen:
+            continue
+        seen.add(network)
+        if not is_private(network):
+            yield RawFinding(
+                "public-node-network", source.view.loc(("spec", "nodes", node.index, "address")),
+                f"node {node.name} is on {network}, public address space: a typo (192.178 for 192.168)? "
+                "Private ranges are 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16",
+            )
+
+
 RULES = (
     Rule("cidr-host-bits", ERROR, "a CIDR with host bits set (or not a CIDR at all)", cidr_host_bits),
     Rule("public-cidr", WARNING, "pod or service CIDR outside private space", public_cidr),
+    Rule("public-node-network", WARNING, "the nodes' network is outside private space (a typo?)", public_node_network,
+         reads=frozenset({NODE_ADDRESSES, NODE_NAMES})),
     Rule("pod-service-overlap", ERROR, "podSubnet and serviceSubnet overlap", pod_service_overlap),
     Rule("cidr-overlaps-node-network", ERROR, "pod or service CIDR contains a node, interface or load-balancer address", cidr_overlaps_node_network),
     Rule("node-prefix-mismatch", ERROR, "nodes on one network with different prefix lengths", node_prefix_mismatch),

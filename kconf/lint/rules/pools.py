@@ -1,0 +1,162 @@
+"""Calico's pools against the nodes and their network: calico-pool-capacity,
+calico-mtu. Read from the description (podSubnet, calico.blockSize,
+calico.mtu, the nodes' interfaces) and, in its group, from the Installation
+(ipPools[].blockSize, calicoNetwork.mtu) and calico.yaml
+(CALICO_IPV4POOL_CIDR, CALICO_IPV4POOL_BLOCK_SIZE)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kconf import description as model
+from kconf.addresses import AddressError, Network, parse_network
+from kconf.description import Cluster
+from kconf.lint.model import ERROR, WARNING, Group, Loc, RawFinding
+from kconf.lint.registry import Rule
+from kconf.lint.rules.calico import _env, _installations, _manifests
+
+# Bytes each encapsulation adds to a packet (Calico's MTU guide,
+# docs.tigera.io/calico/latest/networking/configuring/mtu): IP-in-IP 20,
+# VXLAN 50 over IPv4 (70 over IPv6); CrossSubnet modes encapsulate across
+# subnets, so the same.
+OVERHEAD = {"IPIP": 20, "IPIPCrossSubnet": 20, "VXLAN": 50, "VXLANCrossSubnet": 50, "None": 0}
+DEFAULT_BLOCK = {4: 26, 6: 122}
+
+
+@dataclass(frozen=True)
+class _Pool:
+    cidr: Network
+    block_size: int
+    loc: Loc
+    where: str
+
+
+def _pools(group: Group, cluster: Cluster) -> Iterator[_Pool]:
+    source = group.cluster_file
+    if source is not None and source.view is not None:
+        view = source.view
+        field = ("spec", "calico", "blockSize") if view.get("spec", "calico", "blockSize") is not None else ("spec", "networking", "podSubnet")
+        for network in cluster.networking.pod_subnets:
+            if network.version == 4:
+                yield _Pool(network, cluster.calico.block_size, view.loc(field), "spec.calico.blockSize")
+    for installation in _installations(group):
+        pools = installation.get("spec", "calicoNetwork", "ipPools")
+        for index, pool in enumerate(pools if isinstance(pools, list) else []):
+            try:
+                cidr = parse_network(pool.get("cidr")) if isinstance(pool, dict) else None
+            except AddressError:
+                continue  # calico-pool-mismatch says so
+            block = pool.get("blockSize", DEFAULT_BLOCK[cidr.version]) if cidr is not None else None
+            if cidr is not None and isinstance(block, int) and not isinstance(block, bool):
+                yield _Pool(cidr, block, installation.loc(("spec", "calicoNetwork", "ipPools", index)), f"ipPools[{index}]")
+    for node in _manifests(group):
+        cidr_env, block_env = _env(node, "CALICO_IPV4POOL_CIDR"), _env(node, "CALICO_IPV4POOL_BLOCK_SIZE")
+        if cidr_env is None or not isinstance(cidr_env.value, str):
+            continue
+        try:
+            cidr = parse_network(cidr_env.value)
+            block = int(block_env.value) if block_env is not None and isinstance(block_env.value, str) else DEFAULT_BLOCK[4]
+        except (AddressError, ValueError):
+            continue
+        yield _Pool(cidr, block, (block_env or cidr_env).loc, "CALICO_IPV4POOL_BLOCK_SIZE" if block_env else "CALICO_IPV4POOL_CIDR")
+
+
+def calico_pool_capacity(group: Group) -> Iterator[RawFinding]:
+    """A Calico IP pool with fewer blocks (pool size / blockSize) than the
+    cluster has nodes (error), or blocks larger than the node CIDRs the
+    controller manager hands out (blockSize below networking.nodeCIDRMaskSize:
+    a warning; kubeadm makes kube-controller-manager allocate node CIDRs
+    whenever podSubnet is set). Needs a description for the node count.
+
+    Why: Calico gives every node at least one block of the pool; with fewer
+    blocks than nodes, the last nodes borrow addresses from other nodes'
+    blocks and their routes break (calico #6160), or get none. Blocks larger
+    than node CIDRs run out before the controller manager's node CIDRs do:
+    nodes join that Calico cannot serve (calico #7722, kubespray #10639).
+
+    Fix: a larger pool (podSubnet), or a larger blockSize number (smaller
+    blocks: 26 gives 64 addresses per block; a node takes more blocks as it
+    needs them)."""
+    cluster = group.cluster
+    if cluster is None:
+        return
+    nodes = len(cluster.nodes)
+    mask = cluster.networking.node_cidr_mask_size
+    for pool in _pools(group, cluster):
+        if pool.block_size < pool.cidr.prefixlen:
+            continue  # not a block size for this pool: Calico refuses it (calico-pool-mismatch territory)
+        blocks = 2 ** (pool.block_size - pool.cidr.prefixlen)
+        if blocks < nodes:
+            yield RawFinding(
+                "calico-pool-capacity", pool.loc,
+                f"{pool.where}: pool {pool.cidr} holds {blocks} block(s) of /{pool.block_size}, fewer than the {nodes} nodes: "
+                f"use a larger pool or blockSize {pool.cidr.prefixlen + (nodes - 1).bit_length()} or more",
+            )
+        elif pool.cidr.version == 4 and pool.block_size < mask:
+            node_cidrs = 2 ** (mask - pool.cidr.prefixlen)
+            yield RawFinding(
+                "calico-pool-capacity", pool.loc,
+                f"{pool.where}: blocks of /{pool.block_size} are larger than the /{mask} node CIDRs: the pool holds {blocks} "
+                f"blocks but {node_cidrs} node CIDRs, so Calico runs out of blocks first; use blockSize {mask} or more",
+                WARNING,
+            )
+
+
+def _vm_mtus(cluster: Cluster) -> list[tuple[int, str]]:
+    """(MTU, node) of the interface that carries each node's cluster address."""
+    found = []
+    for node in cluster.nodes:
+        for interface in node.interfaces:
+            if interface.address.ip == node.ip and interface.mtu is not None:
+                found.append((interface.mtu, f"{node.name} ({interface.name})"))
+    return found
+
+
+def calico_mtu(group: Group) -> Iterator[RawFinding]:
+    """The pods' MTU (calico.mtu, an Installation's calicoNetwork.mtu) is larger than the MTU of a node's cluster
+    interface (nodes[].interfaces[].mtu) less what the encapsulation adds
+    (IP-in-IP 20, VXLAN 50). Only where both are known.
+
+    Why: encapsulated packets larger than the link MTU are dropped or
+    fragmented: pods reach each other with small packets (ping, DNS) but TLS
+    handshakes and large transfers hang (cluster-api-provider-azure #1353,
+    kubekey #1572).
+
+    Fix: set calico.mtu to the smallest node MTU less the overhead (e.g. 1450
+    for VXLAN on a 1500 network), or leave it unset: Calico then detects it."""
+    cluster = group.cluster
+    if cluster is None:
+        return
+    links = _vm_mtus(cluster)
+    if not links:
+        return
+    link, where = min(links)
+    overhead = OVERHEAD.get(cluster.calico.encapsulation, 0)
+    for mtu, loc, what in _mtus(group, cluster):
+        if mtu + overhead > link:
+            yield RawFinding(
+                "calico-mtu", loc,
+                f"{what} {mtu} plus {overhead} bytes of {cluster.calico.encapsulation} is more than the MTU {link} of "
+                f"{where}: use {link - overhead} or less",
+            )
+
+
+def _mtus(group: Group, cluster: Cluster) -> Iterator[tuple[int, Loc, str]]:
+    source = group.cluster_file
+    if cluster.calico.mtu is not None and source is not None and source.view is not None:
+        yield cluster.calico.mtu, source.view.loc(("spec", "calico", "mtu")), "calico.mtu"
+    for installation in _installations(group):
+        mtu = installation.get("spec", "calicoNetwork", "mtu")
+        if isinstance(mtu, int) and not isinstance(mtu, bool):
+            yield mtu, installation.loc(("spec", "calicoNetwork", "mtu")), "calicoNetwork.mtu"
+
+
+POOL_PARTS = frozenset({model.POD_SUBNET, model.CALICO, model.NODE_NAMES})
+
+RULES = (
+    Rule("calico-pool-capacity", ERROR, "a Calico pool with fewer blocks than nodes, or blocks larger than the node CIDRs",
+         calico_pool_capacity, reads=POOL_PARTS),
+    Rule("calico-mtu", ERROR, "the pods' MTU plus the encapsulation overhead is above a node's link MTU",
+         calico_mtu, reads=frozenset({model.CALICO, model.NODE_ADDRESSES, model.NODE_INTERFACES})),
+)
