@@ -33,6 +33,7 @@ BEYOND_RULES_MD = {
     "haproxy-http-in-tcp-mode": "warning",
     "keepalived-peers": "error",
     "kube-vip-strict-arp": "error",
+    "kubernetes-api-removed": "error",
     "kube-vip-super-admin": "error",
     "output-folder-clash": "error",
     "public-node-network": "warning",
