@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import pytest
 
 import tlsservers
+from netns_lab import wait_for
 from conftest import EXAMPLES, GOLDEN, missing
 from kconf.description import Cluster, load_cluster
 from kconf.outputs.haproxy import haproxy_files
@@ -467,19 +468,6 @@ def running_haproxy(haproxy: str, config: Path, log: Path) -> Iterator[subproces
             process.wait(timeout=5)
 
 
-def wait_for(
-    what: str, probe: Callable[[], T | None], timeout: float, describe: Callable[[], str] | None = None, interval: float = 0.05
-) -> T:
-    """Poll `probe` until it returns something truthy; fail after `timeout`
-    seconds, with what `describe` says about the state then."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = probe()
-        if found:
-            return found
-        if time.monotonic() >= deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {what}" + (f"\n{describe()}" if describe else ""))
-        time.sleep(interval)
 
 
 def alive_and(process: subprocess.Popen[bytes], log: Path, value: T) -> T:
