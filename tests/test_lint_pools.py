@@ -112,3 +112,81 @@ def test_calico_mtu_triggers(tmp_path: Path, calico: str, expected: str) -> None
 def test_calico_mtu_must_not_trigger(tmp_path: Path, interfaces: str, calico: str) -> None:
     text = edited(edited(BASE_CLUSTER, MTU_NODES, interfaces), "  networking:\n", calico + "  networking:\n")
     assert found(tmp_path, text, "calico-mtu") == []
+
+
+# --- calico-pool-live ----------------------------------------------------------------------
+
+IPPOOL_LIST = """\
+apiVersion: projectcalico.org/v3
+items:
+- apiVersion: projectcalico.org/v3
+  kind: IPPool
+  metadata:
+    name: default-ipv4-ippool
+  spec:
+    blockSize: 26
+    cidr: {cidr}
+    ipipMode: Always
+    natOutgoing: true
+    nodeSelector: all()
+{disabled}kind: IPPoolList
+metadata:
+  resourceVersion: "1234"
+"""
+CONFIGMAP = """\
+apiVersion: v1
+data:
+  ClusterConfiguration: |
+    apiVersion: kubeadm.k8s.io/v1beta4
+    kind: ClusterConfiguration
+    kubernetesVersion: v1.31.2
+    networking:
+      podSubnet: {cidr}
+      serviceSubnet: 10.96.0.0/12
+kind: ConfigMap
+metadata:
+  name: kubeadm-config
+  namespace: kube-system
+"""
+
+
+def live(tmp_path: Path, name: str, text: str) -> list[tuple[int, str]]:
+    from kconf.lint.engine import lint_paths
+    from kconf.lint.settings import Settings
+
+    (tmp_path / "cluster.yaml").write_text(BASE_CLUSTER)
+    (tmp_path / name).write_text(text)
+    findings, _ = lint_paths([str(tmp_path / name)], select="calico-pool-live", settings=Settings(), cluster=str(tmp_path / "cluster.yaml"))
+    return [(f.line, f.message) for f in findings]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        pytest.param("pools.yaml", IPPOOL_LIST.format(cidr="192.168.0.0/16", disabled=""), [
+            (9, "the live IPPool default-ipv4-ippool is 192.168.0.0/16, the description's podSubnet 172.16.0.0/16: changing "
+                 "the pool after install has no effect; keep podSubnet 192.168.0.0/16, or migrate the pods to a new pool first "
+                 "(docs.tigera.io/calico/latest/networking/ipam/migrate-pools)")], id="ippool-export"),
+        pytest.param("cm.yaml", CONFIGMAP.format(cidr="10.244.0.0/16"), [
+            (8, "the live kubeadm-config podSubnet is 10.244.0.0/16, the description's podSubnet 172.16.0.0/16: changing "
+                "the pool after install has no effect; keep podSubnet 10.244.0.0/16, or migrate the pods to a new pool first "
+                "(docs.tigera.io/calico/latest/networking/ipam/migrate-pools)")], id="configmap-export"),
+        pytest.param("pools.yaml", IPPOOL_LIST.format(cidr="172.16.0.0/16", disabled=""), [], id="same-pool"),
+        pytest.param("pools.yaml", IPPOOL_LIST.format(cidr="172.16.64.0/18", disabled=""), [], id="pool-inside-pod-subnet"),
+        pytest.param("pools.yaml", IPPOOL_LIST.format(cidr="192.168.0.0/16", disabled="    disabled: true\n"), [],
+                     id="disabled-pool-being-migrated-away"),
+        pytest.param("cm.yaml", CONFIGMAP.format(cidr="172.16.0.0/16"), [], id="configmap-same"),
+    ],
+)
+def test_calico_pool_live(tmp_path: Path, name: str, text: str, expected: list[tuple[int, str]]) -> None:
+    assert live(tmp_path, name, text) == expected
+
+
+def test_an_ippool_export_is_recognised(tmp_path: Path) -> None:
+    from kconf.lint.model import IPPoolFile
+    from kconf.lint.sources import read
+
+    (tmp_path / "pools.yaml").write_text(IPPOOL_LIST.format(cidr="192.168.0.0/16", disabled=""))
+    source = read(str(tmp_path / "pools.yaml"))
+    assert isinstance(source, IPPoolFile) and [v.get("spec", "cidr") for v in source.pools] == ["192.168.0.0/16"]
+    assert source.pools[0].loc(("spec", "cidr")).line == 9

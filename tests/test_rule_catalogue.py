@@ -27,6 +27,7 @@ BEYOND_RULES_MD = {
     "calico-manifest": "error",
     "calico-mtu": "error",
     "calico-pool-capacity": "error",
+    "calico-pool-live": "warning",
     "cloud-provider-mixed-regions": "warning",
     "component-config-api-version": "error",
     "duplicate-node-name": "error",

@@ -176,6 +176,15 @@ class InstallationFile(SourceFile):
 
 
 @dataclass
+class IPPoolFile(SourceFile):
+    """Calico IPPool resources (projectcalico.org/v3, crd.projectcalico.org/v1),
+    e.g. `calicoctl get ippool -o yaml` or `kubectl get ippools -o yaml`:
+    a List's items count one by one."""
+
+    pools: list[DocumentView] = field(default_factory=list)
+
+
+@dataclass
 class HAProxyFile(SourceFile):
     config: HAProxyConfig | None = None
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kconf.errors import KconfError
 from kconf.lint.model import (
@@ -27,6 +27,7 @@ from kconf.lint.model import (
     Group,
     HAProxyFile,
     InstallationFile,
+    IPPoolFile,
     KeepalivedFile,
     KubeadmFile,
     KubeVipFile,
@@ -51,6 +52,9 @@ _CALICO_NODE = re.compile(r"""\bcalico-node\b""")
 _DAEMONSET = re.compile(r"""^\s*["']?kind["']?\s*:\s*["']?DaemonSet\b""", re.MULTILINE)
 _INSTALLATION = re.compile(r"""^\s*["']?kind["']?\s*:\s*["']?Installation\b""", re.MULTILINE)
 _TIGERA = re.compile(r"""operator\.tigera\.io/v1""")
+_IPPOOL = re.compile(r"""["']?kind["']?\s*:\s*["']?IPPool\b""")
+_CALICO_API = re.compile(r"""(?:crd\.)?projectcalico\.org/v""")
+IPPOOL_APIS = ("projectcalico.org/v3", "crd.projectcalico.org/v1")
 _HAPROXY_SECTION = re.compile(r"^(?:frontend|backend|listen|defaults|global)(?:\s|$)", re.MULTILINE)
 # a description whatever its apiVersion: kind Cluster, or a spec with nodes
 _CLUSTER_KIND = re.compile(r"""["']?kind["']?\s*:\s*["']?Cluster\b""")
@@ -162,6 +166,31 @@ def _lost_api_version(view: DocumentView) -> bool:
     return kubeadm_kind and (not isinstance(api_version, str) or "/" not in api_version)
 
 
+def _ip_pools(views: list[DocumentView]) -> Iterator[DocumentView]:
+    for view in views:
+        if view.kind == "IPPool" and view.api_version in IPPOOL_APIS:
+            yield view
+        items = view.get("items") if view.kind.endswith("List") else None
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and item.get("kind") == "IPPool" and item.get("apiVersion") in IPPOOL_APIS:
+                yield _item_view(view, index)
+
+
+def _item_view(view: DocumentView, index: int) -> DocumentView:
+    """An item of a List as a view of its own, with the List's lines."""
+    from kconf.yamlio import Document
+
+    outer = view.document
+    prefix = ("items", index)
+
+    def inner(table: dict[tuple[str | int, ...], Any]) -> dict[tuple[str | int, ...], Any]:
+        return {tuple(path[2:]): pos for path, pos in table.items() if tuple(path[:2]) == prefix}
+
+    values = inner(outer.values)
+    document = Document(view.data["items"][index], outer.index, values.get((), outer.start), values, inner(outer.keys))
+    return DocumentView(view.path, document)
+
+
 def _kube_vip_pod(view: DocumentView) -> bool:
     containers = view.get("spec", "containers")
     return isinstance(containers, list) and any(
@@ -215,6 +244,10 @@ def recognise(path: str, data: bytes) -> SourceFile | None:
             pods = [v for v in _documents(text, path) if v.kind == "Pod" and _kube_vip_pod(v)]
             if pods:
                 return KubeVipFile(path, text, pod=pods[0])
+        if _IPPOOL.search(text) and _CALICO_API.search(text):
+            pools = list(_ip_pools(_documents(text, path)))
+            if pools:
+                return IPPoolFile(path, text, pools=pools)
         if _misnamed_description(text, path):
             return _cluster_file(text, path)
     except KconfError as exc:

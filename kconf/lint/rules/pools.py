@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from kconf import description as model
 from kconf.addresses import AddressError, Network, parse_network
 from kconf.description import Cluster
-from kconf.lint.model import ERROR, WARNING, Group, Loc, RawFinding
+from kconf.lint.model import ERROR, WARNING, ConfigMapFile, Group, IPPoolFile, Loc, RawFinding
 from kconf.lint.registry import Rule
 from kconf.lint.rules.calico import _env, _installations, _manifests
 
@@ -152,11 +152,71 @@ def _mtus(group: Group, cluster: Cluster) -> Iterator[tuple[int, Loc, str]]:
             yield mtu, installation.loc(("spec", "calicoNetwork", "mtu")), "calicoNetwork.mtu"
 
 
+MIGRATE_POOLS = "docs.tigera.io/calico/latest/networking/ipam/migrate-pools"
+
+
+def _live_pools(group: Group) -> Iterator[tuple[Network, Loc, str]]:
+    """(CIDR, where, what) of the running cluster, from files fetched off it."""
+    for source in group.of(IPPoolFile):
+        for view in source.pools:
+            if view.get("spec", "disabled") is True:
+                continue  # a pool being migrated away from
+            try:
+                cidr = parse_network(view.get("spec", "cidr"))
+            except AddressError:
+                continue
+            name = view.get("metadata", "name")
+            yield cidr, view.loc(("spec", "cidr")), f"the live IPPool {name if isinstance(name, str) else '(no name)'}"
+    for config in group.of(ConfigMapFile):
+        stored = config.cluster_configuration
+        subnet = stored.get("networking", "podSubnet") if stored is not None else None
+        if stored is None or not isinstance(subnet, str):
+            continue
+        for part in subnet.split(","):
+            try:
+                yield parse_network(part.strip()), stored.loc(("networking", "podSubnet")), "the live kubeadm-config podSubnet"
+            except AddressError:
+                continue
+
+
+def calico_pool_live(group: Group) -> Iterator[RawFinding]:
+    """The description's podSubnet differs from the running cluster's: an
+    IPPool export (`calicoctl get ippool -o yaml`, `kubectl get ippools -o
+    yaml`) or the kubeadm-config ConfigMap
+    (`kubectl get cm -n kube-system kubeadm-config -o yaml`) linted with it
+    (`kconf lint --cluster cluster.yaml FILE`). Disabled pools are skipped.
+
+    Why: Calico creates its pool once, at install; changing
+    CALICO_IPV4POOL_CIDR or the Installation afterwards has no effect
+    (calico #962), and kube-controller-manager keeps the cluster CIDR it was
+    started with. The files kconf renders would then describe a network the
+    cluster does not have.
+
+    Fix: keep podSubnet as the cluster has it; to move pods to a new range,
+    add the new IPPool, disable the old one, recreate the pods and delete the
+    old pool (Calico's pool migration guide), then change podSubnet."""
+    cluster = group.cluster
+    if cluster is None:
+        return
+    described = cluster.networking.pod_subnets
+    for cidr, loc, what in _live_pools(group):
+        same_family = [n for n in described if n.version == cidr.version]
+        if not same_family or any(cidr == n or cidr.subnet_of(n) for n in same_family):  # type: ignore[arg-type]
+            continue
+        yield RawFinding(
+            "calico-pool-live", loc,
+            f"{what} is {cidr}, the description's podSubnet {','.join(map(str, described))}: changing the pool after "
+            f"install has no effect; keep podSubnet {cidr}, or migrate the pods to a new pool first ({MIGRATE_POOLS})",
+        )
+
+
 POOL_PARTS = frozenset({model.POD_SUBNET, model.CALICO, model.NODE_NAMES})
 
 RULES = (
     Rule("calico-pool-capacity", ERROR, "a Calico pool with fewer blocks than nodes, or blocks larger than the node CIDRs",
          calico_pool_capacity, reads=POOL_PARTS),
+    Rule("calico-pool-live", WARNING, "podSubnet differs from the running cluster's pool (an IPPool or kubeadm-config export)",
+         calico_pool_live, reads=frozenset({model.POD_SUBNET})),
     Rule("calico-mtu", ERROR, "the pods' MTU plus the encapsulation overhead is above a node's link MTU",
          calico_mtu, reads=frozenset({model.CALICO, model.NODE_ADDRESSES, model.NODE_INTERFACES})),
 )
