@@ -139,7 +139,8 @@ TRIGGER = [
     ),
     pytest.param(
         edit_configmap("podSubnet: 172.16.0.0/16", "podSubnet: 10.244.0.0/16"),
-        [("rendered-drift", "cm.yaml", 10)],
+        # and the live range cannot be changed by a render: calico-pool-live says so
+        [("calico-pool-live", "cm.yaml", 10), ("rendered-drift", "cm.yaml", 10)],
         id="configmap-pod-subnet",
     ),
     pytest.param(

@@ -218,6 +218,8 @@ def test_a_keepalived_lb_on_the_control_planes_gets_kubernetes_internal_ip(tmp_p
 def test_manifest_mode_default_with_the_vip_on_nodes(tmp_path: Path, version: str, expected: str, finding: tuple[str, str] | None) -> None:
     shutil.copy(require_corpus() / version / "calico.yaml", tmp_path / "upstream.yaml")
     text = edited(KUBE_VIP, "    mode: operator\n", "    mode: manifest\n    manifest: upstream.yaml\n")
+    if version == "v3.20.1":  # its policy/v1beta1 PodDisruptionBudget is gone from Kubernetes 1.25 (kubernetes-api-removed)
+        text = text.replace("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.24.9")
     (tmp_path / "cluster.yaml").write_text(text)
     result = run_cli("render", str(tmp_path / "cluster.yaml"))
     assert result.exit_code == 0, result.output
