@@ -904,13 +904,17 @@ def test_a_join_script_stopped_midway_removes_its_secret_copy(tmp_path: Path, si
         "PATH": f"{fake / 'bin'}:/usr/bin:/bin", "FAKE": str(fake), "TMPDIR": str(fake / "tmp"),
         "KCONF_TOKEN": TOKEN, "KCONF_CA_CERT_HASH": "sha256:" + "ab" * 32, "KCONF_CERTIFICATE_KEY": CERT_KEY,
     }
-    # SIGINT back to its default in the child: pytest may itself have started
-    # with SIGINT ignored (a background job of a script), and a non-interactive
-    # bash cannot trap a signal that was ignored when it started.
+    # The three signals back to their defaults in the child: pytest may itself
+    # have started with some ignored (SIGINT in a background job of a script,
+    # SIGHUP under nohup), and a non-interactive bash cannot trap (nor die of)
+    # a signal that was ignored when it started.
+    def default_signals() -> None:
+        for number in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM):
+            signal.signal(number, signal.SIG_DFL)
+
     process = subprocess.Popen(
         ["bash", str(out / "join-cka-cp-2.sh")], env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_signals,
     )
     try:
         deadline = time.monotonic() + 20
