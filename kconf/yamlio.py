@@ -176,7 +176,7 @@ def _scalar_tag(event: Any) -> str | None:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "pending_key", "pending_key_pos", "pending_key_end", "anchor", "size", "chars", "merged")
+    __slots__ = ("container", "path", "pending_key", "pending_key_pos", "pending_key_end", "pending_merge", "anchor", "size", "chars", "merged")
 
     def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
         self.container = container
@@ -184,6 +184,7 @@ class _Frame:
         self.pending_key: Any = _NO_KEY
         self.pending_key_pos: Position | None = None
         self.pending_key_end: Position | None = None
+        self.pending_merge = False  # the key is a plain, untagged << (a quoted "<<" is a string)
         self.anchor = anchor
         self.size = 1
         self.chars = 0
@@ -252,7 +253,9 @@ class _Composer:
                 "(the size limit of a file); kconf refuses such an amplification", pos
             )
 
-    def _place(self, value: Any, size: int, pos: Position, chars: int = 0, end: Position | None = None) -> None:
+    def _place(
+        self, value: Any, size: int, pos: Position, chars: int = 0, end: Position | None = None, plain: bool = False
+    ) -> None:
         """Put a finished node into its parent (or make it the document)."""
         assert self.doc is not None
         if not self.stack:
@@ -276,9 +279,10 @@ class _Composer:
             top.pending_key = key
             top.pending_key_pos = pos
             top.pending_key_end = end
+            top.pending_merge = plain and key == "<<"
             return
         key = top.pending_key
-        if key == "<<" and top.pending_key_pos is not None:
+        if top.pending_merge:
             self._merge(top, value, pos)
             if self.doc.spans is not None:
                 self.doc.spans.shared = True
@@ -347,7 +351,8 @@ class _Composer:
                 if event.style in ("|", ">"):
                     spans.block_scalars.add(path)
         self._register(event.anchor, value, 1, len(text))
-        self._place(value, 1, pos, len(text), self.end(event) if spans is not None else None)
+        plain = not event.style and tag is None
+        self._place(value, 1, pos, len(text), self.end(event) if spans is not None else None, plain)
 
     def _combine_surrogates(self, text: str, pos: Position) -> str:
         """``"\\ud83d\\ude42"`` (JSON's escape of one emoji, as json.dumps
