@@ -193,7 +193,7 @@ def _compact_sequences(documents: Sequence[Document]) -> bool:
             if item is None or key_path in spans.flow or item.line == key_position.line:
                 continue
             if isinstance(_get(document.data, key_path), list):
-                if item.column - 2 == key_position.column - 1:
+                if item.column - 2 == key_position.column:
                     compact += 1
                 else:
                     indented += 1
@@ -325,7 +325,6 @@ class _Editor:
             out.append(f"{indent}  value: {self.value_text(path + (name,))}{self.rest_of_line(end)}{newline}")
         last = entries[by_line[-1]][0].line
         self.replace(self.lines.start(key_line + 1), self.lines.start(last + 1), "".join(out))
-        self.deleted.update(range(key_line + 1, last + 1))
 
     def remove(self, path: FieldPath, emptied: bool) -> None:
         """Take out a ``key: value`` line with the comment lines above it;
@@ -537,9 +536,9 @@ def migrate_text(text: str, path: str, to_version: str = "v1beta4") -> Migration
     documents = [d for d in load_documents(text, path, spans=True) if d.data is not None]
     if not documents:
         raise KconfError("the file holds no YAML document: expected a kubeadm config file", path, 1)
-    classes = [_classify(d, path) for d in documents]
     for line, message in split_issues(text, [_View(d) for d in documents]):
         raise KconfError(message, path, line)
+    classes = [_classify(d, path) for d in documents]
     _check_versions(documents, classes, path)
     kinds = [_kind_name(d.data) for d in documents]
     kept = tuple(k for k, c in zip(kinds, classes, strict=True) if c == "component")
