@@ -185,10 +185,6 @@ class Plan:
     timeouts: tuple[tuple[int, tuple[Timeout, ...]], ...]  # document -> what its new timeouts hold
     new_init: tuple[Timeout, ...] = ()
 
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.converted)
-
 
 def _type_name(value: object) -> str:
     if isinstance(value, dict):

@@ -395,7 +395,6 @@ def _chunks(lines: Lines) -> list[tuple[int, int]]:
 class _Job:
     """One converted document, where it is, and what becomes of it."""
 
-    index: int
     document: Document
     chunk: tuple[int, int]
     expected: Any
@@ -414,7 +413,9 @@ def _carried(editors: dict[int, _Editor], documents: Sequence[Document], timeout
         return _Carried((), block_scalar(timeout.value), "")
 
 
-def _plan_edits(plan: Plan, documents: Sequence[Document], lines: Lines, jobs: dict[int, _Job]) -> None:
+def _plan_edits(plan: Plan, documents: Sequence[Document], lines: Lines, jobs: dict[int, _Job]) -> str:
+    """Fill in each job's edits (or its problem); returns the text of the
+    InitConfiguration to append, or ""."""
     compact = _compact_sequences(documents)
     editors = {index: _Editor(lines, job.document, compact) for index, job in jobs.items() if job.problem is None}
     removed_by_parent: dict[tuple[int, FieldPath], list[FieldPath]] = {}
@@ -442,9 +443,9 @@ def _plan_edits(plan: Plan, documents: Sequence[Document], lines: Lines, jobs: d
             job.problem = f"no position for {exc}"
             continue
         job.edits = editor.edits
-    if plan.new_init:
-        carried = [(t, _carried(editors, documents, t)) for t in plan.new_init]
-        jobs[-1] = _Job(-1, documents[0], (0, 0), None, [TextEdit(len(lines.text), len(lines.text), _new_init_text(carried, lines))])
+    if not plan.new_init:
+        return ""
+    return _new_init_text([(t, _carried(editors, documents, t)) for t in plan.new_init], lines)
 
 
 def _new_init_text(timeouts: Sequence[tuple[Timeout, _Carried]], lines: Lines) -> str:
@@ -507,19 +508,16 @@ def _edited_text(plan: Plan, documents: Sequence[Document], expected: list[Any],
             problem = "the file has line breaks other than LF and CRLF"
         elif document.spans is None or document.spans.shared:
             problem = "it uses anchors, aliases or merge keys"
-        jobs[index] = _Job(index, document, chunk, expected[index], problem=problem)
-    _plan_edits(plan, documents, lines, jobs)
+        jobs[index] = _Job(document, chunk, expected[index], problem=problem)
+    added = _plan_edits(plan, documents, lines, jobs)
     warnings: list[str] = []
     pieces: list[TextEdit] = []
-    for index, job in sorted(jobs.items()):
-        if index < 0:
-            continue
+    for job in jobs.values():
         text, warning = _rewrite(job, lines, path)
         pieces.append(TextEdit(lines.start(job.chunk[0]), lines.start(job.chunk[1] + 1), text))
         if warning:
             warnings.append(warning)
-    if -1 in jobs:
-        pieces.extend(jobs[-1].edits)
+    pieces.append(TextEdit(len(lines.text), len(lines.text), added))
     return apply_edits(lines.text, pieces), warnings
 
 
