@@ -158,6 +158,24 @@ def calico_patch(manifest: str, pod_cidr: str, autodetect: str | None, output: s
     return run_patch(manifest, pod_cidr, autodetect, output=output, in_place=in_place, echo=echo)
 
 
+@main.command()
+@click.argument("file", type=click.Path(allow_dash=True))
+@click.option(
+    "--to", "to_version", type=click.Choice(["v1beta4"]), default="v1beta4", show_default=True,
+    help="The kubeadm API version to write.",
+)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+@click.option("--in-place", is_flag=True, help="Rewrite FILE itself (atomically).")
+@handles_errors
+def migrate(file: str, to_version: str, output: str | None, in_place: bool) -> int:
+    """Migrate a kubeadm config file from kubeadm.k8s.io/v1beta3 to v1beta4,
+    offline (what `kubeadm config migrate` does), keeping its comments, key
+    order and other documents."""
+    from kconf.kubeadm.migrate import run_migrate
+
+    return run_migrate(file, to_version=to_version, output=output, in_place=in_place, echo=echo)
+
+
 @main.command("from-configmap")
 @click.argument("source", default="-", type=click.Path(allow_dash=True))
 @click.option("--cri-socket", default=None, help="CRI socket, e.g. unix:///var/run/containerd/containerd.sock.")

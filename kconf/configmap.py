@@ -21,13 +21,13 @@ from __future__ import annotations
 import re
 import shlex
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from kconf.errors import KconfError, printable_name
+from kconf.kubeadm.convert import V1BETA3, V1BETA4, V1BETA4_FROM, apply_plan, kubernetes_minor, plan_v1beta4
 from kconf.kubeadm.sockets import EXAMPLE_SOCKET, CriSocketError, SocketSetting, check_cri_socket, checked_socket, socket_from_cluster, socket_setting
 from kconf.secrets import CERTIFICATE_KEY, TOKEN, redact
 from kconf.yamlio import Document, Position, dump_documents, load_documents
@@ -36,10 +36,7 @@ from kconf.yamlio import Path as FieldPath
 CONFIGMAP_NAME = "kubeadm-config"
 CONFIGMAP_NAMESPACE = "kube-system"
 DATA_KEY = "ClusterConfiguration"
-V1BETA3 = "kubeadm.k8s.io/v1beta3"
-V1BETA4 = "kubeadm.k8s.io/v1beta4"
 SUPPORTED_APIS = (V1BETA3, V1BETA4)
-V1BETA4_FROM = (1, 31)
 KUBECTL_COMMAND = "kubectl get cm -n kube-system kubeadm-config -o yaml"
 STDOUT_CONFIG_NAME = "kubeadm-upload-certs.yaml"
 UPLOAD_CERTS = "sudo kubeadm init phase upload-certs --upload-certs --config"
@@ -319,125 +316,31 @@ def parse_configmap(text: str, path: str) -> tuple[StoredConfiguration, list[str
     return stored, warnings
 
 
-# --- v1beta3 -> v1beta4 -----------------------------------------------------------------
-
-
-class _Rule(Enum):
-    COPY = "copy"  # same field, same value in v1beta4
-    ARGS = "args"  # extraArgs: map -> list of {name, value} sorted by name
-    TIMEOUT = "timeout"  # apiServer.timeoutForControlPlane -> InitConfiguration.timeouts
-
-
-_Shape = Mapping[str, Union["_Shape", _Rule]]
-
-_COMPONENT: _Shape = {"extraArgs": _Rule.ARGS, "extraVolumes": _Rule.COPY}
-_IMAGE: _Shape = {"imageRepository": _Rule.COPY, "imageTag": _Rule.COPY}
-
-# Every field of a v1beta3 ClusterConfiguration (kubeadm's v1beta3/types.go)
-# and what becomes of it in v1beta4. A field missing here is not copied on a
-# guess: the conversion stops and names it.
-_V1BETA3_CLUSTER: _Shape = {
-    "apiVersion": _Rule.COPY,
-    "kind": _Rule.COPY,
-    "etcd": {
-        "local": {
-            **_IMAGE,
-            "dataDir": _Rule.COPY,
-            "extraArgs": _Rule.ARGS,
-            "serverCertSANs": _Rule.COPY,
-            "peerCertSANs": _Rule.COPY,
-        },
-        "external": {"endpoints": _Rule.COPY, "caFile": _Rule.COPY, "certFile": _Rule.COPY, "keyFile": _Rule.COPY},
-    },
-    "networking": {"serviceSubnet": _Rule.COPY, "podSubnet": _Rule.COPY, "dnsDomain": _Rule.COPY},
-    "kubernetesVersion": _Rule.COPY,
-    "controlPlaneEndpoint": _Rule.COPY,
-    "apiServer": {**_COMPONENT, "certSANs": _Rule.COPY, "timeoutForControlPlane": _Rule.TIMEOUT},
-    "controllerManager": _COMPONENT,
-    "scheduler": _COMPONENT,
-    "dns": _IMAGE,
-    "certificatesDir": _Rule.COPY,
-    "imageRepository": _Rule.COPY,
-    "featureGates": _Rule.COPY,
-    "clusterName": _Rule.COPY,
-}
-
-_REMOVED_FIELDS: dict[FieldPath, str] = {
-    ("dns", "type"): "dns.type was removed in v1beta3 (kubeadm installs only CoreDNS): delete it",
-    ("useHyperKubeImage",): "useHyperKubeImage was removed in v1beta3: delete it",
-}
-
-_DURATION = re.compile(r"^(?:0|(?:[0-9]+(?:\.[0-9]*)?(?:ns|us|µs|ms|s|m|h))+)$")
+# --- v1beta3 -> v1beta4: kconf/kubeadm/convert.py, shared with kconf migrate -------------
 
 
 @dataclass(frozen=True)
 class Conversion:
     cluster: dict[str, Any]
-    timeouts: dict[str, Any]
+    init: dict[str, Any]
 
 
-def _unknown_field(path: FieldPath) -> str:
-    if path in _REMOVED_FIELDS:
-        return _REMOVED_FIELDS[path]
-    return (
-        f"unknown field {path[-1]!r}: v1beta3 has no such field, so kconf does not know where it goes in "
-        "v1beta4; remove it or convert the file by hand"
-    )
-
-
-def _convert_args(value: object, path: FieldPath, location: Location) -> list[dict[str, str]]:
-    if not isinstance(value, dict):
-        raise location.error(f"is {_type_name(value)}; v1beta3 extraArgs is a mapping of flag names to values", path)
-    for name, flag_value in value.items():
-        if not isinstance(flag_value, str):
-            raise location.error(
-                f"is {_type_name(flag_value)}; extraArgs values are strings: quote it",
-                path + (name,),
-            )
-    return [{"name": name, "value": value[name]} for name in sorted(value)]
-
-
-def _convert_mapping(
-    value: dict[str, Any], shape: _Shape, path: FieldPath, location: Location, timeouts: dict[str, Any]
-) -> dict[str, Any]:
-    converted: dict[str, Any] = {}
-    for key, child in value.items():
-        child_path = path + (key,)
-        rule = shape.get(key)
-        if rule is None:
-            raise location.error(_unknown_field(child_path), child_path)
-        if isinstance(rule, Mapping):
-            if child is not None and not isinstance(child, dict):
-                raise location.error(f"is {_type_name(child)}, expected a mapping", child_path)
-            converted[key] = None if child is None else _convert_mapping(child, rule, child_path, location, timeouts)
-        elif rule is _Rule.ARGS:
-            converted[key] = _convert_args(child, child_path, location)
-        elif rule is _Rule.TIMEOUT:
-            if not isinstance(child, str) or not _DURATION.match(child):
-                raise location.error(f"{child!r} is not a duration like 4m0s", child_path)
-            timeouts["controlPlaneComponentHealthCheck"] = child
-        else:
-            converted[key] = child
-    return converted
-
-
-def convert_to_v1beta4(cluster: dict[str, Any], location: Location) -> Conversion:
+def convert_to_v1beta4(cluster: dict[str, Any], location: Location, socket: str) -> Conversion:
     """A v1beta3 ClusterConfiguration as v1beta4 (key order kept), and the
-    InitConfiguration timeouts taken out of it. Raises KconfError naming any
-    field it cannot convert: nothing is dropped silently."""
-    timeouts: dict[str, Any] = {}
-    converted = _convert_mapping(cluster, _V1BETA3_CLUSTER, (), location, timeouts)
-    converted["apiVersion"] = V1BETA4
-    return Conversion(converted, timeouts)
+    InitConfiguration with ``socket`` that takes its control-plane timeout.
+    Raises KconfError naming any field it cannot convert: nothing is dropped
+    silently."""
+    init = _init_configuration(V1BETA3, socket)
+
+    def error(index: int, path: FieldPath, message: str) -> KconfError:
+        return location.error(message, path)
+
+    plan = plan_v1beta4([cluster, init], error)
+    converted, converted_init = apply_plan(plan, [cluster, init])
+    return Conversion(converted, converted_init)
 
 
 # --- the output -----------------------------------------------------------------------
-
-def _kubernetes_minor(cluster: Mapping[str, Any]) -> tuple[int, int] | None:
-    version = cluster.get("kubernetesVersion")
-    match = re.match(r"^v?(\d+)\.(\d+)\.", version) if isinstance(version, str) else None
-    return (int(match.group(1)), int(match.group(2))) if match else None
-
 
 @dataclass(frozen=True)
 class UploadCertsConfig:
@@ -456,15 +359,12 @@ def _header(stored: StoredConfiguration, converted: bool) -> str:
     )
 
 
-def _init_configuration(api_version: str, socket: str, timeouts: dict[str, Any]) -> dict[str, Any]:
-    init: dict[str, Any] = {
+def _init_configuration(api_version: str, socket: str) -> dict[str, Any]:
+    return {
         "apiVersion": api_version,
         "kind": "InitConfiguration",
         "nodeRegistration": {"criSocket": socket},
     }
-    if timeouts:
-        init["timeouts"] = dict(timeouts)
-    return init
 
 
 def _verbatim(stored: StoredConfiguration, header: str, init: dict[str, Any]) -> str | None:
@@ -487,18 +387,17 @@ def build_upload_certs_config(stored: StoredConfiguration, socket: str, to_versi
         raise KconfError(f"--to {to_version}: kconf converts only to v1beta4")
     warnings: list[str] = []
     if to_version == "v1beta4" and stored.api_version == V1BETA3:
-        conversion = convert_to_v1beta4(stored.data, stored.location)
-        minor = _kubernetes_minor(stored.data)
+        conversion = convert_to_v1beta4(stored.data, stored.location, socket)
+        minor = kubernetes_minor([stored.data])
         if minor is None or minor < V1BETA4_FROM:
             shown = f"Kubernetes {minor[0]}.{minor[1]}" if minor else "a Kubernetes version kconf cannot read"
             warnings.append(
                 f"the cluster runs {shown} and kubeadm.k8s.io/v1beta4 needs kubeadm 1.31 or newer: "
                 "an older kubeadm rejects this file (drop --to v1beta4 to keep v1beta3)"
             )
-        init = _init_configuration(V1BETA4, socket, conversion.timeouts)
-        text = _header(stored, converted=True) + dump_documents([conversion.cluster, init])
-        return UploadCertsConfig(text, (conversion.cluster, init), tuple(warnings))
-    init = _init_configuration(stored.api_version, socket, {})
+        text = _header(stored, converted=True) + dump_documents([conversion.cluster, conversion.init])
+        return UploadCertsConfig(text, (conversion.cluster, conversion.init), tuple(warnings))
+    init = _init_configuration(stored.api_version, socket)
     header = _header(stored, converted=False)
     verbatim = _verbatim(stored, header, init)
     text = verbatim if verbatim is not None else header + dump_documents([stored.data, init])

@@ -46,6 +46,7 @@ class Document:
     start: Position
     values: dict[Path, Position] = field(default_factory=dict)
     keys: dict[Path, Position] = field(default_factory=dict)
+    spans: Spans | None = None  # with load_documents(..., spans=True)
 
     def position(self, path: Path, *, key: bool = False) -> Position:
         """Where the value (or key) at ``path`` is written; the nearest
@@ -63,6 +64,21 @@ class Document:
 
     def line(self, path: Path, *, key: bool = False) -> int:
         return self.position(path, key=key).line
+
+
+@dataclass
+class Spans:
+    """Where each node ends, for editing the text in place: a scalar's
+    exact end (just past its closing quote), a flow collection's end (past
+    ``]`` or ``}``), a key's end; which collections are flow style; whether
+    any alias or merge key was used (then one node's text may stand for
+    several paths, or a path's text be elsewhere)."""
+
+    value_ends: dict[Path, Position] = field(default_factory=dict)
+    key_ends: dict[Path, Position] = field(default_factory=dict)
+    flow: set[Path] = field(default_factory=set)
+    block_scalars: set[Path] = field(default_factory=set)
+    shared: bool = False
 
 
 def decode(data: bytes, path: str) -> str:
@@ -160,13 +176,15 @@ def _scalar_tag(event: Any) -> str | None:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "pending_key", "pending_key_pos", "anchor", "size", "chars", "merged")
+    __slots__ = ("container", "path", "pending_key", "pending_key_pos", "pending_key_end", "pending_merge", "anchor", "size", "chars", "merged")
 
     def __init__(self, container: Any, path: Path, anchor: str | None) -> None:
         self.container = container
         self.path = path
         self.pending_key: Any = _NO_KEY
         self.pending_key_pos: Position | None = None
+        self.pending_key_end: Position | None = None
+        self.pending_merge = False  # the key is a plain, untagged << (a quoted "<<" is a string)
         self.anchor = anchor
         self.size = 1
         self.chars = 0
@@ -177,8 +195,9 @@ _NO_KEY = object()
 
 
 class _Composer:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, spans: bool = False) -> None:
         self.path = path
+        self.spans = spans
         self.documents: list[Document] = []
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int, int]] = {}
@@ -194,6 +213,11 @@ class _Composer:
     @staticmethod
     def pos(event: Any) -> Position:
         mark = event.start_mark
+        return Position(mark.line + 1, mark.column + 1)
+
+    @staticmethod
+    def end(event: Any) -> Position:
+        mark = event.end_mark
         return Position(mark.line + 1, mark.column + 1)
 
     # where the next node goes ------------------------------------------------------
@@ -229,7 +253,9 @@ class _Composer:
                 "(the size limit of a file); kconf refuses such an amplification", pos
             )
 
-    def _place(self, value: Any, size: int, pos: Position, chars: int = 0) -> None:
+    def _place(
+        self, value: Any, size: int, pos: Position, chars: int = 0, end: Position | None = None, plain: bool = False
+    ) -> None:
         """Put a finished node into its parent (or make it the document)."""
         assert self.doc is not None
         if not self.stack:
@@ -252,13 +278,19 @@ class _Composer:
             top.merged.discard(key)
             top.pending_key = key
             top.pending_key_pos = pos
+            top.pending_key_end = end
+            top.pending_merge = plain and key == "<<"
             return
         key = top.pending_key
-        if key == "<<" and top.pending_key_pos is not None:
+        if top.pending_merge:
             self._merge(top, value, pos)
+            if self.doc.spans is not None:
+                self.doc.spans.shared = True
         else:
             top.container[key] = value
             self.doc.keys[top.path + (key,)] = top.pending_key_pos or pos
+            if self.doc.spans is not None and top.pending_key_end is not None:
+                self.doc.spans.key_ends[top.path + (key,)] = top.pending_key_end
         top.pending_key = _NO_KEY
 
     def _merge(self, top: _Frame, value: Any, pos: Position) -> None:
@@ -279,7 +311,7 @@ class _Composer:
             handler(event)
 
     def on_DocumentStartEvent(self, event: Any) -> None:
-        self.doc = Document(None, len(self.documents), self.pos(event))
+        self.doc = Document(None, len(self.documents), self.pos(event), spans=Spans() if self.spans else None)
         self.anchors = {}
         self.nodes = 0
         self.expanded = 0
@@ -310,11 +342,17 @@ class _Composer:
             value = text
         self._count(1, pos)
         self._count_chars(len(text), pos)
+        assert self.doc is not None
+        spans = self.doc.spans
         if not is_key:
-            assert self.doc is not None
             self.doc.values[path] = pos
+            if spans is not None:
+                spans.value_ends[path] = self.end(event)
+                if event.style in ("|", ">"):
+                    spans.block_scalars.add(path)
         self._register(event.anchor, value, 1, len(text))
-        self._place(value, 1, pos, len(text))
+        plain = not event.style and tag is None
+        self._place(value, 1, pos, len(text), self.end(event) if spans is not None else None, plain)
 
     def _combine_surrogates(self, text: str, pos: Position) -> str:
         """``"\\ud83d\\ude42"`` (JSON's escape of one emoji, as json.dumps
@@ -337,9 +375,11 @@ class _Composer:
         self._count(size, pos)
         self._count_chars(chars, pos, anchor)
         path, is_key = self._slot()
+        assert self.doc is not None
         if not is_key:
-            assert self.doc is not None
             self.doc.values[path] = pos
+        if self.doc.spans is not None:
+            self.doc.spans.shared = True
         self._place(value, size, pos, chars)
 
     def _start(self, event: Any, container: Any) -> None:
@@ -355,6 +395,8 @@ class _Composer:
         self._count(1, pos)
         assert self.doc is not None
         self.doc.values[path] = pos
+        if self.doc.spans is not None and event.flow_style:
+            self.doc.spans.flow.add(path)
         if event.anchor:
             self.open_anchors.add(event.anchor)
         frame = _Frame(container, path, event.anchor)
@@ -362,6 +404,8 @@ class _Composer:
 
     def _end(self, event: Any) -> None:
         frame = self.stack.pop()
+        if self.doc is not None and self.doc.spans is not None:
+            self.doc.spans.value_ends[frame.path] = self.end(event)
         if frame.anchor:
             self.open_anchors.discard(frame.anchor)
             self._register(frame.anchor, frame.container, frame.size, frame.chars)
@@ -436,11 +480,12 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column : column + 1] if line < len(lines) else ""
 
 
-def load_documents(text: str, path: str) -> list[Document]:
-    """Every document of a YAML stream, with positions. Raises KconfError."""
+def load_documents(text: str, path: str, *, spans: bool = False) -> list[Document]:
+    """Every document of a YAML stream, with positions (and with ``spans``,
+    where each node ends: for editing the text). Raises KconfError."""
     _check_flow_depth(text, path)
     events, MarkedYAMLError, YAMLError = _parse(text)
-    composer = _Composer(path)
+    composer = _Composer(path, spans)
     try:
         for event in events:
             composer.feed(event)
@@ -596,3 +641,101 @@ def dump_documents(documents: list[Any]) -> str:
         else:
             out.append(_inline(document))
     return "\n".join(out) + "\n"
+
+
+# --- editing the text in place ---------------------------------------------------------
+#
+# Comments are not data: a round trip through data loses them. An edit that
+# must keep them changes the text itself, at the positions the parser gave
+# (load_documents(..., spans=True)), and the caller checks that the edited
+# text loads to the data it means.
+
+# Line breaks YAML knows that a split on "\n" would not see (or YAML 1.1 readers would see more).
+ODD_LINE_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    start: int  # character offsets into the text
+    end: int
+    text: str
+
+
+class Lines:
+    """A text split into lines (on "\\n"; a "\\r" before it belongs to the
+    line break), with offsets for parser positions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        for index, char in enumerate(text):
+            if char == "\n":
+                self.starts.append(index + 1)
+        self.newline = "\r\n" if "\r\n" in text and text.count("\r\n") == text.count("\n") else "\n"
+
+    def __len__(self) -> int:
+        """The number of lines; a text ending in a line break has no empty last line."""
+        count = len(self.starts)
+        return count - 1 if self.text.endswith("\n") or not self.text else count
+
+    def offset(self, position: Position) -> int:
+        return self.starts[position.line - 1] + position.column - 1
+
+    def start(self, line: int) -> int:
+        """Offset of the first character of a 1-based line (len(text) past the end)."""
+        return self.starts[line - 1] if line <= len(self.starts) else len(self.text)
+
+    def end(self, line: int) -> int:
+        """Offset just past the line's content (before its line break)."""
+        stop = self.start(line + 1)
+        if stop > self.start(line) and self.text[stop - 1 : stop] == "\n":
+            stop -= 1
+            if self.text[stop - 1 : stop] == "\r":
+                stop -= 1
+        return stop
+
+    def __getitem__(self, line: int) -> str:
+        return self.text[self.start(line) : self.end(line)]
+
+    def is_comment_or_blank(self, line: int) -> bool:
+        content = self[line].strip()
+        return not content or content.startswith("#")
+
+
+def apply_edits(text: str, edits: list[TextEdit]) -> str:
+    """The text with every edit made; edits must not overlap (ValueError)."""
+    out: list[str] = []
+    done = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < done:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
+        out.append(text[done : edit.start])
+        out.append(edit.text)
+        done = edit.end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def block_scalar(value: Any) -> str:
+    """A scalar as dump_documents writes it in block context."""
+    return _scalar(value)
+
+
+_FLOW_PLAIN = re.compile(r"^[A-Za-z0-9_./=+-]+$")
+
+
+def flow_scalar(value: Any) -> str:
+    """A scalar for a flow collection (``[...]``, ``{...}``): plain when it
+    cannot be mistaken for anything else there, else double-quoted."""
+    if isinstance(value, str) and not isinstance(value, Quoted):
+        if _FLOW_PLAIN.match(value) and _plain_ok(value):
+            return value
+        return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+    return _scalar(value)
+
+
+def has_comment(text: str) -> bool:
+    """Whether a piece of YAML may hold a comment (a ``#`` at a line's start
+    or after white space; inside a quoted string it is not one, so this errs
+    towards yes)."""
+    return re.search(r"(?:^|\s)#", text) is not None

@@ -9,6 +9,7 @@ changes, the documents from-configmap emits.
 
 from __future__ import annotations
 
+import re
 import ipaddress
 import json
 from dataclasses import dataclass, field
@@ -447,3 +448,237 @@ def configmap_cases(draw: Any) -> ConfigMapCase:
     to_v1beta4 = draw(st.booleans()) and int(cluster["kubernetesVersion"].split(".")[1]) >= 31
     socket = draw(st.sampled_from(CRI_SOCKETS))
     return ConfigMapCase(text, cluster, socket, to_v1beta4, draw(st.sampled_from(["file", "stdin", "output"])))
+
+
+# --- kconf migrate: kubeadm.k8s.io/v1beta3 config files ---------------------------------------------
+#
+# Files a user may have written for kubeadm 1.30 to 1.36: valid for the kubeadm
+# that deploys their kubernetesVersion (kubeadm config migrate must accept them),
+# in block style with comments here and there, sometimes flow lists, quoted strings
+# and component configs beside the kubeadm documents.
+
+V1BETA3 = "kubeadm.k8s.io/v1beta3"
+V1BETA3_KUBEADM_MINORS = [31, 33, 35, 36]  # the built kubeadms that still read v1beta3
+MIGRATE_SOCKETS = [*CRI_SOCKETS[:3], "/var/run/containerd/containerd.sock"]  # the last without its unix:// scheme
+DURATIONS = ["4m0s", "5m0s", "10m", "90s", "1m30s", "6m0s", "2h"]
+TOKEN = "abcdef.0123456789abcdef"
+CA_CERT_HASH = "sha256:" + "0123456789abcdef" * 4
+CERTIFICATE_KEY = "0123456789abcdef" * 4
+KUBELET_ARGS = {"node-ip": ["192.168.51.81", "10.10.0.5"], "max-pods": ["110", "250"], "node-labels": ["zone=a", "role=infra,zone=b"], "v": ["2"]}
+TAINTS = [
+    [],
+    [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}],
+    [{"key": "dedicated", "value": "infra", "effect": "NoExecute"}],
+]
+
+
+@dataclass
+class MigrateCase:
+    """A v1beta3 kubeadm config file and the kubeadm that judges it."""
+
+    documents: list[dict[str, Any]]  # the data, in file order
+    text: str
+    comments: list[str]  # every comment of the text, each unique
+    kubeadm_minor: int  # the kubeadm release (1.MINOR) that deploys kubernetesVersion
+    flow_lists: bool = False
+
+    @property
+    def kinds(self) -> list[str]:
+        return [d["kind"] for d in self.documents]
+
+
+def _pick_args(draw: Any, choices: dict[str, list[str]]) -> dict[str, str]:
+    picked = draw(st.lists(st.sampled_from(sorted(choices)), max_size=3, unique=True))
+    return {flag: draw(st.sampled_from(choices[flag])) for flag in picked}
+
+
+def _some(draw: Any, optional: dict[str, Any]) -> dict[str, Any]:
+    """A random subset of ``optional``, in a random order."""
+    return {key: optional[key] for key in draw(st.permutations(list(optional)))[: draw(st.integers(0, len(optional)))]}
+
+
+def _node_registration(draw: Any, name: str, address: str) -> dict[str, Any]:
+    registration: dict[str, Any] = {"name": name} if draw(st.integers(0, 4)) else {}  # kubeadm: the host's name
+    optional: dict[str, Any] = {
+        "criSocket": draw(st.sampled_from(MIGRATE_SOCKETS)),
+        "kubeletExtraArgs": {**_pick_args(draw, KUBELET_ARGS), "node-ip": address} if draw(st.integers(0, 5)) else {},
+        "taints": draw(st.sampled_from(TAINTS)),
+        "ignorePreflightErrors": draw(st.sampled_from([["NumCPU"], ["NumCPU", "Mem"]])),
+        "imagePullPolicy": draw(st.sampled_from(["IfNotPresent", "Always", "Never"])),
+    }
+    registration.update(_some(draw, optional))
+    return registration
+
+
+def _init(draw: Any) -> dict[str, Any]:
+    init: dict[str, Any] = {"apiVersion": V1BETA3, "kind": "InitConfiguration"}
+    init["localAPIEndpoint"] = {"advertiseAddress": "192.168.51.81", "bindPort": draw(st.sampled_from([6443, 8443]))}
+    init["nodeRegistration"] = _node_registration(draw, "cka-cp-1", "192.168.51.81")
+    token: dict[str, Any] = {"token": TOKEN, **_some(draw, {"ttl": draw(st.sampled_from(["24h0m0s", "2h", "30m"])), "description": "kconf test", "usages": ["signing", "authentication"]})}
+    init.update(_some(draw, {
+        "bootstrapTokens": [token],
+        "certificateKey": CERTIFICATE_KEY,
+        "skipPhases": ["addon/kube-proxy"],
+        "patches": {"directory": "/etc/kubernetes/patches"},
+    }))
+    return init
+
+
+def _cluster(draw: Any, minor: int) -> dict[str, Any]:
+    cluster: dict[str, Any] = {"apiVersion": V1BETA3, "kind": "ClusterConfiguration"}
+    cluster["kubernetesVersion"] = f"v1.{minor}.{draw(st.integers(0, 9))}"
+    api_server: dict[str, Any] = _some(draw, {
+        "certSANs": draw(st.lists(st.sampled_from(["k8s-vip", "192.168.51.80", "api.example.com", "API.Example.com"]), min_size=1, max_size=3, unique=True)),
+        "extraArgs": _pick_args(draw, API_SERVER_ARGS),
+        "extraVolumes": [{"name": "audit", "hostPath": "/var/log/kubernetes", "mountPath": "/var/log/kubernetes", "pathType": "DirectoryOrCreate"}],
+        "timeoutForControlPlane": draw(st.sampled_from(DURATIONS)),
+    })
+    local: dict[str, Any] = {"dataDir": "/var/lib/etcd", **_some(draw, {
+        "extraArgs": _pick_args(draw, ETCD_ARGS),
+        "serverCertSANs": ["etcd.example.com"],
+        "peerCertSANs": ["192.168.51.81"],
+    })}
+    external = {"endpoints": ["https://192.168.51.90:2379", "https://192.168.51.91:2379"], "caFile": "/etc/etcd/ca.crt",
+                "certFile": "/etc/etcd/client.crt", "keyFile": "/etc/etcd/client.key"}
+    service = draw(st.sampled_from(["10.96.0.0/12", "172.20.0.0/16"]))
+    networking = _some(draw, {
+        "podSubnet": str(private_subnet(draw, (12, 22), [ipaddress.ip_network(service), ipaddress.ip_network("192.168.51.0/24")])),
+        "serviceSubnet": service,
+        "dnsDomain": "cluster.local",
+    })
+    cluster.update(_some(draw, {
+        "controlPlaneEndpoint": draw(st.sampled_from(["k8s-vip:6443", "192.168.51.80:6443", "api.example.com"])),
+        "networking": networking,
+        "apiServer": api_server,
+        "controllerManager": {"extraArgs": _pick_args(draw, CONTROLLER_MANAGER_ARGS)} if draw(st.booleans()) else {},
+        "scheduler": {"extraArgs": _pick_args(draw, SCHEDULER_ARGS)},
+        "etcd": {"local": local} if draw(st.integers(0, 3)) else {"external": external},
+        "dns": {"imageRepository": "registry.example.com/coredns"},
+        "imageRepository": "registry.example.com/k8s",
+        "clusterName": draw(st.sampled_from(["kubernetes", "cka"])),
+        "certificatesDir": "/etc/kubernetes/pki",
+        "featureGates": {"RootlessControlPlane": draw(st.booleans())},
+    }))
+    return cluster
+
+
+def _join(draw: Any) -> dict[str, Any]:
+    control_plane = draw(st.booleans())
+    name, address = ("cka-cp-2", "192.168.51.82") if control_plane else ("cka-worker-1", "192.168.51.91")
+    join: dict[str, Any] = {"apiVersion": V1BETA3, "kind": "JoinConfiguration"}
+    if draw(st.integers(0, 4)):
+        bootstrap: dict[str, Any] = {"apiServerEndpoint": "k8s-vip:6443", "token": TOKEN}
+        bootstrap.update({"caCertHashes": [CA_CERT_HASH]} if draw(st.booleans()) else {"unsafeSkipCAVerification": True})
+        discovery: dict[str, Any] = {"bootstrapToken": bootstrap}
+    else:
+        discovery = {"file": {"kubeConfigPath": "https://example.invalid/discovery.yaml"}, "tlsBootstrapToken": TOKEN}
+    discovery.update(_some(draw, {"timeout": draw(st.sampled_from(DURATIONS)), "tlsBootstrapToken": TOKEN}))
+    join["discovery"] = discovery
+    join["nodeRegistration"] = _node_registration(draw, name, address)
+    if control_plane:
+        join["controlPlane"] = {"localAPIEndpoint": {"advertiseAddress": address, "bindPort": 6443}, "certificateKey": CERTIFICATE_KEY}
+    join.update(_some(draw, {"caCertPath": "/etc/kubernetes/pki/ca.crt", "skipPhases": ["preflight"]}))
+    return join
+
+
+COMPONENT_CONFIG_DOCUMENTS = [
+    {"apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration", "cgroupDriver": "systemd"},
+    {"apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration", "mode": "ipvs", "ipvs": {"strictARP": True}},
+]
+
+
+class _Emitter:
+    """Block-style YAML with numbered comments (``# c1``, ``# c2``, ...) above
+    keys and at line ends, written here rather than with kconf's dumper."""
+
+    def __init__(self, draw: Any, compact: bool, flow_lists: bool) -> None:
+        self.draw = draw
+        self.compact = compact
+        self.flow_lists = flow_lists
+        self.comments: list[str] = []
+        self.lines: list[str] = []
+
+    def comment(self) -> str | None:
+        if not self.draw(st.integers(0, 3)) == 0:
+            return None
+        self.comments.append(f"# c{len(self.comments) + 1}")
+        return self.comments[-1]
+
+    @staticmethod
+    def scalar(value: Any) -> str:
+        import yaml
+
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        plain = re.fullmatch(r"[A-Za-z0-9/][A-Za-z0-9_./:=,-]*", value) and ": " not in value and not value.endswith(":")
+        if plain and yaml.safe_load(value) == value:
+            return str(value)
+        return json.dumps(value)
+
+    def mapping(self, data: dict[str, Any], indent: int) -> None:
+        pad = " " * indent
+        for key, value in data.items():
+            above = self.comment()
+            if above:
+                self.lines.append(pad + above)
+            eol = self.comment()
+            tail = f"  {eol}" if eol else ""
+            if isinstance(value, dict) and value:
+                self.lines.append(f"{pad}{key}:{tail}")
+                self.mapping(value, indent + 2)
+            elif isinstance(value, list) and value and (not self.flow_lists or isinstance(value[0], dict)):
+                self.lines.append(f"{pad}{key}:{tail}")
+                self.sequence(value, indent if self.compact else indent + 2)
+            elif isinstance(value, list):
+                self.lines.append(f"{pad}{key}: [{', '.join(self.scalar(v) for v in value)}]{tail}")
+            elif isinstance(value, dict):
+                self.lines.append(f"{pad}{key}: {{}}{tail}")
+            else:
+                self.lines.append(f"{pad}{key}: {self.scalar(value)}{tail}")
+
+    def sequence(self, items: list[Any], indent: int) -> None:
+        pad = " " * indent
+        for item in items:
+            if isinstance(item, dict):
+                start = len(self.lines)
+                self.mapping(item, indent + 2)
+                first = next(i for i in range(start, len(self.lines)) if not self.lines[i].lstrip().startswith("#"))
+                self.lines[first] = pad + "- " + self.lines[first][indent + 2:]
+            else:
+                self.lines.append(f"{pad}- {self.scalar(item)}")
+
+    def file(self, documents: list[dict[str, Any]]) -> str:
+        for index, document in enumerate(documents):
+            if index:
+                self.lines.append("---")
+            self.mapping(document, 0)
+        return "\n".join(self.lines) + "\n"
+
+
+MIGRATE_SHAPES = ["init+cluster", "cluster", "init", "join", "cluster+join", "init+cluster+join"]
+
+
+@st.composite
+def migrate_cases(draw: Any, shape: str | None = None) -> MigrateCase:
+    """A v1beta3 file of ``shape`` (default: any): Init + Cluster, Cluster
+    alone, Init alone, a Join (worker or control plane) alone or beside them,
+    with component configs sometimes; kubernetesVersion 1.30 to 1.36."""
+    kubeadm_minor = draw(st.sampled_from(V1BETA3_KUBEADM_MINORS))
+    minor = draw(st.sampled_from([kubeadm_minor - 1, kubeadm_minor]))
+    shape = shape or draw(st.sampled_from(MIGRATE_SHAPES))
+    documents: list[dict[str, Any]] = []
+    if "init" in shape:
+        documents.append(_init(draw))
+    if "cluster" in shape:
+        documents.append(_cluster(draw, minor))
+    if "join" in shape:
+        documents.append(_join(draw))
+    documents = draw(st.permutations(documents))
+    for component in COMPONENT_CONFIG_DOCUMENTS:
+        if "join" != shape and draw(st.booleans()):
+            documents.insert(draw(st.integers(0, len(documents))), dict(component))
+    emitter = _Emitter(draw, compact=draw(st.booleans()), flow_lists=draw(st.integers(0, 3)) == 0)
+    text = emitter.file(documents)
+    return MigrateCase(documents, text, emitter.comments, kubeadm_minor, emitter.flow_lists)

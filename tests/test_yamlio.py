@@ -35,6 +35,9 @@ def test_positions_of_keys_and_values() -> None:
         pytest.param("a: 0x10\nb: 0o17\nc: 1.5\nd: ~\ne: true\n", {"a": 16, "b": 15, "c": 1.5, "d": None, "e": True}, id="core-schema"),
         pytest.param("a: !!str 24\n", {"a": "24"}, id="explicit-str"),
         pytest.param("x: &x {a: 1}\ny: {<<: *x, b: 2}\n", {"x": {"a": 1}, "y": {"a": 1, "b": 2}}, id="merge-key"),
+        # only a plain, untagged << merges (YAML 1.1's merge type); quoted, it is a string key
+        pytest.param('"<<": []\n', {"<<": []}, id="quoted-merge-key-is-a-string"),
+        pytest.param("'<<': {a: 1}\n", {"<<": {"a": 1}}, id="single-quoted-merge-key-is-a-string"),
         pytest.param("1: a\n", {"1": "a"}, id="keys-are-strings"),
     ],
 )
