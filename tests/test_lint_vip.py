@@ -106,6 +106,41 @@ def test_keepalived_peers_in_an_output_folder(tmp_path: Path) -> None:
     assert where(lint(out, select="keepalived-peers"), tmp_path) == [("cka/keepalived-cka-hap-2.conf", 23, "keepalived-peers")]
 
 
+# keepalived reads a brace anywhere as a word of its own (v2.2.7 takes both layouts and sets the VIP):
+# blocks on one line, and a "{" at the start of the line after its keyword.
+ONE_LINE_BLOCKS = [
+    ("    unicast_peer {\n        192.168.51.78\n    }\n", "    unicast_peer { 192.168.51.78 }\n"),
+    ("    virtual_ipaddress {\n        192.168.51.80/24 dev enp0s8\n    }\n", "    virtual_ipaddress { 192.168.51.80/24 dev enp0s8 }\n"),
+]
+
+
+@pytest.mark.parametrize(
+    ("edits", "expected"),
+    [
+        pytest.param(ONE_LINE_BLOCKS, [], id="one-line-blocks-are-the-same-peer"),
+        pytest.param([("vrrp_instance VI_51 {\n    state BACKUP\n", "vrrp_instance VI_51 { state MASTER\n")],
+                     [(22, "a second MASTER (the first is in {first}): make this one BACKUP with a lower priority")],
+                     id="a-setting-after-the-brace"),
+        pytest.param([("vrrp_instance VI_51 {\n    state BACKUP\n", "vrrp_instance VI_51\n{\n    state MASTER\n")],
+                     [(24, "a second MASTER (the first is in {first}): make this one BACKUP with a lower priority")],
+                     id="brace-on-the-next-line"),
+        pytest.param([("    virtual_ipaddress {\n        192.168.51.80/24 dev enp0s8\n    }\n",
+                       "    virtual_ipaddress { 192.168.51.90/24 dev enp0s8 }\n")],
+                     [(33, "virtual_ipaddress 192.168.51.90 here, 192.168.51.80 in {first}: every peer must hold the same VIP")],
+                     id="one-line-block-with-another-vip"),
+    ],
+)
+def test_keepalived_peers_read_either_brace_layout(peers: tuple[Path, Path], edits: list[tuple[str, str]],
+                                                   expected: list[tuple[int, str]]) -> None:
+    first, second = peers
+    text = second.read_text()
+    for old, new in edits:
+        text = edited(text, old, new)
+    second.write_text(text)
+    found = [(f.path, f.line, f.message) for f in lint(first, second, select="keepalived-peers")]
+    assert found == [(str(second), line, m.format(first=first)) for line, m in expected]
+
+
 # --- kube-vip-super-admin ------------------------------------------------------------------
 
 SUPER = "path: /etc/kubernetes/super-admin.conf"

@@ -2,7 +2,9 @@
 vrrp_instance blocks and their settings, with lines and columns.
 
 keepalived's grammar: keywords and values separated by white space, `{ ... }`
-blocks, comments from `#` or `!` to the end of the line. `include` and
+blocks (a brace is a word of its own wherever it stands: on the keyword's
+line, alone on the next line, or a whole block on one line), comments from
+`#` or `!` to the end of the line. `include` and
 `@host` conditionals are kept as they are (not followed).
 """
 
@@ -52,36 +54,54 @@ def _words(text: str) -> list[list[Word]]:
     return lines
 
 
+def _statements(text: str) -> list[tuple[list[Word], Word | None]]:
+    """The statements of the file, each (its words, the brace that ends it
+    or None at the end of its line). keepalived reads a brace anywhere as a
+    word of its own: `unicast_peer { 192.0.2.12 }` on one line is a block
+    with one entry, and a "{" that starts a line opens the block of the
+    statement on the line before (`vrrp_instance VI_1`, then `{` below)."""
+    statements: list[tuple[list[Word], Word | None]] = []
+    for words in _words(text):
+        statement: list[Word] = []
+        for word in words:
+            if word.text in ("{", "}"):
+                statements.append((statement, word))
+                statement = []
+            else:
+                statement.append(word)
+        if statement:
+            statements.append((statement, None))
+    return statements
+
+
 def parse_keepalived(text: str, path: str) -> KeepalivedConfig:
     config = KeepalivedConfig()
-    depth = 0
+    blocks: list[list[Word]] = []  # the statement that opened each open block, innermost last
     instance: VrrpInstance | None = None
-    collecting: str | None = None  # the list block being read, inside an instance
-    for words in _words(text):
-        for index, word in enumerate(words):
-            if word.text == "{":
-                depth += 1
-                if depth == 1 and index >= 2 and words[0].text == "vrrp_instance":
-                    instance = VrrpInstance(words[1].text, word.line)
-                    config.instances.append(instance)
-                elif depth == 2 and instance is not None and index >= 1 and words[0].text in LISTS:
-                    collecting = words[0].text
-                    instance.lists.setdefault(collecting, [])
-            elif word.text == "}":
-                depth -= 1
-                if depth < 0:
-                    raise KconfError("a '}' closes no block", path, word.line)
-                if depth < 2:
-                    collecting = None
-                if depth == 0:
-                    instance = None
-        if not words or instance is None or words[0].text in ("{", "}"):
+    previous: list[Word] = []  # the statement that ended its line just before, for a "{" starting the next
+    for words, brace in _statements(text):
+        if brace is not None and brace.text == "{":
+            opener = words or previous
+            blocks.append(opener)
+            if len(blocks) == 1 and len(opener) >= 2 and opener[0].text == "vrrp_instance":
+                instance = VrrpInstance(opener[1].text, opener[0].line)
+                config.instances.append(instance)
+            elif len(blocks) == 2 and instance is not None and opener and opener[0].text in LISTS:
+                instance.lists.setdefault(opener[0].text, [])
+            previous = []
             continue
-        head = words[0]
-        if collecting is not None and depth == 2 and head.text != collecting:
-            instance.lists[collecting].append(head)
-        elif depth == 1 and head.text in SETTINGS and len(words) >= 2:
-            instance.settings[head.text] = words[1]
-    if depth > 0:
+        if words and instance is not None:
+            if len(blocks) == 1 and words[0].text in SETTINGS and len(words) >= 2:
+                instance.settings[words[0].text] = words[1]
+            elif len(blocks) == 2 and blocks[1] and blocks[1][0].text in LISTS:
+                instance.lists[blocks[1][0].text].append(words[0])
+        previous = words if brace is None else []
+        if brace is not None:  # "}"
+            if not blocks:
+                raise KconfError("a '}' closes no block", path, brace.line)
+            blocks.pop()
+            if not blocks:
+                instance = None
+    if blocks:
         raise KconfError("a '{' is never closed", path, len(text.splitlines()) or 1)
     return config

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kconf.addresses import Address
 from kconf.description import Cluster
 from kconf.errors import printable_name
 from kconf.yamlio import dump_documents
@@ -50,6 +51,6 @@ def yaml_file(cluster: Cluster, documents: list[dict[str, Any]]) -> RenderedFile
     return yaml_text_file(cluster, dump_documents(documents))
 
 
-def bracketed(address: Any, port: int) -> str:
+def bracketed(address: Address, port: int) -> str:
     """address:port, an IPv6 address in brackets."""
-    return f"[{address}]:{port}" if getattr(address, "version", 4) == 6 else f"{address}:{port}"
+    return f"[{address}]:{port}" if address.version == 6 else f"{address}:{port}"

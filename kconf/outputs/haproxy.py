@@ -22,6 +22,5 @@ def haproxy_files(cluster: Cluster) -> Files:
         frontend_ipv6=lb.address.version == 6,
         health_check=lb.health_check,
         servers=servers,
-        keepalived=lb.mode == "keepalived",
     )
     return {"haproxy.cfg": RenderedFile(text.encode())}

@@ -174,7 +174,7 @@ def keepalived_peers(group: Group) -> Iterator[RawFinding]:
 def _kubeconfig_path(view: DocumentView) -> tuple[str | None, Loc]:
     volumes = view.get("spec", "volumes")
     for index, volume in enumerate(volumes if isinstance(volumes, list) else []):
-        path = volume.get("hostPath", {}).get("path") if isinstance(volume, dict) and isinstance(volume.get("hostPath"), dict) else None
+        path = volume["hostPath"].get("path") if isinstance(volume, dict) and isinstance(volume.get("hostPath"), dict) else None
         if isinstance(path, str) and path.startswith("/etc/kubernetes/") and path.endswith(".conf"):
             return path, view.loc(("spec", "volumes", index, "hostPath", "path"))
     return None, view.loc(("spec",), key=True)

@@ -1,0 +1,189 @@
+"""kconf/outputs/: cases that mutants surviving the rest of the suite showed missing.
+
+See tools/mutation/run. The golden renders (tests/test_render.py) pin most of
+every output; these rows are the descriptions no golden case has: IPv6
+keepalived, a VIP outside an LB host's network, manifest mode, a load balancer
+without a hostname, an LB host that is a node, a file name with "--".
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLDEN, require_corpus
+from kconf.calico.autodetect import AutodetectMethod
+from kconf.description import Cluster, load_cluster
+from kconf.errors import KconfError
+from kconf.outputs import FILE_MODE, SCRIPT_MODE
+from kconf.outputs.calico import calico_manifest, manifest_autodetection, vip_interfaces
+from kconf.outputs.keepalived import check_script, vip_prefix
+from kconf.render import render_files
+from lintkit import BASE_CLUSTER
+
+KEEPALIVED = (GOLDEN / "ha-keepalived" / "cluster.yaml").read_text()
+KUBE_VIP = (GOLDEN / "ha-kube-vip" / "cluster.yaml").read_text()
+
+
+def edited(text: str, *edits: tuple[str, str]) -> str:
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def cluster_of(tmp_path: Path, text: str, name: str = "cluster.yaml") -> Cluster:
+    path = tmp_path / name
+    path.write_text(text)
+    return load_cluster(str(path))
+
+
+def rendered(tmp_path: Path, text: str, name: str = "cluster.yaml") -> dict[str, str]:
+    return {file: r.data.decode() for file, r in render_files(cluster_of(tmp_path, text, name)).items()}
+
+
+KEEPALIVED_V6 = edited(
+    KEEPALIVED,
+    *((f"192.168.51.{n}/24", f"fd00:51::{n}/64") for n in (78, 79, 81, 82, 83, 84, 85, 86)),
+    ("address: 192.168.51.80", "address: fd00:51::80"),
+    ("podSubnet: 172.16.0.0/16", "podSubnet: fd00:10::/56"),
+)
+
+
+# --- keepalived.py ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "tail"),
+    [
+        pytest.param(KEEPALIVED, 'check "https://127.0.0.1:6443/readyz"\n'
+                     "if [ -n \"$(ip -o addr show to '192.168.51.80/32' 2>/dev/null)\" ]; then\n"
+                     '    check "https://192.168.51.80:6443/readyz"\nfi\nexit 0\n', id="ipv4"),
+        pytest.param(KEEPALIVED_V6, 'check "https://[::1]:6443/readyz"\n'
+                     "if [ -n \"$(ip -o addr show to 'fd00:51::80/128' 2>/dev/null)\" ]; then\n"
+                     '    check "https://[fd00:51::80]:6443/readyz"\nfi\nexit 0\n', id="ipv6"),
+    ],
+)
+def test_check_script_asks_the_local_frontend_and_the_vip(tmp_path: Path, text: str, tail: str) -> None:
+    cluster = cluster_of(tmp_path, text)
+    assert cluster.load_balancer is not None
+    script = check_script(cluster, cluster.load_balancer)
+    assert script.mode == SCRIPT_MODE == 0o755
+    assert script.data.decode().endswith("\n\n" + tail)
+
+
+@pytest.mark.parametrize(
+    ("vip", "expected"),
+    [
+        pytest.param("192.168.51.80", [24, 24], id="inside-the-hosts-network"),
+        pytest.param("192.168.52.80", [32, 32], id="outside-a-host-route"),
+    ],
+)
+def test_vip_prefix(tmp_path: Path, vip: str, expected: list[int]) -> None:
+    cluster = cluster_of(tmp_path, edited(KEEPALIVED, ("address: 192.168.51.80", f"address: {vip}")))
+    lb = cluster.load_balancer
+    assert lb is not None
+    assert [vip_prefix(lb, host) for host in lb.hosts] == expected
+
+
+def test_a_vip_outside_the_hosts_network_is_written_as_a_host_route(tmp_path: Path) -> None:
+    files = rendered(tmp_path, edited(KEEPALIVED, ("address: 192.168.51.80", "address: 192.168.52.80")))
+    assert "    virtual_ipaddress {\n        192.168.52.80/32 dev enp0s8\n    }\n" in files["keepalived-cka-hap-1.conf"]
+
+
+# --- calico.py -------------------------------------------------------------------------------
+
+# keepalived on two LB hosts: cka-cp-1 (a control plane, NIC eth1) and cka-hap-2 (no node, NIC enp0s9)
+ONE_LB_HOST_IS_A_NODE = edited(
+    KEEPALIVED,
+    ("{name: cka-hap-1, address: 192.168.51.78/24, interface: enp0s8}", "{name: cka-cp-1, address: 192.168.51.81/24, interface: eth1}"),
+    ("{name: cka-hap-2, address: 192.168.51.79/24, interface: enp0s8}", "{name: cka-hap-2, address: 192.168.51.79/24, interface: enp0s9}"),
+    ("    port: 6443\n", "    port: 8443\n"),
+    ("k8s-vip:6443", "k8s-vip:8443"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(ONE_LB_HOST_IS_A_NODE, ("eth1",), id="only-the-lb-hosts-that-are-nodes"),
+        pytest.param(KEEPALIVED, (), id="lb-hosts-are-no-nodes"),
+        pytest.param(KUBE_VIP, ("enp0s8",), id="kube-vip-interface"),
+        pytest.param(BASE_CLUSTER, (), id="haproxy"),
+    ],
+)
+def test_vip_interfaces(tmp_path: Path, text: str, expected: tuple[str, ...]) -> None:
+    assert vip_interfaces(cluster_of(tmp_path, text)) == expected
+
+
+EXPLICIT_KII = edited(KUBE_VIP, ("    mode: operator\n", "    mode: operator\n    ipAutodetection: kubernetes-internal-ip\n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "calico_version", "expected"),
+    [
+        pytest.param(KUBE_VIP, (3, 21), "interface=^enp0s8$", id="default-before-3.22-pinned"),
+        pytest.param(KUBE_VIP, (3, 22), "kubernetes-internal-ip", id="default-from-3.22"),
+        pytest.param(KUBE_VIP, None, "kubernetes-internal-ip", id="default-unknown-version"),
+        pytest.param(EXPLICIT_KII, (3, 21), "kubernetes-internal-ip", id="written-in-the-description-is-kept"),
+    ],
+)
+def test_manifest_autodetection(tmp_path: Path, text: str, calico_version: tuple[int, int] | None, expected: str) -> None:
+    method = manifest_autodetection(cluster_of(tmp_path, text), calico_version)
+    assert isinstance(method, AutodetectMethod)
+    assert str(method) == expected
+
+
+MANIFEST_MODE = edited(KUBE_VIP, ("    mode: operator\n", "    mode: manifest\n    manifest: upstream.yaml\n"))
+
+
+def test_a_manifest_without_calico_node_is_refused_with_the_vip_on_nodes(tmp_path: Path) -> None:
+    (tmp_path / "upstream.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: calico-config\n")
+    with pytest.raises(KconfError) as caught:
+        calico_manifest(cluster_of(tmp_path, MANIFEST_MODE))
+    assert (caught.value.message, caught.value.path) == (
+        "no calico-node DaemonSet (kind: DaemonSet, metadata.name: calico-node) in the file", str(tmp_path / "upstream.yaml"),
+    )
+
+
+def test_two_calico_node_daemonsets_are_refused_naming_the_manifest(tmp_path: Path) -> None:
+    upstream = (require_corpus() / "v3.28.5" / "calico.yaml").read_text()
+    node = upstream[upstream.index("kind: DaemonSet"):]
+    node = node[: node.index("\n---")]
+    (tmp_path / "upstream.yaml").write_text(f"{upstream}\n---\n{node}\n")
+    with pytest.raises(KconfError) as caught:
+        calico_manifest(cluster_of(tmp_path, MANIFEST_MODE))
+    assert caught.value.path == str(tmp_path / "upstream.yaml")
+    assert caught.value.message.startswith("more than one calico-node DaemonSet (the first is at line ")
+
+
+# --- plan.py ---------------------------------------------------------------------------------
+
+
+def test_plan_in_manifest_mode_applies_calico_yaml(tmp_path: Path) -> None:
+    shutil.copy(require_corpus() / "v3.28.5" / "calico.yaml", tmp_path / "upstream.yaml")
+    plan = rendered(tmp_path, MANIFEST_MODE)["PLAN.md"]
+    assert "## 4. vip-cp-1: the pod network (Calico)\n\n```sh\nkubectl apply -f calico.yaml\n```\n" in plan
+    assert "tigera-operator" not in plan
+
+
+def test_plan_names_a_load_balancer_without_hostname_by_its_address(tmp_path: Path) -> None:
+    plan = rendered(tmp_path, edited(BASE_CLUSTER, ("    hostname: lab-lb\n", "")))["PLAN.md"]
+    assert "## 2. The load balancer 192.168.51.80: HAProxy\n" in plan
+
+
+def test_plan_header_is_a_valid_html_comment(tmp_path: Path) -> None:
+    first = rendered(tmp_path, BASE_CLUSTER, name="lab--v2.yaml")["PLAN.md"].splitlines()[0]
+    assert first == ("<!-- Generated by kconf from lab- -v2.yaml (cluster lab). "
+                     "Do not edit: change the description and run `kconf render`. -->")
+
+
+def test_file_modes(tmp_path: Path) -> None:
+    files = render_files(cluster_of(tmp_path, KEEPALIVED))
+    assert {name: f.mode for name, f in files.items() if f.mode != FILE_MODE} == {
+        name: 0o755 for name in ("check_apiserver.sh", "join-cka-cp-2.sh", "join-cka-cp-3.sh",
+                                 "join-cka-worker-1.sh", "join-cka-worker-2.sh", "join-cka-worker-3.sh")
+    }
+    assert FILE_MODE == 0o644
