@@ -1,26 +1,42 @@
-"""``kconf calico patch``: set the pool CIDR and IP autodetection in an upstream calico.yaml.
+"""``kconf calico patch``: set the pool settings in an upstream calico.yaml.
 
-The edit is structural but byte-preserving: only the lines of the two env items
-change, everything else stays as the user has it, byte for byte.
+The settings: CALICO_IPV4POOL_CIDR, IP_AUTODETECTION_METHOD, the encapsulation
+(CALICO_IPV4POOL_IPIP and CALICO_IPV4POOL_VXLAN, and CALICO_IPV6POOL_VXLAN with
+an IPv6 pool), CALICO_IPV4POOL_BLOCK_SIZE, the MTU (veth_mtu of the
+calico-config ConfigMap) and a dual-stack IPv6 pool (CALICO_IPV6POOL_CIDR,
+IP6=autodetect, IP6_AUTODETECTION_METHOD, FELIX_IPV6SUPPORT=true and
+"assign_ipv6" in the CNI config's calico-ipam block, as Calico's dual-stack
+manifest steps say).
+
+The edit is structural but byte-preserving: only the lines these settings need
+change, everything else stays as the user has it, byte for byte. A new env item
+goes next to its kin (the autodetection items after IP, the pool items after
+the CIDR, where upstream comments it out); a missing item that calico-node
+reads as the wanted value already (a block size of 26, VXLAN Never,
+FELIX_IPV6SUPPORT true) gets no line.
 
 How: the manifest is split into documents on ``---`` marker lines (a ``---`` at
 column 0 always starts a document, even inside a scalar, so this split is
 exact); only documents whose text mentions ``kind: DaemonSet`` and
-``calico-node`` are parsed (ruamel.yaml is pure Python here: the whole 350 KB
+``calico-node`` (or ``kind: ConfigMap`` and ``calico-config``, when a setting
+needs that) are parsed (ruamel.yaml is pure Python here: the whole 350 KB
 file would cost ~0.65 s, one document ~15 ms). Positions from that parse locate
 the calico-node container's ``env`` items; the edit then replaces, uncomments or
 inserts lines of text. Anything written in a shape kconf cannot edit with
 certainty (flow style, anchors, ``valueFrom``, multi-line values, duplicates)
-is an error naming the line. Finally the edited document is parsed again and
-must load to exactly the intended data, or nothing is emitted.
+is an error naming the line, and so is a setting the manifest cannot run (IPIP
+or None without BIRD, an IPv6 VXLAN pool before Calico v3.23). Finally the
+edited documents are parsed again and must load to exactly the intended data,
+or nothing is emitted.
 
 Public API
 ----------
-``patch_manifest(text, path, pod_cidr, autodetect) -> PatchResult``
-    The pure core (no I/O). ``autodetect=None`` leaves IP_AUTODETECTION_METHOD
-    as it is. Raises KconfError (path and line) for a bad CIDR or method, a
-    file without exactly one calico-node DaemonSet, or an env list it cannot
-    edit safely. ``PatchResult.warnings`` are messages for stderr.
+``patch_manifest(text, path, pod_cidr, autodetect, *, encapsulation, block_size, mtu, ipv6_pod_cidr, ipv6_autodetect) -> PatchResult``
+    The pure core (no I/O). None leaves that setting as it is. Raises
+    KconfError (path and line) for a bad option, a file without exactly one
+    calico-node DaemonSet, a setting the manifest cannot carry, or a shape it
+    cannot edit safely; EncapsulationError (a KconfError) when the encapsulation
+    is what the manifest cannot carry. ``PatchResult.warnings`` are messages for stderr.
 ``find_calico_node(text, path) -> CalicoNodeEnv | None``
     For the linter and renderer: the calico-node DaemonSet's calico-node
     container, its image and its env entries (name, value, line), with file
@@ -28,9 +44,9 @@ Public API
     when it holds several, or the DaemonSet has no (single) calico-node container.
 ``calico_version(image) -> tuple[int, int] | None``
     ``quay.io/calico/node:v3.32.1`` -> ``(3, 32)``.
-``run_patch(manifest, pod_cidr, autodetect, *, output, in_place, echo) -> int``
-    The CLI edge: read (``-`` = stdin), patch, print warnings, write stdout,
-    ``-o FILE`` or ``--in-place`` (atomic, file mode kept).
+``run_patch(manifest, pod_cidr, autodetect, *, encapsulation, ..., output, in_place, echo) -> int``
+    The CLI edge: check the options, read (``-`` = stdin), patch, print
+    warnings, write stdout, ``-o FILE`` or ``--in-place`` (atomic, file mode kept).
 """
 
 from __future__ import annotations
