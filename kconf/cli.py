@@ -147,15 +147,34 @@ def calico() -> None:
     "--autodetect", "autodetect", default=None,
     help="IP_AUTODETECTION_METHOD, e.g. cidr=192.168.51.0/24 or interface=enp0s8 (default: leave as is).",
 )
+@click.option(
+    "--encapsulation", type=click.Choice(["IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet", "None"]), default=None,
+    help="CALICO_IPV4POOL_IPIP and CALICO_IPV4POOL_VXLAN (and the IPv6 pool's VXLAN) for this encapsulation "
+    "(default: leave as is).",
+)
+@click.option("--block-size", type=int, default=None, help="CALICO_IPV4POOL_BLOCK_SIZE, 20-32 (Calico's default: 26).")
+@click.option("--mtu", type=int, default=None, help="veth_mtu of the calico-config ConfigMap: the pods' MTU (default: leave as is).")
+@click.option(
+    "--ipv6-pod-cidr", default=None,
+    help="Dual stack: CALICO_IPV6POOL_CIDR, with IP6=autodetect, FELIX_IPV6SUPPORT=true and the CNI's assign_ipv6.",
+)
+@click.option("--ipv6-autodetect", default=None, help="IP6_AUTODETECTION_METHOD (with --ipv6-pod-cidr).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option("--in-place", is_flag=True, help="Rewrite MANIFEST itself (atomically).")
 @handles_errors
-def calico_patch(manifest: str, pod_cidr: str, autodetect: str | None, output: str | None, in_place: bool) -> int:
-    """Set CALICO_IPV4POOL_CIDR and IP_AUTODETECTION_METHOD in an upstream
-    calico.yaml, changing only those lines."""
+def calico_patch(
+    manifest: str, pod_cidr: str, autodetect: str | None, encapsulation: str | None, block_size: int | None,
+    mtu: int | None, ipv6_pod_cidr: str | None, ipv6_autodetect: str | None, output: str | None, in_place: bool,
+) -> int:  # fmt: skip
+    """Set the pool settings given (CIDR, autodetection, encapsulation, block
+    size, MTU, an IPv6 pool) in an upstream calico.yaml, changing only the
+    lines they need."""
     from kconf.calico.patch import run_patch
 
-    return run_patch(manifest, pod_cidr, autodetect, output=output, in_place=in_place, echo=echo)
+    return run_patch(
+        manifest, pod_cidr, autodetect, encapsulation=encapsulation, block_size=block_size, mtu=mtu,
+        ipv6_pod_cidr=ipv6_pod_cidr, ipv6_autodetect=ipv6_autodetect, output=output, in_place=in_place, echo=echo,
+    )  # fmt: skip
 
 
 @main.command()

@@ -83,31 +83,96 @@ def yaml_double_quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def expected_patch_diff(manifest: str, pod_cidr: str, method: str | None) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class Pool:
+    """The pool settings of a patch (None: not given), as calico patch's options."""
+
+    encapsulation: str | None = None
+    block_size: int | None = None
+    mtu: int | None = None
+    ipv6_pod_cidr: str | None = None
+    ipv6_method: str | None = None
+
+    def args(self) -> list[str]:
+        options = [("--encapsulation", self.encapsulation), ("--block-size", self.block_size), ("--mtu", self.mtu),
+                   ("--ipv6-pod-cidr", self.ipv6_pod_cidr), ("--ipv6-autodetect", self.ipv6_method)]  # fmt: skip
+        return [part for option, value in options if value is not None for part in (option, str(value))]
+
+
+# (CALICO_IPV4POOL_IPIP, CALICO_IPV4POOL_VXLAN, CALICO_IPV6POOL_VXLAN) Calico must get for
+# each encapsulation: IPIP and VXLAN never both on; IPIP carries IPv4 only, so the IPv6
+# pool gets VXLAN or nothing.
+POOL_MODES = {
+    "IPIP": ("Always", "Never", "Never"),
+    "IPIPCrossSubnet": ("CrossSubnet", "Never", "Never"),
+    "VXLAN": ("Never", "Always", "Always"),
+    "VXLANCrossSubnet": ("Never", "CrossSubnet", "CrossSubnet"),
+    "None": ("Never", "Never", "Never"),
+}
+
+
+def expected_patch_diff(manifest: str, pod_cidr: str, method: str | None, pool: Pool = Pool()) -> tuple[list[str], list[str]]:
     """(removed lines, added lines), in file order, that the Calico edit must
-    make in an upstream manifest, from the corpus layout (FACTS.md 2.1, 2.2):
+    make in an upstream manifest, from the corpus layout (FACTS.md 2.1-2.3):
     the commented-out CALICO_IPV4POOL_CIDR item is uncommented with the new
-    value; a missing IP_AUTODETECTION_METHOD is added right after the IP item,
-    in the same indentation and quoting. An item already set has only its
-    value line replaced."""
+    value, followed by CALICO_IPV4POOL_BLOCK_SIZE (unless 26, Calico's own
+    default) and CALICO_IPV6POOL_CIDR; IP_AUTODETECTION_METHOD, IP6 and
+    IP6_AUTODETECTION_METHOD are added right after the IP item, in the same
+    indentation and quoting; the encapsulation items and FELIX_IPV6SUPPORT
+    have their value lines replaced where they differ (a missing
+    CALICO_IPV6POOL_VXLAN is Never already); veth_mtu and the CNI config's
+    calico-ipam block of the calico-config ConfigMap get the MTU and
+    "assign_ipv6". An item already set has only its value line replaced."""
     lines = manifest.split("\n")
     pad = " " * 12
     edits: list[tuple[int, list[str], list[str]]] = []  # (line index, removed, added)
 
-    def set_value(name: str, value: str, otherwise: tuple[int, list[str]]) -> None:
+    def item(name: str, value: str) -> list[str]:
+        return [f"{pad}- name: {name}", f"{pad}  value: {yaml_double_quoted(value)}"]
+
+    def set_value(name: str, value: str, otherwise: tuple[int, list[str]] | None) -> None:
         new = f"{pad}  value: {yaml_double_quoted(value)}"
         if f"{pad}- name: {name}" in lines:
             at = lines.index(f"{pad}- name: {name}") + 1
             if lines[at] != new:
                 edits.append((at, [lines[at]], [new]))
-        else:
-            edits.append((otherwise[0], otherwise[1], [f"{pad}- name: {name}", new]))
+        elif otherwise is not None:
+            edits.append((otherwise[0], otherwise[1], item(name, value)))
 
+    v6 = pool.ipv6_pod_cidr is not None
+    if pool.mtu is not None:
+        at = lines.index('  veth_mtu: "0"')
+        edits.append((at, [lines[at]], [f'  veth_mtu: "{pool.mtu}"']))
+    if v6:
+        at = lines.index('              "type": "calico-ipam"')
+        edits.append((at, [lines[at]], [lines[at] + ",", '              "assign_ipv6": "true"']))
+    after_ip = (lines.index(f"{pad}- name: IP") + 2, [])
+    if method is not None:
+        set_value("IP_AUTODETECTION_METHOD", method, after_ip)
+    if v6:
+        set_value("IP6", "autodetect", after_ip)
+        if pool.ipv6_method is not None:
+            set_value("IP6_AUTODETECTION_METHOD", pool.ipv6_method, after_ip)
+    if pool.encapsulation is not None:
+        ipip, vxlan, ipv6_vxlan = POOL_MODES[pool.encapsulation]
+        set_value("CALICO_IPV4POOL_IPIP", ipip, None)
+        set_value("CALICO_IPV4POOL_VXLAN", vxlan, None)
+        if v6:
+            assert ipv6_vxlan == "Never" or f"{pad}- name: CALICO_IPV6POOL_VXLAN" in lines, "IPv6 VXLAN needs Calico v3.23"
+            set_value("CALICO_IPV6POOL_VXLAN", ipv6_vxlan, None)
     commented = f"{pad}# - name: CALICO_IPV4POOL_CIDR"
     at = lines.index(commented) if commented in lines else -1
-    set_value("CALICO_IPV4POOL_CIDR", pod_cidr, (at, [commented, f'{pad}#   value: "192.168.0.0/16"']))
-    if method is not None:
-        set_value("IP_AUTODETECTION_METHOD", method, (lines.index(f"{pad}- name: IP") + 1, []))
+    pool_items = item("CALICO_IPV4POOL_CIDR", pod_cidr)
+    if pool.block_size is not None and pool.block_size != 26:
+        pool_items += item("CALICO_IPV4POOL_BLOCK_SIZE", str(pool.block_size))
+    if pool.ipv6_pod_cidr is not None:
+        pool_items += item("CALICO_IPV6POOL_CIDR", pool.ipv6_pod_cidr)
+    if f"{pad}- name: CALICO_IPV4POOL_CIDR" in lines:
+        set_value("CALICO_IPV4POOL_CIDR", pod_cidr, None)
+    else:
+        edits.append((at, [commented, f'{pad}#   value: "192.168.0.0/16"'], pool_items))
+    if v6:
+        set_value("FELIX_IPV6SUPPORT", "true", None)
     edits.sort(key=lambda edit: edit[0])
     return [line for edit in edits for line in edit[1]], [line for edit in edits for line in edit[2]]
 
@@ -119,17 +184,48 @@ class PatchCase:
     method: str | None
     mode: str  # stdin | output | in-place
     spaced_method: str | None  # the method as given on the command line (maybe with blanks after commas)
+    pool: Pool = Pool()
+
+
+IPV6_POD_CIDRS = ["fd00:10:244::/56", "fd12:3456:789a::/48", "fd00:abcd::/64", "2001:db8:42::/56"]
+IPV6_METHODS = ["interface=eth.*", "skip-interface=lo,docker.*", "cidr=fd00:51::/64", "can-reach=2001:4860:4860::8888"]
+
+
+def encapsulations(manifest: Path, dual_stack: bool) -> list[str]:
+    """The encapsulations this corpus manifest can carry: IPIP and None need
+    BIRD, which calico-vxlan.yaml does not run; an IPv6 VXLAN pool needs v3.23."""
+    choices = list(POOL_MODES)
+    if manifest.name == "calico-vxlan.yaml":
+        choices = ["VXLAN", "VXLANCrossSubnet"]
+    if dual_stack and calico_minor(manifest) < (3, 23):
+        choices = [c for c in choices if not c.startswith("VXLAN")]
+    return choices
+
+
+@st.composite
+def pools(draw: Any, manifest: Path, pod_prefix: int) -> Pool:
+    ipv6 = draw(st.none() | st.sampled_from(IPV6_POD_CIDRS))
+    methods = IPV6_METHODS + (["kubernetes-internal-ip"] if calico_minor(manifest) >= (3, 22) else [])
+    return Pool(
+        encapsulation=draw(st.none() | st.sampled_from(encapsulations(manifest, ipv6 is not None))),
+        block_size=draw(st.none() | st.integers(max(20, pod_prefix), 32)),
+        mtu=draw(st.none() | st.integers(1000, 9000)),
+        ipv6_pod_cidr=ipv6,
+        ipv6_method=draw(st.none() | st.sampled_from(methods)) if ipv6 is not None else None,
+    )
 
 
 @st.composite
 def patch_cases(draw: Any) -> PatchCase:
     manifest = draw(st.sampled_from(corpus_manifests()))
-    pod_cidr = str(private_subnet(draw, (8, 26), []))
+    pod_network = private_subnet(draw, (8, 26), [])
     method = draw(st.none() | autodetect_methods(calico=calico_minor(manifest)))
     spaced = method
     if method is not None and "," in method and draw(st.booleans()):
         spaced = method.replace(",", ", ")  # Calico splits lists on commas with optional blanks
-    return PatchCase(manifest, pod_cidr, method, draw(st.sampled_from(["stdin", "output", "in-place"])), spaced)
+    pool = draw(pools(manifest, pod_network.prefixlen))
+    mode = draw(st.sampled_from(["stdin", "output", "in-place"]))
+    return PatchCase(manifest, str(pod_network), method, mode, spaced, pool)
 
 
 # --- render -----------------------------------------------------------------------------------------
@@ -166,6 +262,7 @@ class ClusterCase:
     calico_mode: str = "operator"
     encapsulation: str = "IPIP"
     block_size: int = 26
+    mtu: int | None = None
 
     @property
     def control_planes(self) -> list[dict[str, Any]]:
@@ -302,11 +399,16 @@ def cluster_cases(draw: Any) -> ClusterCase:
     elif choice == "can-reach":
         method = calico["ipAutodetection"] = f"can-reach={lb_address if load_balancer else first['address'].split('/')[0]}"
     encapsulation = "IPIP"
-    if draw(st.booleans()):
-        encapsulation = calico["encapsulation"] = draw(st.sampled_from(["IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet", "None"]))
+    # calico-vxlan.yaml runs without BIRD: kconf's default IPIP is refused there, so it is written
+    if draw(st.booleans()) or (manifest is not None and manifest.name == "calico-vxlan.yaml"):
+        choices = encapsulations(manifest, dual_stack=False) if manifest is not None else list(POOL_MODES)
+        encapsulation = calico["encapsulation"] = draw(st.sampled_from(choices))
     block_size = 26
     if draw(st.booleans()):
         block_size = calico["blockSize"] = draw(st.integers(max(20, pod_network.prefixlen), 28))
+    mtu = None
+    if draw(st.booleans()):
+        mtu = calico["mtu"] = draw(st.integers(1000, 9000))
     spec["calico"] = calico
     spec["nodes"] = nodes
 
@@ -329,6 +431,7 @@ def cluster_cases(draw: Any) -> ClusterCase:
         calico_mode=calico_mode,
         encapsulation=encapsulation,
         block_size=block_size,
+        mtu=mtu,
     )
 
 

@@ -469,6 +469,14 @@ def test_documents_around_the_daemonset_are_kept_byte_for_byte() -> None:
     assert result.changed_lines == 6
 
 
+FIRST_FOUND_WARNING = (
+    "--autodetect first-found: calico-node takes the first address of the first interface it finds, which on a "
+    "host with more than one NIC is often the wrong one: a NAT adapter (VirtualBox and Vagrant give every VM the "
+    "same 10.0.2.15) or an address the other nodes cannot reach, and pod traffic between the nodes goes nowhere; "
+    "pin it to the nodes' network: cidr=<their CIDR>, interface=<the cluster NIC>, or kubernetes-internal-ip "
+    "(Calico v3.22 and later)"
+)
+
 WARNINGS = [
     pytest.param("v3.32.1/calico.yaml", "8.8.0.0/16", METHOD, [
         "pod CIDR 8.8.0.0/16 is not private address space (RFC 1918 / RFC 6598): pods would hide public addresses of that range",
@@ -478,7 +486,7 @@ WARNINGS = [
          "docker.io/calico/node:v3.20.1: calico-node would stop with 'Invalid IP autodetection method'"),
     ], id="kubernetes-internal-ip-on-v3.20"),
     pytest.param("v3.24.6/calico.yaml", POD_CIDR, "kubernetes-internal-ip", [], id="kubernetes-internal-ip-on-v3.24"),
-    pytest.param("v3.20.1/calico.yaml", "10.244.0.0/16", "first-found", [], id="private-and-first-found"),
+    pytest.param("v3.20.1/calico.yaml", "10.244.0.0/16", "first-found", [FIRST_FOUND_WARNING], id="private-and-first-found"),
 ]  # fmt: skip
 
 

@@ -11,7 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from kconf.calico.patch import _format, _is_content, _list_end, _scalar_end, _split, _verify, calico_version, find_calico_node, patch_manifest, run_patch
+from kconf.calico.patch import (
+    CalicoNodeEnv,
+    _daemonset_expect,
+    _format,
+    _is_content,
+    _layout,
+    _list_end,
+    _scalar_end,
+    _split,
+    _verify,
+    calico_version,
+    find_calico_node,
+    patch_manifest,
+    run_patch,
+)
 from kconf.errors import KconfError
 
 POD_CIDR = "172.16.0.0/16"
@@ -251,6 +265,11 @@ def test_format(value: str, style: str, expected: str) -> None:
     assert _format(value, style) == expected
 
 
+def _verify_daemonset(node: CalicoNodeEnv, before: str, after: str) -> None:
+    items, _ = _layout(node, before.split("\n"))
+    _verify("c.yaml", before, after, [_daemonset_expect(node, items, [], {})])
+
+
 FAILED = "internal check failed: the edited calico-node DaemonSet {}; nothing was written"
 CONFIG_MAP = "kind: ConfigMap\n---\n"
 
@@ -272,7 +291,7 @@ def test_the_internal_check_refuses_a_bad_edit(before: str, after: str, message:
     node = find_calico_node(before, "c.yaml")
     assert node is not None
     with pytest.raises(KconfError) as caught:
-        _verify(node, before, after, [], [], POD_CIDR, METHOD)
+        _verify_daemonset(node, before, after)
     assert str(caught.value) == message
 
 

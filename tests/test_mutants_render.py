@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import kconf.render
+from kconf.calico.autodetect import parse as parse_method
 from kconf.errors import KconfError
 from kconf.outputs import RenderedFile, header
 from kconf.outputs.calico import calico_manifest
@@ -83,8 +84,12 @@ def test_hosts_entries_name_each_host_once_with_its_first_address() -> None:
 def manifest_cluster(manifest: Path, pod_subnet: str) -> SimpleNamespace:
     return SimpleNamespace(
         path=Path("cluster.yaml"),
-        calico=SimpleNamespace(manifest=manifest, ip_autodetection="cidr=192.168.51.0/24", autodetection_defaulted=False),
+        calico=SimpleNamespace(
+            manifest=manifest, ip_autodetection=parse_method("cidr=192.168.51.0/24"), autodetection_defaulted=False,
+            encapsulation="IPIP", block_size=26, mtu=None,
+        ),
         networking=SimpleNamespace(pod_subnets=[ipaddress.ip_network(pod_subnet)]),
+        document=SimpleNamespace(keys={}),
     )
 
 

@@ -32,7 +32,7 @@ from click.testing import CliRunner, Result
 from conftest import CALICO_CORPUS, EXAMPLES, GOLDEN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import ClusterCase, ConfigMapCase, PatchCase, cluster_cases, configmap_cases, operator_autodetection, patch_cases
+from strategies import ClusterCase, ConfigMapCase, PatchCase, Pool, cluster_cases, configmap_cases, operator_autodetection, patch_cases
 
 COUNTS: Counter[str] = Counter()
 OUTCOMES: Counter[str] = Counter()  # "command exit N", to see that inputs reach past the first check
@@ -709,17 +709,18 @@ def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     return removed, added
 
 
-def assert_calico_edit(before: str, after: str, pod_cidr: str, method: str | None) -> None:
+def assert_calico_edit(before: str, after: str, pod_cidr: str, method: str | None, pool: Pool = Pool()) -> None:
     """``after`` is ``before`` with exactly the intended lines changed, in the intended places."""
     from strategies import expected_patch_diff
 
-    removed, added = expected_patch_diff(before, pod_cidr, method)
+    removed, added = expected_patch_diff(before, pod_cidr, method, pool)
     assert _changed_lines(before, after) == (removed, added)
     lines = after.split("\n")
     pad = " " * 12
     cidr_at = lines.index(f"{pad}- name: CALICO_IPV4POOL_CIDR")
     assert lines[cidr_at + 1] == f'{pad}  value: "{pod_cidr}"'
-    assert lines[cidr_at + 2] == f"{pad}# Disable file logging so `kubectl logs` works."  # where upstream has the comment
+    pool_lines = 2 * ((pool.block_size not in (None, 26)) + (pool.ipv6_pod_cidr is not None))
+    assert lines[cidr_at + 2 + pool_lines] == f"{pad}# Disable file logging so `kubectl logs` works."  # where upstream has the comment
     if method is not None:
         ip_at = lines.index(f"{pad}- name: IP")
         assert lines[ip_at + 1 : ip_at + 4] == [f'{pad}  value: "autodetect"', f"{pad}- name: IP_AUTODETECTION_METHOD", f'{pad}  value: "{method}"']
@@ -736,7 +737,7 @@ def test_calico_patch_valid_inputs(case: PatchCase) -> None:
     second patch with the same options is a no-op."""
     RAN.add("calico-valid")
     text = case.manifest.read_text()
-    args = ["--pod-cidr", case.pod_cidr] + (["--autodetect", case.spaced_method] if case.spaced_method is not None else [])
+    args = ["--pod-cidr", case.pod_cidr] + (["--autodetect", case.spaced_method] if case.spaced_method is not None else []) + case.pool.args()
     with tempfile.TemporaryDirectory() as tmp:
         manifest = Path(tmp) / "calico.yaml"
         manifest.write_text(text)
@@ -752,8 +753,10 @@ def test_calico_patch_valid_inputs(case: PatchCase) -> None:
             patched = manifest.read_text()
             assert result.stdout == ""
         assert result.exit_code == 0, (case, result.output)
-        assert result.stderr == "", result.stderr  # a private CIDR and a method this Calico knows: no warning
-        assert_calico_edit(text, patched, case.pod_cidr, case.method)
+        # a private CIDR and a method this Calico knows: no warning, but for first-found
+        warned = [line.partition(": ")[2].partition(": ")[0] for line in result.stderr.splitlines()]
+        assert warned == ["--autodetect first-found"] * (case.method == "first-found"), result.stderr
+        assert_calico_edit(text, patched, case.pod_cidr, case.method, case.pool)
         again = invoke("calico patch", ["calico", "patch", "-", *args], stdin=patched)
         assert again.exit_code == 0 and again.stdout == patched, again.output
     VALID["calico patch"] += 1
@@ -814,7 +817,8 @@ def assert_rendered(case: ClusterCase, out: Path, upstream: str | None) -> None:
         servers = [line.split()[1:3] for line in haproxy.splitlines() if line.startswith("    server ")]
         assert servers == [[n["name"], n["address"].split("/")[0] + ":6443"] for n in case.control_planes]
     if upstream is not None:
-        assert_calico_edit(upstream, (out / "calico.yaml").read_text(), case.pod_subnet, case.method)
+        pool = Pool(encapsulation=case.encapsulation, block_size=case.block_size, mtu=case.mtu)
+        assert_calico_edit(upstream, (out / "calico.yaml").read_text(), case.pod_subnet, case.method, pool)
     else:
         installation, api_server = _split_file_any(out / "calico-installation.yaml")
         assert api_server["kind"] == "APIServer"
@@ -823,6 +827,7 @@ def assert_rendered(case: ClusterCase, out: Path, upstream: str | None) -> None:
         assert network["ipPools"][0]["encapsulation"] == case.encapsulation
         assert network["ipPools"][0]["blockSize"] == case.block_size
         assert network["nodeAddressAutodetectionV4"] == operator_autodetection(case.method)
+        assert network.get("mtu") == case.mtu
 
 
 def _split_file_any(path: Path) -> list[dict[str, Any]]:

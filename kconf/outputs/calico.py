@@ -3,7 +3,7 @@ calico-installation.yaml (operator mode: the Installation resource)."""
 
 from __future__ import annotations
 
-from kconf.calico.autodetect import INTERFACE, KUBERNETES_INTERNAL_IP, MINIMUM_CALICO, AutodetectMethod
+from kconf.calico.autodetect import CAN_REACH, CIDR, INTERFACE, KUBERNETES_INTERNAL_IP, MINIMUM_CALICO, AutodetectMethod
 from kconf.description import Cluster
 from kconf.errors import KconfError
 from kconf.outputs import Files, RenderedFile, yaml_file
@@ -44,12 +44,16 @@ def vip_interfaces(cluster: Cluster) -> tuple[str, ...]:
 
 
 def calico_manifest(cluster: Cluster) -> RenderedFile:
-    from kconf.calico.patch import calico_version, find_calico_node, patch_manifest
+    """The upstream manifest with every pool setting of the description: the
+    pod CIDR(s), autodetection, encapsulation, block size, and veth_mtu when
+    calico.mtu is set; dual stack adds the IPv6 pool (patch_manifest)."""
+    from kconf.calico.patch import EncapsulationError, calico_version, find_calico_node, patch_manifest
     from kconf.fsio import read_text
 
     assert cluster.calico.manifest is not None
     source = str(cluster.calico.manifest)
     pod_v4 = [n for n in cluster.networking.pod_subnets if n.version == 4]
+    pod_v6 = [n for n in cluster.networking.pod_subnets if n.version == 6]
     if not pod_v4:
         raise KconfError("manifest mode sets CALICO_IPV4POOL_CIDR and needs an IPv4 podSubnet", str(cluster.path))
     try:
@@ -63,5 +67,52 @@ def calico_manifest(cluster: Cluster) -> RenderedFile:
     if cluster.calico.autodetection_defaulted and method.kind == KUBERNETES_INTERNAL_IP:
         node = find_calico_node(text, source)
         method = manifest_autodetection(cluster, calico_version(node.image) if node is not None else None)
-    result = patch_manifest(text, source, str(pod_v4[0]), str(method))
+    ipv6_method = ipv6_autodetection(cluster, method) if pod_v6 else None
+    try:
+        result = patch_manifest(
+            text, source, str(pod_v4[0]), str(family_method(method, 4)),
+            encapsulation=cluster.calico.encapsulation, block_size=cluster.calico.block_size, mtu=cluster.calico.mtu,
+            ipv6_pod_cidr=str(pod_v6[0]) if pod_v6 else None,
+            ipv6_autodetect=str(ipv6_method) if ipv6_method is not None else None,
+        )  # fmt: skip
+    except EncapsulationError as exc:
+        if ("spec", "calico", "encapsulation") in cluster.document.keys:
+            raise
+        # the user never wrote IPIP: say where it comes from
+        message = f"{exc.message} (spec.calico.encapsulation is not set, and kconf's default is IPIP)"
+        raise KconfError(message, exc.path, exc.line) from None
     return RenderedFile(result.text.encode())
+
+
+def family_method(method: AutodetectMethod, version: int) -> AutodetectMethod:
+    """``cidr=`` may list both families (kconf's default lists the nodes'
+    networks): each family's autodetection gets its own; other methods as they are."""
+    from kconf.addresses import parse_network
+
+    if method.kind != CIDR:
+        return method
+    cidrs = tuple(c for c in method.args if parse_network(c).version == version)
+    return AutodetectMethod(CIDR, cidrs) if cidrs else method
+
+
+def ipv6_autodetection(cluster: Cluster, method: AutodetectMethod) -> AutodetectMethod | None:
+    """IP6_AUTODETECTION_METHOD of a dual-stack manifest: the description's
+    method where it speaks of IPv6 or of interfaces (both families), else
+    cidr= of the nodes' IPv6 networks; None when there is nothing to pin it to
+    (calico-node then autodetects first-found)."""
+    from kconf.addresses import AddressError, parse_address, parse_network
+
+    if method.kind == CIDR:
+        cidrs = tuple(c for c in method.args if parse_network(c).version == 6)
+        if cidrs:
+            return AutodetectMethod(CIDR, cidrs)
+    elif method.kind == CAN_REACH:
+        try:
+            if parse_address(method.args[0]).version == 6:
+                return method
+        except AddressError:
+            return method  # a host name: Calico resolves it for each family
+    else:  # interface, skip-interface, first-found, kubernetes-internal-ip: both families
+        return method
+    networks = tuple(str(n) for n in cluster.node_networks() if n.version == 6)
+    return AutodetectMethod(CIDR, networks) if networks else None
