@@ -42,6 +42,7 @@ Triple = tuple[str, str, int]
         pytest.param("apiVersion: v1\nkind: A\nx---\napiVersion: v2\nkind: B\n", [("v1", "A", 1)], id="dashes-not-at-line-start"),
         pytest.param("apiVersion:\nkind: A\n", [], id="empty-apiVersion"),
         pytest.param("", [], id="empty-text"),
+        pytest.param("\napiVersion: v1\nkind: A\n", [("v1", "A", 2)], id="leading-blank-line"),
     ],
 )
 def test_resources(text: str, expected: list[Triple]) -> None:
