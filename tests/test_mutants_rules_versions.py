@@ -96,6 +96,9 @@ def version(text: str) -> str:
         ], id="kubeadm-version-not-text-then-a-readable-one"),
         pytest.param({"cluster.yaml": NO_SPEC, "lab/kubeadm.yaml": CLUSTER_CONFIGURATION.format("v1.24.0"), "lab/calico.yaml": CALICO}, [], id="kubeadm-version-before"),
         pytest.param({"cluster.yaml": NO_SPEC, "lab/calico.yaml": CALICO}, [], id="no-version-known"),
+        # only a ClusterConfiguration's kubernetesVersion counts (kubeadm reads it nowhere else)
+        pytest.param({"cluster.yaml": NO_SPEC, "lab/a.yaml": CLUSTER_CONFIGURATION.format("v1.25.1").replace("ClusterConfiguration", "InitConfiguration"),
+                      "lab/b.yaml": CLUSTER_CONFIGURATION.format("v1.24.0"), "lab/calico.yaml": CALICO}, [], id="kubernetesVersion-of-another-kind"),
     ],
 )
 def test_kubernetes_api_removed(tmp_path: Path, files: dict[str, str], expected: list[Row]) -> None:
