@@ -41,7 +41,9 @@ def test_header(file_name: str, expected: str) -> None:
     assert header(SimpleNamespace(path=Path("/x") / file_name, name="lab")) == expected  # type: ignore[arg-type]
 
 
-CLUSTER = SimpleNamespace(path=Path("cluster.yaml"), name="lab", node_cri_socket=lambda node: None)
+CLUSTER = SimpleNamespace(
+    path=Path("cluster.yaml"), name="lab", node_cri_socket=lambda node: None, first_control_plane=SimpleNamespace(name="cp-1"),
+)
 WORKER = SimpleNamespace(name="w-1", role="worker", is_control_plane=False)
 
 
