@@ -148,6 +148,24 @@ class Networking:
     node_cidr_mask_size: int
 
 
+# spec.apiServer, spec.controllerManager, spec.scheduler, spec.etcd: the
+# ClusterConfiguration component of each (etcd: etcd.local), and its flags.
+COMPONENTS = ("apiServer", "controllerManager", "scheduler", "etcd")
+
+
+@dataclass(frozen=True)
+class Components:
+    """Flags for the control-plane components, written once, version-neutral
+    (flag name -> value; documents.extra_args renders them per kubeadm API),
+    and the API server's extra certificate names."""
+
+    extra_args: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # component -> flags, as written
+    cert_sans: tuple[str, ...] = ()
+
+    def args(self, component: str) -> dict[str, str]:
+        return dict(next((flags for name, flags in self.extra_args if name == component), ()))
+
+
 @dataclass(frozen=True)
 class Cluster:
     path: Path
@@ -165,6 +183,11 @@ class Cluster:
     load_balancer: LoadBalancer | None
     hosts: tuple[tuple[str, Address], ...]
     nodes: tuple[Node, ...]
+    # spec.kubelet / spec.kubeProxy: KubeletConfiguration / KubeProxyConfiguration
+    # fields as written (upstream's names), None when the field is not there
+    kubelet: dict[str, Any] | None = None
+    kube_proxy: dict[str, Any] | None = None
+    components: Components = Components()
 
     @property
     def control_plane_nodes(self) -> tuple[Node, ...]:
@@ -338,6 +361,9 @@ NODE_INTERFACES = "node-interfaces"
 NODE_CRI_SOCKETS = "node-cri-sockets"
 NODE_LABELS = "node-labels"
 NODE_TAINTS = "node-taints"
+KUBELET = "kubelet"  # spec.kubelet
+KUBE_PROXY = "kube-proxy"  # spec.kubeProxy
+COMPONENT_ARGS = "component-args"  # spec.apiServer, controllerManager, scheduler, etcd
 # Broken whenever anything is: an unknown field, or any part above. Rules
 # that need the whole description (drift: what render writes) read it.
 COMPLETE = "complete"
@@ -345,7 +371,7 @@ COMPLETE = "complete"
 NODE_PARTS = frozenset({NODE_NAMES, NODE_ROLES, NODE_ADDRESSES, NODE_PORTS, NODE_INTERFACES, NODE_CRI_SOCKETS, NODE_LABELS, NODE_TAINTS})
 PARTS = frozenset({
     METADATA, VERSION, ENDPOINT, IMAGE_REPOSITORY, CRI_SOCKET, CLOUD_PROVIDER, POD_SUBNET, SERVICE_SUBNET,
-    DNS_DOMAIN, CALICO, CALICO_AUTODETECTION, LOAD_BALANCER, HOSTS, COMPLETE,
+    DNS_DOMAIN, CALICO, CALICO_AUTODETECTION, LOAD_BALANCER, HOSTS, KUBELET, KUBE_PROXY, COMPONENT_ARGS, COMPLETE,
 }) | NODE_PARTS
 
 # Stands in for an address that does not parse; never read (its part is broken).
@@ -491,6 +517,9 @@ def model_cluster(document: Document, display: str, schema_issues: Sequence[Sche
         load_balancer=load_balancer,
         hosts=hosts,
         nodes=nodes,
+        kubelet=builder.part(KUBELET, ("spec", "kubelet"), lambda: _kubelet(builder.reader, spec), None),
+        kube_proxy=builder.part(KUBE_PROXY, ("spec", "kubeProxy"), lambda: _kube_proxy(builder.reader, spec), None),
+        components=builder.part(COMPONENT_ARGS, ("spec",), lambda: _components(builder, spec), Components()),
     )
     if builder.problems or schema_issues or builder.broken:
         builder.broken.add(COMPLETE)
@@ -770,3 +799,59 @@ def _calico(builder: _Builder, raw: Any, nodes: tuple[Node, ...], load_balancer:
         mtu=builder.part(CALICO, field + ("mtu",), lambda: int(raw["mtu"]) if "mtu" in raw else None, None),
         version=builder.part(CALICO, field + ("version",), lambda: _optional_text(raw.get("version")), None),
     )
+
+
+def _plain(value: Any) -> Any:
+    """A copy of YAML data, mappings with their keys sorted (as kubeadm
+    prints component configs)."""
+    if isinstance(value, dict):
+        return {key: _plain(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _kubelet(reader: _Reader, spec: dict[str, Any]) -> dict[str, Any] | None:
+    raw = spec.get("kubelet")
+    if raw is None:
+        return None
+    fields: dict[str, Any] = _plain(dict(raw))
+    high, low = fields.get("imageGCHighThresholdPercent"), fields.get("imageGCLowThresholdPercent")
+    if isinstance(high, int) and isinstance(low, int) and low >= high:
+        raise reader.error(
+            ("spec", "kubelet", "imageGCLowThresholdPercent"),
+            f"{low} must be below imageGCHighThresholdPercent {high}: the kubelet refuses to start otherwise",
+        )
+    return fields
+
+
+def _kube_proxy(reader: _Reader, spec: dict[str, Any]) -> dict[str, Any] | None:
+    raw = spec.get("kubeProxy")
+    if raw is None:
+        return None
+    fields: dict[str, Any] = _plain(dict(raw))
+    mode = fields.get("mode", "iptables")
+    if "ipvs" in fields and mode != "ipvs":
+        raise reader.error(
+            ("spec", "kubeProxy", "ipvs"),
+            f"is for mode ipvs; kube-proxy in mode {mode} ignores it (set mode: ipvs, or remove ipvs)",
+            key=True,
+        )
+    return fields
+
+
+def _components(builder: _Builder, spec: dict[str, Any]) -> Components:
+    extra_args: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    for component in COMPONENTS:
+        nothing: dict[str, Any] = {}
+        raw = builder.part(COMPONENT_ARGS, ("spec", component), lambda: dict(spec.get(component) or {}), nothing)
+        flags = builder.part(COMPONENT_ARGS, ("spec", component, "extraArgs"), lambda: dict(raw.get("extraArgs") or {}), nothing)
+        if flags:
+            extra_args.append((component, tuple((_text(name), _text(value)) for name, value in flags.items())))
+    api_server = spec.get("apiServer")
+    no_sans: tuple[str, ...] = ()
+    sans = builder.part(
+        COMPONENT_ARGS, ("spec", "apiServer", "certSANs"),
+        lambda: tuple(_text(name) for name in (api_server or {}).get("certSANs") or ()), no_sans,
+    )
+    return Components(tuple(extra_args), sans)

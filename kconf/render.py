@@ -32,7 +32,7 @@ __all__ = ["GENERATED_MARK", "OWNED_PATTERNS", "RenderedFile", "render_files", "
 # Files render owns in an output folder; one of them that carries the
 # generated mark but is no longer rendered (a removed node) is stale.
 OWNED_PATTERNS = (
-    "kubeadm-init.yaml", "kubeadm-join-*.yaml", "join-*.sh", "haproxy.cfg", "hosts",
+    "kubeadm-init.yaml", "kubeadm-join-*.yaml", "kubeadm-upgrade.yaml", "join-*.sh", "haproxy.cfg", "hosts",
     "calico.yaml", "calico-installation.yaml", "keepalived-*.conf", "check_apiserver.sh",
     "kube-vip-*.yaml", "PLAN.md",
 )

@@ -20,7 +20,9 @@ class SchemaIssue:
         return f"{where}: {self.message}" if where else self.message
 
 
-_ANNOTATIONS = frozenset({"description", "title", "$comment", "x-kconf-expect", "x-kconf-limit"})
+_ANNOTATIONS = frozenset({
+    "description", "title", "$comment", "x-kconf-expect", "x-kconf-limit", "x-kconf-absent-until", "x-kconf-absent-from",
+})
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +118,7 @@ def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
     if error.validator == "required":
         return path, error.message.replace("is a required property", "is required")
     if error.validator == "enum":
-        choices = " | ".join(str(c) for c in error.validator_value)
+        choices = " | ".join(str(c) if c != "" else '""' for c in error.validator_value)
         return path, f"{error.instance!r} is not one of {choices}"
     if error.validator == "type":
         expected = error.validator_value

@@ -125,7 +125,7 @@ def test_control_plane_needs_and_fills_the_certificate_key(fake: Path, scripts: 
     assert missing.returncode == 1
     assert missing.stderr == (
         "join-cka-cp-2.sh: set KCONF_CERTIFICATE_KEY to the 64 hex digit key "
-        "(kubeadm init phase upload-certs --upload-certs)\n"
+        "(on cka-cp-1: sudo kubeadm init phase upload-certs --upload-certs --config kubeadm-init.yaml)\n"
     )
     assert calls(fake) == []
     result = run(scripts.control_plane, fake, KCONF_TOKEN=TOKEN, KCONF_CA_CERT_HASH=CA_HASH, KCONF_CERTIFICATE_KEY=CERT_KEY)
@@ -192,7 +192,7 @@ VALID_SECRETS = {"KCONF_TOKEN": TOKEN, "KCONF_CA_CERT_HASH": CA_HASH, "KCONF_CER
 REFUSALS = {
     "KCONF_TOKEN": "set KCONF_TOKEN to a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16}; kubeadm token create)",
     "KCONF_CA_CERT_HASH": "set KCONF_CA_CERT_HASH to sha256:<64 hex digits> (kubeadm token create --print-join-command)",
-    "KCONF_CERTIFICATE_KEY": "set KCONF_CERTIFICATE_KEY to the 64 hex digit key (kubeadm init phase upload-certs --upload-certs)",
+    "KCONF_CERTIFICATE_KEY": "set KCONF_CERTIFICATE_KEY to the 64 hex digit key (on cka-cp-1: sudo kubeadm init phase upload-certs --upload-certs --config kubeadm-init.yaml)",
 }
 # Each is a valid value with something around it: a regex that lost its ^ or
 # $ anchor lets it through, and the first two would write YAML of their own

@@ -53,7 +53,9 @@ def test_golden_yaml_splits_like_kubeadm(path: Path) -> None:
     documents = split_like_kubeadm(text)
     assert len(documents) == len(chunks)
     if path.name.startswith("kubeadm-"):
-        assert {d["apiVersion"].split("/")[0] for d in documents} == {"kubeadm.k8s.io"}
+        groups = {d["apiVersion"].split("/")[0] for d in documents}
+        # kubeadm-init.yaml also carries the component configs kubeadm reads
+        assert "kubeadm.k8s.io" in groups and groups <= {"kubeadm.k8s.io", "kubelet.config.k8s.io", "kubeproxy.config.k8s.io"}
 
 
 SPLIT_CASES = [
@@ -115,6 +117,66 @@ def init_files() -> list[Path]:
 @pytest.mark.parametrize("path", init_files(), ids=lambda p: str(p.relative_to(GOLDEN)))
 def test_golden_init_configs_pass_kubeadm(path: Path) -> None:
     assert_valid(path)
+
+
+def upgrade_files() -> list[Path]:
+    return sorted(GOLDEN.glob("*/*/kubeadm-upgrade.yaml"))
+
+
+# `kubeadm config validate` reads UpgradeConfiguration only from kubeadm 1.36
+# (util/config.ValidateConfig of 1.31 to 1.35 decodes Init, Cluster, Join and
+# Reset documents and answers "ok" for any UpgradeConfiguration). So each
+# golden kubeadm-upgrade.yaml is judged by the kubeadm of its version and by
+# every built kubeadm that decodes UpgradeConfiguration: v1beta4's fields kconf
+# writes (apply and plan kubernetesVersion) are the same in all of them.
+UPGRADE_DECODED_FROM = (1, 36)
+
+
+def upgrade_judges() -> list[tuple[int, int]]:
+    return [minor for minor in sorted(built()) if minor >= UPGRADE_DECODED_FROM]
+
+
+def test_the_golden_cases_from_1_31_have_an_upgrade_file() -> None:
+    with_upgrade = {p.parent.parent.name for p in upgrade_files()}
+    for init in init_files():
+        version = kubernetes_version_of(init.read_text())
+        assert version
+        assert (init.parent.parent.name in with_upgrade) == (minor_of(version) >= (1, 31)), init
+
+
+@pytest.mark.parametrize("path", upgrade_files(), ids=lambda p: str(p.relative_to(GOLDEN)))
+def test_golden_upgrade_configs_pass_kubeadm(path: Path) -> None:
+    version = kubernetes_version_of((path.parent / "kubeadm-init.yaml").read_text())
+    assert version
+    assert_valid(path, version)
+    judges = upgrade_judges()
+    assert judges, "no built kubeadm decodes UpgradeConfiguration (1.36 or later)"
+    for minor in judges:
+        verdict = validate(built()[minor], path)
+        assert verdict.ok, f"{path} (kubeadm {minor[0]}.{minor[1]}): {verdict.output}"
+
+
+@pytest.mark.parametrize("mutation", [
+    pytest.param(("apply:\n", "apply:\n  kconfProbe: 1\n"), id="unknown-field-in-apply"),
+    pytest.param(("plan:\n  kubernetesVersion: v1.31.2\n", "plan: 7\n"), id="wrong-type"),
+])
+def test_upgrade_judges_refuse_a_broken_upgrade_file_and_so_does_kconf(tmp_path: Path, mutation: tuple[str, str]) -> None:
+    from kconf.lint.engine import lint_paths
+    from kconf.lint.settings import Settings
+
+    require_kubeadm()
+    text = (GOLDEN / "ha-haproxy" / "cka" / "kubeadm-upgrade.yaml").read_text()
+    old, new = mutation
+    assert old in text
+    path = tmp_path / "kubeadm-upgrade.yaml"
+    path.write_text(text.replace(old, new))
+    for minor in upgrade_judges():
+        verdict = validate(built()[minor], path)
+        assert not verdict.ok and "UpgradeConfiguration" in verdict.output, verdict.output
+    # ... where the kubeadm of 1.31 says nothing at all
+    assert validate(built()[(1, 31)], path).ok
+    found, _ = lint_paths([str(path)], settings=Settings())
+    assert [f.rule for f in found] == ["kubeadm-schema"]
 
 
 FAKE_KUBEADM = r"""#!/usr/bin/env bash
@@ -233,6 +295,7 @@ def description(shape: Shape) -> str:
         lines += ["  controlPlaneEndpoint: api.matrix.internal:6443",
                   "  loadBalancer:", "    hostname: lb-1", f"    address: {lb_address}", "    port: 6443",
                   "  hosts:", f"    api.matrix.internal: {lb_address}"]
+    lines += component_settings(shape)
     lines.append("  nodes:")
     for index in range(shape.control_planes + 2):
         name, address = node_name(shape, index)
@@ -243,6 +306,34 @@ def description(shape: Shape) -> str:
         if index == shape.control_planes + 1:
             lines.append(f"      criSocket: {SOCKETS[(SOCKETS.index(shape.socket) + 1) % 4]}")
     return "\n".join(lines) + "\n"
+
+
+PROXY_MODES = ("iptables", "ipvs", "nftables")
+
+
+def component_settings(shape: Shape) -> list[str]:
+    """spec.kubelet, spec.kubeProxy and flags for every component: the
+    KubeletConfiguration, KubeProxyConfiguration and extraArgs (map in
+    v1beta3, list in v1beta4) go through the kubeadm of every minor. The
+    kube-proxy mode rotates with the minor; nftables on 1.30 (alpha) with its
+    feature gate."""
+    mode = PROXY_MODES[(shape.minor + shape.control_planes) % len(PROXY_MODES)]
+    lines = [
+        "  kubelet:", "    cgroupDriver: systemd", "    maxPods: 120", "    serverTLSBootstrap: true",
+        "    evictionHard: {memory.available: 200Mi}", "    shutdownGracePeriod: 30s",
+        "  kubeProxy:", f"    mode: {mode}",
+    ]
+    if mode == "ipvs":
+        lines.append("    ipvs: {strictARP: true, scheduler: rr}")
+    if mode == "nftables" and shape.minor < 31:
+        lines.append("    featureGates: {NFTablesProxyMode: true}")
+    lines += [
+        "  apiServer:", "    certSANs: [api.extra.example.com, 10.9.9.9]", '    extraArgs: {profiling: "false"}',
+        "  controllerManager:", '    extraArgs: {terminated-pod-gc-threshold: "500"}',
+        "  scheduler:", '    extraArgs: {profiling: "false"}',
+        "  etcd:", '    extraArgs: {quota-backend-bytes: "4294967296"}',
+    ]
+    return lines
 
 
 @pytest.fixture(scope="module")
@@ -273,8 +364,15 @@ def test_rendered_matrix_passes_kubeadm(matrix: dict[str, Path], shape: Shape, t
     folder = matrix[shape.id]
     version = f"v1.{shape.minor}.1"
     init = folder / "kubeadm-init.yaml"
-    assert split_like_kubeadm(init.read_text())
+    kinds = [d["kind"] for d in split_like_kubeadm(init.read_text())]
+    assert kinds == ["InitConfiguration", "ClusterConfiguration", "KubeletConfiguration", "KubeProxyConfiguration"]
     assert_valid(init)
+    upgrade = folder / "kubeadm-upgrade.yaml"
+    assert upgrade.is_file() == (shape.minor >= 31)
+    if upgrade.is_file():
+        assert_valid(upgrade, version)
+        for minor in upgrade_judges():
+            assert validate(built()[minor], upgrade).ok
     scripts = sorted(folder.glob("join-*.sh"))
     assert len(scripts) == shape.control_planes + 1
     for index, script in enumerate(scripts):

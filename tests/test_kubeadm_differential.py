@@ -36,7 +36,7 @@ from kubeadm_tools import built, kubeadm_for, require_kubeadm, run_kubeadm, vali
 TOKEN = "abcdef.0123456789abcdef"
 CA_HASH = "sha256:" + "ab" * 32
 CERT_KEY = "0123456789" * 6 + "abcd"
-REFUSING_RULES = {"kubeadm-schema", "kubeadm-api-version", "yaml-syntax"}
+REFUSING_RULES = {"kubeadm-schema", "kubeadm-api-version", "yaml-syntax", "component-config-schema"}
 STATS: dict[str, list[int]] = {}  # base -> [tried, agreed]
 
 # Where kconf and kubeadm differ on purpose: (name, why, matcher). A matcher
@@ -95,6 +95,15 @@ def bases() -> list[Base]:
         printed = run_kubeadm(binary, "config", "print", f"{kind}-defaults", home=Path("/tmp"))
         assert printed.returncode == 0, printed.stderr
         found.append(Base(f"kubeadm-{newest[0]}.{newest[1]}-{kind}-defaults", printed.stdout, version))
+    # every KubeletConfiguration and KubeProxyConfiguration field kubeadm
+    # prints, in the oldest and the newest kubeadm (schemas/components/)
+    for minor in (min(built()), newest):
+        printed = run_kubeadm(
+            built()[minor], "config", "print", "init-defaults",
+            "--component-configs", "KubeletConfiguration,KubeProxyConfiguration", home=Path("/tmp"),
+        )
+        assert printed.returncode == 0, printed.stderr
+        found.append(Base(f"kubeadm-{minor[0]}.{minor[1]}-components", printed.stdout, f"v{minor[0]}.{minor[1]}.0"))
     return found
 
 
@@ -253,7 +262,8 @@ def report(outcomes: list[Outcome]) -> list[str]:
 
 def base_ids() -> list[str]:
     return ["ha-init-v1beta4", "vbox-init-v1beta3", "ha-join-cp-v1beta4", "vbox-join-worker-v1beta3",
-            "newest-init-defaults", "newest-join-defaults", "newest-reset-defaults"]
+            "newest-init-defaults", "newest-join-defaults", "newest-reset-defaults",
+            "oldest-component-defaults", "newest-component-defaults"]
 
 
 @pytest.fixture(scope="module")
@@ -329,3 +339,53 @@ def _merge_value(current: Any, mutated: Any) -> Any:
         merged = {k: _merge_value(current[k], v) if k in current else v for k, v in mutated.items()}
         return merged
     return mutated
+
+
+# --- component configs: probes with a verdict of their own --------------------------------
+# Values kubeadm decodes without judging them (the kubelet or kube-proxy refuses
+# them when it starts), and fields of newer minors: (name, Kubernetes version,
+# document, kubeadm accepts, kconf refuses, the intended difference or None).
+
+KUBELET = "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+PROXY = "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n"
+COMPONENT_DIFFERENCES = {
+    "component-value": "kubeadm decodes a cgroupDriver or kube-proxy mode without judging it; the kubelet or kube-proxy "
+                       "refuses an unknown one when it starts, and kconf's schemas name upstream's values",
+}
+COMPONENT_PROBES = [
+    ("cgroup-driver-systemd", "v1.31.2", KUBELET + "cgroupDriver: systemd\n", True, False, None),
+    ("cgroup-driver-unknown", "v1.31.2", KUBELET + "cgroupDriver: Systemd\n", True, True, "component-value"),
+    ("proxy-mode-unknown", "v1.31.2", PROXY + "mode: userspace\n", True, True, "component-value"),
+    ("proxy-mode-nftables", "v1.31.2", PROXY + "mode: nftables\n", True, False, None),
+    ("strict-arp-string", "v1.31.2", PROXY + "mode: ipvs\nipvs:\n  strictARP: \"true\"\n", False, True, None),
+    ("duration-not-go", "v1.31.2", KUBELET + "shutdownGracePeriod: 30 seconds\n", False, True, None),
+    ("duration-number", "v1.31.2", KUBELET + "shutdownGracePeriod: 30\n", False, True, None),
+    ("flush-frequency-nanoseconds", "v1.31.2", KUBELET + "logging:\n  flushFrequency: 5000000000\n", True, False, None),
+    ("eviction-quantity-number", "v1.31.2", KUBELET + "evictionHard:\n  memory.available: 100\n", False, True, None),
+    ("max-pods-beyond-int32", "v1.31.2", KUBELET + "maxPods: 4294967296\n", False, True, None),
+    ("reserved-memory-quantity-number", "v1.31.2",
+     KUBELET + "reservedMemory:\n- numaNode: 0\n  limits:\n    memory: 1073741824\n", True, False, None),
+    ("new-field-on-old-minor", "v1.31.2", KUBELET + "crashLoopBackOff:\n  maxContainerRestartPeriod: 30s\n", False, True, None),
+    ("new-field-on-new-minor", "v1.37.0", KUBELET + "crashLoopBackOff:\n  maxContainerRestartPeriod: 30s\n", True, False, None),
+    ("unknown-nested-field", "v1.37.0", PROXY + "ipvs:\n  strictArp: true\n", False, True, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("version", "component", "kubeadm_ok", "kconf_refuses", "difference"),
+    [pytest.param(*probe[1:], id=probe[0]) for probe in COMPONENT_PROBES],
+)
+def test_component_probes_are_judged_as_the_table_says(
+    tmp_path: Path, version: str, component: str, kubeadm_ok: bool, kconf_refuses: bool, difference: str | None
+) -> None:
+    require_kubeadm()
+    path = tmp_path / "kubeadm.yaml"
+    path.write_text(f"apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: {version}\n---\n{component}")
+    verdict = validate(kubeadm_for(version), path)
+    refusals = kconf_refusals(path)
+    assert verdict.ok == kubeadm_ok, verdict.output
+    assert bool(refusals) == kconf_refuses, refusals
+    assert all(r.startswith("component-config-schema: ") for r in refusals), refusals
+    # agreement, or a difference the table names
+    assert (verdict.ok == (not refusals)) == (difference is None)
+    assert difference is None or difference in COMPONENT_DIFFERENCES

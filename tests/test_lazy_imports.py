@@ -63,12 +63,12 @@ def loaded(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str]
         ),
         pytest.param(
             ["render", str(EXAMPLES / "aws" / "cluster.yaml"), "-o", "out"], {"deepdiff", "ruamel"},
-            lambda result, cwd: (cwd / "out" / "kubeadm-init.yaml").is_file() and len(list((cwd / "out").iterdir())) == 8,
+            lambda result, cwd: (cwd / "out" / "kubeadm-init.yaml").is_file() and len(list((cwd / "out").iterdir())) == 9,
             id="render",
         ),
         pytest.param(
             ["lint", "--format", "json", str(GOLDEN / "aws")], {"deepdiff", "ruamel"},
-            lambda result, cwd: json.loads(result.stdout) == {"findings": [], "files": 5, "unrecognised": []},
+            lambda result, cwd: json.loads(result.stdout) == {"findings": [], "files": 6, "unrecognised": []},
             id="lint-without-drift",
         ),
     ],

@@ -770,6 +770,7 @@ def big_group(nodes: int, *, model: bool) -> Group:
     (built from data: parsing YAML is not what is measured here)."""
     spec = {
         "kubernetesVersion": "v1.31.2",
+        "criSocket": "unix:///run/containerd/containerd.sock",
         "networking": {"podSubnet": "100.64.0.0/10", "nodeCIDRMaskSize": 24},
         "loadBalancer": {"address": "10.1.0.10"},
         "nodes": [

@@ -67,6 +67,7 @@ CLEAN: list[object] = [
     ),
     pytest.param(lambda out: {"node.yaml": "# fetched\n" + (out / "kubeadm-join-worker-1.yaml").read_text().replace("\n", "\n\n")}, id="join-blank-lines"),
     pytest.param(lambda out: {"node.json": as_json(out / "kubeadm-join-cp-3.yaml")}, id="join-as-json-keys-sorted"),
+    pytest.param(lambda out: {"upgrade.yaml": (out / "kubeadm-upgrade.yaml").read_text()}, id="upgrade-as-rendered"),
 ]
 
 
@@ -148,7 +149,29 @@ TRIGGER = [
         [("advertise-address-not-on-node", "init.yaml", 5), ("rendered-drift", "init.yaml", 5)],
         id="init-advertise-address",
     ),
+    pytest.param(
+        edit("upgrade.yaml", "apply:\n  kubernetesVersion: v1.31.2", "apply:\n  kubernetesVersion: v1.32.0", source="kubeadm-upgrade.yaml"),
+        [("rendered-drift", "upgrade.yaml", 5)],
+        id="upgrade-other-version",
+    ),
 ]
+
+
+def test_fetched_component_configs_are_compared_with_kubeadm_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lintkit import BASE_CLUSTER
+
+    monkeypatch.chdir(tmp_path)
+    out = render_into(tmp_path, BASE_CLUSTER + "  kubelet:\n    cgroupDriver: systemd\n    maxPods: 110\n")
+    text = (out / "kubeadm-init.yaml").read_text()
+    assert "maxPods: 110" in text
+    (tmp_path / "init.yaml").write_text(text)
+    assert json.loads(run_cli("lint", "--format", "json", "--cluster", "cluster.yaml", "init.yaml").stdout)["findings"] == []
+    (tmp_path / "init.yaml").write_text(text.replace("maxPods: 110", "maxPods: 250"))
+    result = run_cli("lint", "--format", "json", "--cluster", "cluster.yaml", "init.yaml")
+    found = [(f["rule"], f["line"], f["message"]) for f in json.loads(result.stdout)["findings"]]
+    line = text.splitlines().index("maxPods: 110") + 1
+    assert found == [("rendered-drift", line, "maxPods is 250, kconf render writes 110 in kubeadm-init.yaml (KubeletConfiguration); "
+                      "copy what kconf render writes to the host, or change the description to what the host runs")]
 
 
 @pytest.mark.parametrize(("fetch", "expected"), TRIGGER)

@@ -40,6 +40,7 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
         "join-ip-10-0-3-30.eu-west-1.compute.internal.sh": GeneratedFile,
         "kubeadm-init.yaml": KubeadmFile,
         "kubeadm-join-ip-10-0-2-20.eu-west-1.compute.internal.yaml": KubeadmFile,
+        "kubeadm-upgrade.yaml": KubeadmFile,  # Kubernetes 1.31 and later
         "kubeadm-join-ip-10-0-3-30.eu-west-1.compute.internal.yaml": KubeadmFile,
     },
     "ha-haproxy": {
@@ -50,6 +51,7 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
         **{f"join-cka-{n}.sh": GeneratedFile for n in ("cp-2", "cp-3", "worker-1", "worker-2", "worker-3")},
         "kubeadm-init.yaml": KubeadmFile,
         **{f"kubeadm-join-cka-{n}.yaml": KubeadmFile for n in ("cp-2", "cp-3", "worker-1", "worker-2", "worker-3")},
+        "kubeadm-upgrade.yaml": KubeadmFile,  # Kubernetes 1.31 and later
     },
     "ha-keepalived": {
         "PLAN.md": GeneratedFile,
@@ -62,6 +64,7 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
         "keepalived-cka-hap-2.conf": KeepalivedFile,
         "kubeadm-init.yaml": KubeadmFile,
         **{f"kubeadm-join-cka-{n}.yaml": KubeadmFile for n in ("cp-2", "cp-3", "worker-1", "worker-2", "worker-3")},
+        "kubeadm-upgrade.yaml": KubeadmFile,  # Kubernetes 1.31 and later
     },
     "ha-kube-vip": {
         "PLAN.md": GeneratedFile,
@@ -71,6 +74,7 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
         **{f"kube-vip-vip-cp-{n}.yaml": KubeVipFile for n in (1, 2, 3)},
         "kubeadm-init.yaml": KubeadmFile,
         **{f"kubeadm-join-vip-{n}.yaml": KubeadmFile for n in ("cp-2", "cp-3", "worker-1", "worker-2")},
+        "kubeadm-upgrade.yaml": KubeadmFile,  # Kubernetes 1.31 and later
     },
     "virtualbox-lab": {
         "PLAN.md": GeneratedFile,
@@ -90,6 +94,7 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
         **{f"join-{n}.sh": GeneratedFile for n in ("cp-2", "cp-3", "worker-1")},
         "kubeadm-init.yaml": KubeadmFile,
         **{f"kubeadm-join-{n}.yaml": KubeadmFile for n in ("cp-2", "cp-3", "worker-1")},
+        "kubeadm-upgrade.yaml": KubeadmFile,  # Kubernetes 1.31 and later
     },
 }
 

@@ -70,7 +70,7 @@ def calls(fake: Path) -> list[str]:
 
 TOKEN_MESSAGE = "set KCONF_TOKEN to a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16}; kubeadm token create)"
 HASH_MESSAGE = "set KCONF_CA_CERT_HASH to sha256:<64 hex digits> (kubeadm token create --print-join-command)"
-KEY_MESSAGE = "set KCONF_CERTIFICATE_KEY to the 64 hex digit key (kubeadm init phase upload-certs --upload-certs)"
+KEY_MESSAGE = "set KCONF_CERTIFICATE_KEY to the 64 hex digit key (on cka-cp-1: sudo kubeadm init phase upload-certs --upload-certs --config kubeadm-init.yaml)"
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,9 @@ def test_header(file_name: str, expected: str) -> None:
     assert header(SimpleNamespace(path=Path("/x") / file_name, name="lab")) == expected  # type: ignore[arg-type]
 
 
-CLUSTER = SimpleNamespace(path=Path("cluster.yaml"), name="lab", node_cri_socket=lambda node: None)
+CLUSTER = SimpleNamespace(
+    path=Path("cluster.yaml"), name="lab", node_cri_socket=lambda node: None, first_control_plane=SimpleNamespace(name="cp-1"),
+)
 WORKER = SimpleNamespace(name="w-1", role="worker", is_control_plane=False)
 
 
@@ -178,8 +180,9 @@ def test_render_makes_missing_parent_folders_and_says_what_it_did(description: P
     written = [
         "PLAN.md", "calico-installation.yaml", "haproxy.cfg", "hosts", "join-cp-2.sh", "join-cp-3.sh", "join-worker-1.sh",
         "kubeadm-init.yaml", "kubeadm-join-cp-2.yaml", "kubeadm-join-cp-3.yaml", "kubeadm-join-worker-1.yaml",
+        "kubeadm-upgrade.yaml",
     ]  # fmt: skip
-    assert said == [(f"wrote {out / name}", True) for name in written] + [(f"kconf: {out}: 11 files, 11 written", True)]
+    assert said == [(f"wrote {out / name}", True) for name in written] + [(f"kconf: {out}: 12 files, 12 written", True)]
 
     (out / "join-old.sh").write_text(MARK)
     (out / "join-kept.sh").write_text(MARK)
@@ -197,7 +200,7 @@ def test_render_makes_missing_parent_folders_and_says_what_it_did(description: P
         (f"kconf: warning: {out / 'join-kept.sh'}: no longer rendered, but cannot remove it: Permission denied", True),
         (f"removed {out / 'join-old.sh'} (no longer rendered)", True),
         (f"wrote {out / 'hosts'}", True),
-        (f"kconf: {out}: 11 files, 1 written", True),
+        (f"kconf: {out}: 12 files, 1 written", True),
     ])  # fmt: skip
 
 

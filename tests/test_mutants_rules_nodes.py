@@ -179,6 +179,12 @@ from test_lint_addresses import CLUSTER  # noqa: E402
 TOKEN_MALFORMED = "discovery.bootstrapToken.token is malformed: a bootstrap token is [a-z0-9]{6}.[a-z0-9]{16} (`kubeadm token generate` makes one)"
 DOCKERD_WORKER = sub(CLUSTER, ("{name: worker-1, role: worker, address: 192.168.51.91/24}",
                                "{name: worker-1, role: worker, address: 192.168.51.91/24, criSocket: unix:///var/run/cri-dockerd.sock}"))
+NO_SOCKET_WARNING = (
+    "neither spec.criSocket nor any node sets a CRI socket: kubeadm then looks for one and stops with \"found multiple CRI "
+    "endpoints on the host\" where several runtimes are installed (Docker Engine brings containerd along); set spec.criSocket "
+    "to the runtime's: unix:///var/run/containerd/containerd.sock (containerd), unix:///var/run/cri-dockerd.sock (Docker "
+    "Engine through cri-dockerd) or unix:///var/run/crio/crio.sock (CRI-O)"
+)
 NO_SOCKET = "".join(line for line in CLUSTER.splitlines(keepends=True) if not line.strip().startswith("criSocket:"))
 
 
@@ -200,8 +206,11 @@ def _join(name: str, socket: str | None = None) -> str:
         ], id="dockerd-node-after-a-containerd-one"),
         pytest.param({"cluster.yaml": CLUSTER, "lab/a.yaml": _join("stranger")}, [("lab/a.yaml", 5, 12, "token-format", "error", TOKEN_MALFORMED)],
                      id="node-not-described"),
-        pytest.param({"cluster.yaml": NO_SOCKET, "lab/a.yaml": _join("cp-1")}, [("lab/a.yaml", 5, 12, "token-format", "error", TOKEN_MALFORMED)],
-                     id="no-socket-described"),
+        # no socket anywhere: the description's warning (issue 12), the node's file says nothing more
+        pytest.param({"cluster.yaml": NO_SOCKET, "lab/a.yaml": _join("cp-1")}, [
+            ("cluster.yaml", 5, 1, "cri-socket", "warning", NO_SOCKET_WARNING),
+            ("lab/a.yaml", 5, 12, "token-format", "error", TOKEN_MALFORMED),
+        ], id="no-socket-described"),
         pytest.param({"cluster.yaml": CLUSTER, "lab/a.yaml": _join("cp-1", "5")}, [("lab/a.yaml", 5, 12, "token-format", "error", TOKEN_MALFORMED)],
                      id="socket-not-a-string"),
         # a ClusterConfiguration has no nodeRegistration: kubeadm does not read one there

@@ -112,9 +112,14 @@ def test_kubeadm_api_version_follows_kubernetes_version(
         text = text.replace("  controlPlaneEndpoint", f"  kubeadmAPIVersion: {override}\n  controlPlaneEndpoint")
     files = render_text(tmp_path, text)
     for name, data in files.items():
-        if name.startswith("kubeadm-"):
+        if name.startswith("kubeadm-") and name != "kubeadm-upgrade.yaml":
             for doc in yaml_docs(data):
                 assert doc["apiVersion"] == f"kubeadm.k8s.io/{expected}", name
+    # UpgradeConfiguration is v1beta4 only, whatever the other files use: from 1.31
+    upgrade = files.get("kubeadm-upgrade.yaml")
+    assert (upgrade is not None) == (version >= "v1.31")
+    if upgrade is not None:
+        assert [d["apiVersion"] for d in yaml_docs(upgrade)] == ["kubeadm.k8s.io/v1beta4"]
 
 
 def _kubelet_args(registration: dict[str, Any]) -> dict[str, str]:
@@ -158,7 +163,8 @@ def test_golden_nodes_table_covers_every_case() -> None:
 @pytest.mark.parametrize("case", golden_cases(), ids=lambda p: p.name)
 def test_every_node_gets_node_ip_and_control_plane_joins_get_local_endpoint(case: Path) -> None:
     files = render_files(load_cluster(str(case / "cluster.yaml")))
-    init, cluster_config = yaml_docs(files["kubeadm-init.yaml"].data)
+    init, cluster_config, *components = yaml_docs(files["kubeadm-init.yaml"].data)
+    assert {c["kind"] for c in components} <= {"KubeletConfiguration", "KubeProxyConfiguration"}
     (first, first_ip, _), *others = GOLDEN_NODES[case.name]
     assert init["kind"] == "InitConfiguration" and cluster_config["kind"] == "ClusterConfiguration"
     assert init["nodeRegistration"]["name"] == first
@@ -313,7 +319,7 @@ def test_render_writes_default_folder_with_modes(tmp_path: Path) -> None:
     out = tmp_path / "lab"
     assert sorted(p.name for p in out.iterdir()) == [
         "PLAN.md", "calico-installation.yaml", "haproxy.cfg", "hosts", "join-cp-2.sh", "join-worker-1.sh",
-        "kubeadm-init.yaml", "kubeadm-join-cp-2.yaml", "kubeadm-join-worker-1.yaml",
+        "kubeadm-init.yaml", "kubeadm-join-cp-2.yaml", "kubeadm-join-worker-1.yaml", "kubeadm-upgrade.yaml",
     ]
     assert stat.S_IMODE((out / "join-cp-2.sh").stat().st_mode) == 0o755
     assert os.access(out / "join-worker-1.sh", os.X_OK)
@@ -400,7 +406,7 @@ def test_render_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     run_cli("render", str(path))
     result = run_cli("render", str(path))
     assert result.exit_code == 0
-    assert without_quorum_warning(result.stderr) == f"kconf: {tmp_path / 'lab'}: 9 files, 0 written\n"
+    assert without_quorum_warning(result.stderr) == f"kconf: {tmp_path / 'lab'}: 10 files, 0 written\n"
 
 
 # --- bad descriptions ------------------------------------------------------------------
@@ -587,3 +593,105 @@ def test_the_schema_check_would_catch_a_bad_document(tmp_path: Path) -> None:
         "entries, not the v1beta3 map of flag: value; write '- name: node-ip' with 'value: \"192.168.51.81\"' "
         "('kubeadm config migrate' converts v1beta3 files)"
     ]
+
+
+# --- spec.kubelet, spec.kubeProxy, flags, kubeadm-upgrade.yaml (issue 12) -----------------
+
+COMPONENTS = """\
+  kubelet:
+    maxPods: 50
+    cgroupDriver: systemd
+    evictionHard: {nodefs.available: 10%, memory.available: 200Mi}
+  kubeProxy:
+    mode: ipvs
+    ipvs: {strictARP: true}
+  apiServer:
+    certSANs: [k8s-vip, api.lab.example.com, 10.9.9.9]
+    extraArgs: {profiling: "false", audit-log-maxage: "30"}
+  controllerManager:
+    extraArgs: {terminated-pod-gc-threshold: "500"}
+  scheduler:
+    extraArgs: {profiling: "false"}
+  etcd:
+    extraArgs: {quota-backend-bytes: "4294967296"}
+"""
+
+
+@pytest.mark.parametrize(("version", "api"), [("v1.30.6", "v1beta3"), ("v1.31.2", "v1beta4")])
+def test_flags_are_written_once_and_rendered_in_the_shape_of_the_api(tmp_path: Path, version: str, api: str) -> None:
+    files = render_text(tmp_path, BASE.replace("v1.31.2", version) + COMPONENTS)
+    init, cluster, kubelet, proxy = yaml_docs(files["kubeadm-init.yaml"])
+    assert init["apiVersion"] == cluster["apiVersion"] == f"kubeadm.k8s.io/{api}"
+
+    def flags(args: dict[str, str]) -> Any:
+        return dict(sorted(args.items())) if api == "v1beta3" else [{"name": k, "value": v} for k, v in sorted(args.items())]
+
+    # kconf's own names first, then the description's, each once
+    assert cluster["apiServer"] == {
+        "certSANs": ["k8s-vip", "lab-lb", "192.168.51.80", "api.lab.example.com", "10.9.9.9"],
+        "extraArgs": flags({"profiling": "false", "audit-log-maxage": "30"}),
+    }
+    assert cluster["controllerManager"] == {"extraArgs": flags({"node-cidr-mask-size": "24", "terminated-pod-gc-threshold": "500"})}
+    assert cluster["scheduler"] == {"extraArgs": flags({"profiling": "false"})}
+    assert cluster["etcd"] == {"local": {"extraArgs": flags({"quota-backend-bytes": "4294967296"})}}
+    # upstream's field names, keys sorted as kubeadm prints them
+    assert kubelet == {
+        "apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration", "cgroupDriver": "systemd",
+        "evictionHard": {"memory.available": "200Mi", "nodefs.available": "10%"}, "maxPods": 50,
+    }
+    assert list(kubelet) == ["apiVersion", "kind", "cgroupDriver", "evictionHard", "maxPods"]
+    assert proxy == {"apiVersion": "kubeproxy.config.k8s.io/v1alpha1", "kind": "KubeProxyConfiguration",
+                     "ipvs": {"strictARP": True}, "mode": "ipvs"}
+    assert ("kubeadm-upgrade.yaml" in files) == (api == "v1beta4")
+
+
+def test_without_the_new_fields_nothing_new_is_written(tmp_path: Path) -> None:
+    init, cluster = yaml_docs(render_text(tmp_path, BASE)["kubeadm-init.yaml"])
+    assert set(cluster) == {"apiVersion", "kind", "clusterName", "kubernetesVersion", "controlPlaneEndpoint", "networking",
+                            "apiServer", "controllerManager"}
+    assert cluster["apiServer"] == {"certSANs": ["k8s-vip", "lab-lb", "192.168.51.80"]}
+
+
+def test_the_upgrade_file_targets_the_description_version(tmp_path: Path) -> None:
+    files = render_text(tmp_path, BASE.replace("v1.31.2", "v1.33.4"))
+    assert files["kubeadm-upgrade.yaml"].decode().split("\n", 1)[1] == (
+        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: UpgradeConfiguration\napply:\n  kubernetesVersion: v1.33.4\n"
+        "plan:\n  kubernetesVersion: v1.33.4\n"
+    )
+    plan = files["PLAN.md"].decode()
+    first = plan.index("sudo kubeadm upgrade apply --config kubeadm-upgrade.yaml")
+    assert first < plan.index("(cp-2): install the new kubeadm, then\n   `sudo kubeadm upgrade node`") < plan.index(
+        "(worker-1): install the new kubeadm, then `sudo kubeadm upgrade node`")
+    assert "sudo systemctl daemon-reload && sudo systemctl\nrestart kubelet" in plan
+
+
+@pytest.mark.parametrize(("block", "line", "message"), [
+    pytest.param("  kubeProxy:\n    mode: iptables\n    ipvs: {strictARP: true}\n", 29,
+                 "spec.kubeProxy.ipvs: is for mode ipvs; kube-proxy in mode iptables ignores it "
+                 "(set mode: ipvs, or remove ipvs)", id="ipvs-settings-without-ipvs"),
+    pytest.param("  kubeProxy:\n    ipvs: {strictARP: true}\n", 28,
+                 "spec.kubeProxy.ipvs: is for mode ipvs; kube-proxy in mode iptables ignores it "
+                 "(set mode: ipvs, or remove ipvs)", id="ipvs-settings-default-mode"),
+    pytest.param("  kubelet:\n    imageGCHighThresholdPercent: 80\n    imageGCLowThresholdPercent: 85\n", 29,
+                 "spec.kubelet.imageGCLowThresholdPercent: 85 must be below "
+                 "imageGCHighThresholdPercent 80: the kubelet refuses to start otherwise", id="image-gc-thresholds"),
+    pytest.param("  apiServer:\n    extraArgs: {--profiling: \"false\"}\n", 28,
+                 "spec.apiServer.extraArgs: '--profiling' is not a flag name without its leading -- (lower-case letters, "
+                 "digits, '-', '_' and '.'), e.g. audit-log-path", id="flag-with-dashes"),
+    pytest.param("  scheduler:\n    extraArgs: {v: 4}\n", 28,
+                 "spec.scheduler.extraArgs.v: 4 was read as a number; quote it if it is meant as text", id="flag-value-a-number"),
+    pytest.param("  kubelet:\n    cgroupDriver: Systemd\n", 28,
+                 "spec.kubelet.cgroupDriver: 'Systemd' is not one of systemd | cgroupfs", id="cgroup-driver-value"),
+    pytest.param("  kubelet:\n    nodeIP: 10.0.0.1\n", 28,
+                 "spec.kubelet.nodeIP: unknown field 'nodeIP' (known fields: cgroupDriver, containerLogMaxFiles, "
+                 "containerLogMaxSize, evictionHard, failSwapOn, featureGates, imageGCHighThresholdPercent, "
+                 "imageGCLowThresholdPercent, kubeReserved, maxPods, memorySwap, podPidsLimit, protectKernelDefaults, "
+                 "resolvConf, rotateCertificates, serverTLSBootstrap, shutdownGracePeriod, shutdownGracePeriodCriticalPods, "
+                 "systemReserved, tlsMinVersion)", id="kubelet-field-kconf-does-not-pass"),
+])
+def test_component_settings_kconf_refuses_name_the_field(tmp_path: Path, block: str, line: int, message: str) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(BASE + block)
+    result = run_cli("render", str(path))
+    assert result.exit_code == 2, result.output
+    assert f"{path}:{line}:" in result.stderr and f"error: {message} [cluster-schema]" in result.stderr, result.stderr

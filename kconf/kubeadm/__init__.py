@@ -14,14 +14,19 @@ from kconf.kubeadm.documents import (
     cluster_configuration,
     extra_args,
     init_configuration,
+    has_upgrade_configuration,
     init_documents,
     join_configuration,
     joining_nodes,
+    kube_proxy_configuration,
+    kubelet_configuration,
     node_registration,
+    upgrade_configuration,
 )
 
 __all__ = [
     "CA_CERT_HASH_PLACEHOLDER", "CERTIFICATE_KEY_PLACEHOLDER", "GROUP", "PLACEHOLDERS", "TOKEN_PLACEHOLDER",
     "api_server_endpoint", "cluster_configuration", "extra_args", "init_configuration", "init_documents",
-    "join_configuration", "joining_nodes", "node_registration",
+    "join_configuration", "joining_nodes", "node_registration", "has_upgrade_configuration", "kubelet_configuration",
+    "kube_proxy_configuration", "upgrade_configuration",
 ]

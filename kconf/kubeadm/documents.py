@@ -1,5 +1,7 @@
 """kubeadm documents for a cluster: InitConfiguration + ClusterConfiguration for
-the first control-plane node, a JoinConfiguration for every other node.
+the first control-plane node (and the KubeletConfiguration and
+KubeProxyConfiguration of spec.kubelet / spec.kubeProxy), a JoinConfiguration
+for every other node, and from Kubernetes 1.31 an UpgradeConfiguration.
 
 Secrets are never written: the join documents hold the placeholders below,
 which join-<node>.sh fills in from the environment on the node.
@@ -13,6 +15,11 @@ from kconf.description import Cluster, Node
 from kconf.yamlio import Quoted
 
 GROUP = "kubeadm.k8s.io"
+KUBELET_API_VERSION = "kubelet.config.k8s.io/v1beta1"
+KUBE_PROXY_API_VERSION = "kubeproxy.config.k8s.io/v1alpha1"
+# UpgradeConfiguration exists in kubeadm.k8s.io/v1beta4 only (Kubernetes 1.31+);
+# from 1.30 on `kubeadm upgrade apply --config` refuses Init/ClusterConfiguration.
+UPGRADE_FROM = (1, 31)
 TOKEN_PLACEHOLDER = "${KCONF_TOKEN}"
 CA_CERT_HASH_PLACEHOLDER = "${KCONF_CA_CERT_HASH}"
 CERTIFICATE_KEY_PLACEHOLDER = "${KCONF_CERTIFICATE_KEY}"
@@ -76,16 +83,29 @@ def cluster_configuration(cluster: Cluster) -> dict[str, Any]:
         "serviceSubnet": net.service_subnet,
         "dnsDomain": net.dns_domain,
     }
-    sans = _cert_sans(cluster)
+    components = cluster.components
+    sans = list(dict.fromkeys([*_cert_sans(cluster), *components.cert_sans]))
+    api_server: dict[str, Any] = {}
     if sans:
-        doc["apiServer"] = {"certSANs": sans}
+        api_server["certSANs"] = sans
+    if components.args("apiServer"):
+        api_server["extraArgs"] = extra_args(components.args("apiServer"), api)
+    if api_server:
+        doc["apiServer"] = api_server
     manager_args = {"node-cidr-mask-size": str(net.node_cidr_mask_size)}
     if len(net.pod_subnets) == 2:
         v4 = net.node_cidr_mask_size if net.pod_subnets[0].version == 4 else 24
         manager_args = {"node-cidr-mask-size-ipv4": str(v4), "node-cidr-mask-size-ipv6": "64"}
     if cluster.cloud_provider in ("aws", "external"):
         manager_args["cloud-provider"] = "external"
+    # spec.controllerManager.extraArgs wins over kconf's own flags; the
+    # extra-args-conflict rule makes such an override an error to be silenced
+    manager_args.update(components.args("controllerManager"))
     doc["controllerManager"] = {"extraArgs": extra_args(manager_args, api)}
+    if components.args("scheduler"):
+        doc["scheduler"] = {"extraArgs": extra_args(components.args("scheduler"), api)}
+    if components.args("etcd"):
+        doc["etcd"] = {"local": {"extraArgs": extra_args(components.args("etcd"), api)}}
     return doc
 
 
@@ -157,8 +177,47 @@ def join_configuration(cluster: Cluster, node: Node) -> dict[str, Any]:
     return doc
 
 
+def kubelet_configuration(cluster: Cluster) -> dict[str, Any] | None:
+    """spec.kubelet as a KubeletConfiguration; kubeadm stores it in the
+    kubelet-config ConfigMap, for every node's kubelet."""
+    if cluster.kubelet is None:
+        return None
+    return {"apiVersion": KUBELET_API_VERSION, "kind": "KubeletConfiguration", **cluster.kubelet}
+
+
+def kube_proxy_configuration(cluster: Cluster) -> dict[str, Any] | None:
+    """spec.kubeProxy as a KubeProxyConfiguration (kubeadm fills in
+    clusterCIDR from the podSubnet and the bind address itself)."""
+    if cluster.kube_proxy is None:
+        return None
+    return {"apiVersion": KUBE_PROXY_API_VERSION, "kind": "KubeProxyConfiguration", **cluster.kube_proxy}
+
+
 def init_documents(cluster: Cluster) -> list[dict[str, Any]]:
-    return [init_configuration(cluster), cluster_configuration(cluster)]
+    documents = [init_configuration(cluster), cluster_configuration(cluster)]
+    for component in (kubelet_configuration(cluster), kube_proxy_configuration(cluster)):
+        if component is not None:
+            documents.append(component)
+    return documents
+
+
+def has_upgrade_configuration(cluster: Cluster) -> bool:
+    return cluster.version[:2] >= UPGRADE_FROM
+
+
+def upgrade_configuration(cluster: Cluster) -> dict[str, Any]:
+    """The UpgradeConfiguration (kubeadm.k8s.io/v1beta4, whatever API the
+    other files use) for `kubeadm upgrade plan` and `kubeadm upgrade apply
+    --config` on the first control plane: the target version is the
+    description's kubernetesVersion, so an upgrade is a change of that field
+    and a render."""
+    version = cluster.kubernetes_version
+    return {
+        "apiVersion": f"{GROUP}/v1beta4",
+        "kind": "UpgradeConfiguration",
+        "apply": {"kubernetesVersion": version},
+        "plan": {"kubernetesVersion": version},
+    }
 
 
 def joining_nodes(cluster: Cluster) -> tuple[Node, ...]:

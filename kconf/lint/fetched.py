@@ -4,7 +4,9 @@ what render writes for each.
 A fetched file is matched to the rendered file it corresponds to by what it
 holds, not by its name: a haproxy.cfg to haproxy.cfg, an InitConfiguration
 and a ClusterConfiguration to kubeadm-init.yaml, a JoinConfiguration to
-kubeadm-join-<nodeRegistration.name>.yaml, a kubeadm-config ConfigMap's
+kubeadm-join-<nodeRegistration.name>.yaml, an UpgradeConfiguration to
+kubeadm-upgrade.yaml, a KubeletConfiguration or KubeProxyConfiguration beside
+kubeadm documents to kubeadm-init.yaml's, a kubeadm-config ConfigMap's
 ClusterConfiguration to kubeadm-init.yaml's, an Installation to
 calico-installation.yaml. Documents are compared structurally. Where render
 writes a ``${KCONF_...}`` placeholder, any value matches (the node's copy has
@@ -35,6 +37,7 @@ PLACEHOLDER = "${KCONF_"
 # a message names the field, never the value
 SECRET_KEYS = frozenset({"token", "tlsBootstrapToken", "certificateKey", "caCertHashes", "bootstrapTokens"})
 INIT_FILE = "kubeadm-init.yaml"
+UPGRADE_FILE = "kubeadm-upgrade.yaml"
 FIX = "copy what kconf render writes to the host, or change the description to what the host runs"
 
 
@@ -105,7 +108,10 @@ def _rendered_documents(rendered: dict[str, tuple[bytes, int]], name: str) -> di
 
 
 def _kubeadm_drift(source: KubeadmFile, rendered: dict[str, tuple[bytes, int]]) -> Iterator[RawFinding]:
-    for view in source.kubeadm_documents:
+    from kconf.kubeadm.components import component_kind
+
+    views = [v for v in source.documents if v in source.kubeadm_documents or component_kind(v.data) is not None]
+    for view in views:
         if view.kind == "JoinConfiguration":
             node = view.get("nodeRegistration", "name")
             if not isinstance(node, str) or not node:
@@ -118,10 +124,12 @@ def _kubeadm_drift(source: KubeadmFile, rendered: dict[str, tuple[bytes, int]]) 
                                  f"node {node!r} joins with this file, but the description renders no {name} "
                                  "(not a node of it, or the first control plane, which runs kubeadm init)")
                 continue
-        elif view.kind in ("InitConfiguration", "ClusterConfiguration"):
+        elif view.kind in ("InitConfiguration", "ClusterConfiguration", "KubeletConfiguration", "KubeProxyConfiguration"):
             name = INIT_FILE
+        elif view.kind == "UpgradeConfiguration":
+            name = UPGRADE_FILE
         else:
-            continue  # Reset/UpgradeConfiguration: render does not write their counterpart for a node
+            continue  # ResetConfiguration: render does not write one
         expected = _rendered_documents(rendered, name).get(view.kind)
         if expected is None:
             yield RawFinding(RULE, view.loc(("kind",)), f"kconf render writes no {view.kind} in {name}")

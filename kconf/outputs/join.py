@@ -22,6 +22,7 @@ def join_script(cluster: Cluster, node: Node, config: str) -> RenderedFile:
         node=node.name,
         role=node.role,
         control_plane=node.is_control_plane,
+        first=cluster.first_control_plane.name,
         script=f"join-{node.name}.sh",
         cri_socket=cluster.node_cri_socket(node),
         config=config.rstrip("\n"),

@@ -1,6 +1,8 @@
 """kubeadm-init.yaml (InitConfiguration + ClusterConfiguration for the first
-control plane) and kubeadm-join-<node>.yaml (a JoinConfiguration for every
-other node); the documents themselves come from kconf.kubeadm."""
+control plane, and the KubeletConfiguration / KubeProxyConfiguration of
+spec.kubelet / spec.kubeProxy), kubeadm-join-<node>.yaml (a JoinConfiguration
+for every other node) and, from Kubernetes 1.31, kubeadm-upgrade.yaml (an
+UpgradeConfiguration); the documents themselves come from kconf.kubeadm."""
 
 from __future__ import annotations
 
@@ -18,4 +20,6 @@ def kubeadm_files(cluster: Cluster) -> Files:
     files: Files = {"kubeadm-init.yaml": yaml_file(cluster, kubeadm.init_documents(cluster))}
     for node in kubeadm.joining_nodes(cluster):
         files[f"kubeadm-join-{node.name}.yaml"] = yaml_text_file(cluster, join_config_text(cluster, node))
+    if kubeadm.has_upgrade_configuration(cluster):
+        files["kubeadm-upgrade.yaml"] = yaml_file(cluster, [kubeadm.upgrade_configuration(cluster)])
     return files

@@ -48,5 +48,9 @@ def plan_files(cluster: Cluster) -> Files:
         crds_apart=operator_crds_apart(cluster.calico.version),
         joins=[{"node": n.name, "role": n.role, "control_plane": n.is_control_plane} for n in joins],
         control_plane_joins=any(n.is_control_plane for n in joins),
+        upgrade_config=kubeadm.has_upgrade_configuration(cluster),
+        version=cluster.kubernetes_version,
+        control_planes=[n.name for n in joins if n.is_control_plane],
+        workers=[n.name for n in joins if not n.is_control_plane],
     )
     return {"PLAN.md": RenderedFile(text.encode())}

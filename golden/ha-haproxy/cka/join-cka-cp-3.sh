@@ -6,7 +6,9 @@
 #   KCONF_TOKEN=... KCONF_CA_CERT_HASH=sha256:... KCONF_CERTIFICATE_KEY=... ./join-cka-cp-3.sh
 # On the first control-plane node, `kubeadm token create --print-join-command`
 # prints the token and the CA cert hash, and
-# `kubeadm init phase upload-certs --upload-certs` prints the certificate key.
+# `sudo kubeadm init phase upload-certs --upload-certs --config kubeadm-init.yaml`
+# prints the certificate key (the config names the CRI socket: without it
+# kubeadm stops on a host with several runtimes).
 #
 # The values are checked, put into a 0600 temporary copy of the join
 # configuration (removed on exit) and never printed. If the join fails or the
@@ -42,7 +44,7 @@ wait_registered=$((10#$wait_registered))
 [[ ${KCONF_CA_CERT_HASH:-} =~ ^sha256:[a-f0-9]{64}$ ]] ||
     fail "set KCONF_CA_CERT_HASH to sha256:<64 hex digits> (kubeadm token create --print-join-command)"
 [[ ${KCONF_CERTIFICATE_KEY:-} =~ ^[a-f0-9]{64}$ ]] ||
-    fail "set KCONF_CERTIFICATE_KEY to the 64 hex digit key (kubeadm init phase upload-certs --upload-certs)"
+    fail "set KCONF_CERTIFICATE_KEY to the 64 hex digit key (on cka-cp-1: sudo kubeadm init phase upload-certs --upload-certs --config kubeadm-init.yaml)"
 
 config=$(mktemp "${TMPDIR:-/tmp}/kconf-join.XXXXXXXX")
 trap 'rm -f -- "$config"' EXIT

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from kconf.lint.model import Group, RawFinding
 from kconf.lint.registry import Check, Rule
-from kconf.lint.rules import addresses, calico, control_plane, drift, files, nodes, pools, versions, vip
+from kconf.lint.rules import addresses, calico, components, control_plane, drift, files, nodes, pools, versions, vip
 
 FAMILIES: tuple[tuple[Rule, ...], ...] = (
     files.RULES,
@@ -29,6 +29,7 @@ FAMILIES: tuple[tuple[Rule, ...], ...] = (
     control_plane.RULES,
     nodes.RULES,
     vip.RULES,
+    components.RULES,
 )
 
 

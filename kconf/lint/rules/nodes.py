@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from kconf.addresses import Address, AddressError, parse_address
 from kconf.errors import format_field_path
-from kconf.lint.model import ERROR, WARNING, DocumentView, Group, Loc, RawFinding
+from kconf.description import V1BETA4_FROM
+from kconf.kubeadm.components import Minor, minor_of
+from kconf.lint.model import ERROR, WARNING, DocumentView, Group, KubeadmFile, Loc, RawFinding
 from kconf.lint.registry import Rule
 from kconf.lint.rules.addresses import (
     PLACEHOLDER_ADDRESS,
@@ -96,20 +98,33 @@ def _secret_fields(view: DocumentView) -> Iterator[Secret]:
     yield from (s for s in found if s is not None)
 
 
-def _socket_fields(group: Group, described: Description | None) -> Iterator[tuple[str, object, Loc]]:
-    """(label, value, where) of every written CRI socket."""
+def _socket_fields(group: Group, described: Description | None) -> Iterator[tuple[str, object, Loc, Minor | None]]:
+    """(label, value, where, the Kubernetes minor it is for where known) of
+    every written CRI socket."""
+    described_minor = minor_of(described.view.get("spec", "kubernetesVersion")) if described is not None else None
     if described is not None:
         if described.cri_socket is not None:
-            yield "spec.criSocket", described.cri_socket, described.loc(("spec", "criSocket"))
+            yield "spec.criSocket", described.cri_socket, described.loc(("spec", "criSocket")), described_minor
         for node in described.nodes:
             if node.cri_socket is not None:
                 node_path = node_field(node) + ("criSocket",)
-                yield format_field_path(node_path), node.cri_socket, described.loc(node_path)
-    for view in group.kubeadm_documents():
-        field_path: FieldPath = ("criSocket",) if view.kind == "ResetConfiguration" else ("nodeRegistration", "criSocket")
-        value = view.get(*field_path)
-        if view.kind in ("InitConfiguration", "JoinConfiguration", "ResetConfiguration") and value is not None:
-            yield format_field_path(field_path), value, view.loc(field_path)
+                yield format_field_path(node_path), node.cri_socket, described.loc(node_path), described_minor
+    for source in group.of(KubeadmFile):
+        file_minor = _kubeadm_file_minor(source) or described_minor
+        for view in source.kubeadm_documents:
+            field_path: FieldPath = ("criSocket",) if view.kind == "ResetConfiguration" else ("nodeRegistration", "criSocket")
+            value = view.get(*field_path)
+            if view.kind in ("InitConfiguration", "JoinConfiguration", "ResetConfiguration") and value is not None:
+                # v1beta4 is read from Kubernetes 1.31 on: at least that
+                minor = file_minor or (V1BETA4_FROM if view.api_version.endswith("/v1beta4") else None)
+                yield format_field_path(field_path), value, view.loc(field_path), minor
+
+
+def _kubeadm_file_minor(source: KubeadmFile) -> Minor | None:
+    for view in source.kubeadm_documents:
+        if view.kind == "ClusterConfiguration" and (found := minor_of(view.get("kubernetesVersion"))) is not None:
+            return found
+    return None
 
 
 def _described_node(view: DocumentView, described: Description | None) -> NodeLike | None:
@@ -118,6 +133,36 @@ def _described_node(view: DocumentView, described: Description | None) -> NodeLi
 
 
 # --- rules ------------------------------------------------------------------------------
+
+
+DOCKERSHIM_SOCKETS = ("/var/run/dockershim.sock", "/run/dockershim.sock")
+DOCKERSHIM_REMOVED = (1, 24)
+SOCKET_CHOICES = (
+    "unix:///var/run/containerd/containerd.sock (containerd), unix:///var/run/cri-dockerd.sock "
+    "(Docker Engine through cri-dockerd) or unix:///var/run/crio/crio.sock (CRI-O)"
+)
+
+
+def _dockershim_problem(value: str, minor: Minor | None) -> tuple[str, str] | None:
+    """(severity, message) for dockershim's socket, or None for any other."""
+    if value.removeprefix("unix://") not in DOCKERSHIM_SOCKETS:
+        return None
+    use = "use cri-dockerd's unix:///var/run/cri-dockerd.sock (Docker Engine) or containerd's unix:///var/run/containerd/containerd.sock"
+    if minor is None:
+        return WARNING, (
+            f"{value!r} is dockershim's socket, and dockershim was removed in Kubernetes 1.24: unless this cluster "
+            f"runs 1.22 or 1.23, {use}"
+        )
+    shown_minor = f"{minor[0]}.{minor[1]}"
+    if minor >= DOCKERSHIM_REMOVED:
+        return ERROR, (
+            f"{value!r} is dockershim's socket, and dockershim was removed in Kubernetes 1.24 "
+            f"(kubernetesVersion is {shown_minor}): no kubelet serves it; {use}"
+        )
+    return WARNING, (
+        f"{value!r} is dockershim's socket: it works on Kubernetes {shown_minor}, but dockershim is removed in 1.24; "
+        f"before upgrading, {use}"
+    )
 
 
 def _socket_problem(value: str) -> tuple[str, str] | None:
@@ -145,6 +190,12 @@ def cri_socket(group: Group) -> Iterator[RawFinding]:
       such a host always has two runtimes);
     - error: a socket kubeadm on Linux cannot dial (another scheme than
       unix://, a relative path, a file that is no socket, ...);
+    - error: dockershim's socket (unix:///var/run/dockershim.sock or
+      /run/dockershim.sock) on Kubernetes 1.24 or later, which removed
+      dockershim (a warning on 1.22 and 1.23, and where the version is
+      unknown: a v1beta3 kubeadm file on its own);
+    - warning: a cluster description where neither spec.criSocket nor any
+      node names a socket;
     - warning: a socket path without `unix://` (kubeadm adds it, with a
       deprecation warning), or one whose name does not end in `.sock`.
 
@@ -154,17 +205,31 @@ def cri_socket(group: Group) -> Iterator[RawFinding]:
 
     Why: with several runtimes on the host kubeadm stops with "found
     multiple CRI endpoints on the host. Please define which one do you wish
-    to use by setting the 'criSocket' field" (field report).
+    to use by setting the 'criSocket' field" (field report); every kubeadm
+    command does, `kubeadm init phase upload-certs --upload-certs` too,
+    unless it is given a config that names the socket (`--config
+    kubeadm-init.yaml`). dockershim's socket has no server from 1.24.
 
-    Fix: write the runtime's socket, e.g. unix:///var/run/cri-dockerd.sock
-    or unix:///var/run/containerd/containerd.sock."""
+    Fix: write the runtime's socket: unix:///var/run/containerd/containerd.sock
+    (containerd), unix:///var/run/cri-dockerd.sock (Docker Engine through
+    cri-dockerd) or unix:///var/run/crio/crio.sock (CRI-O)."""
     described = description(group)
-    for label, value, loc in _socket_fields(group, described):
-        problem = _socket_problem(value) if isinstance(value, str) else None
+    for label, value, loc, minor in _socket_fields(group, described):
+        if not isinstance(value, str):
+            continue
+        problem = _dockershim_problem(value, minor) or _socket_problem(value)
         if problem is not None:
             yield RawFinding("cri-socket", loc, f"{label}: {problem[1]}", severity=problem[0])
     if described is None:
         return
+    if described.nodes and described.cri_socket is None and all(n.cri_socket is None for n in described.nodes):
+        yield RawFinding(
+            "cri-socket", described.loc(("spec",), key=True),
+            "neither spec.criSocket nor any node sets a CRI socket: kubeadm then looks for one and stops with "
+            "\"found multiple CRI endpoints on the host\" where several runtimes are installed (Docker Engine brings "
+            f"containerd along); set spec.criSocket to the runtime's: {SOCKET_CHOICES}",
+            severity=WARNING,
+        )
     for view in node_documents(group):
         node = _described_node(view, described)
         socket = described.node_socket(node) if node is not None else None
@@ -262,7 +327,8 @@ def token_format(group: Group) -> Iterator[RawFinding]:
     in the middle of a join.
 
     Fix: copy the value again from `kubeadm token create
-    --print-join-command` / `kubeadm init phase upload-certs --upload-certs`,
+    --print-join-command` / `kubeadm init phase upload-certs --upload-certs
+    --config kubeadm-init.yaml`,
     or use kconf's placeholders and let join-<node>.sh fill them in."""
     for view in node_documents(group):
         for secret in _secret_fields(view):
@@ -464,7 +530,8 @@ def cloud_provider_mixed_regions(group: Group) -> Iterator[RawFinding]:
             )
 
 RULES = (
-    Rule("cri-socket", ERROR, "criSocket missing where the node uses cri-dockerd; a socket kubeadm cannot use", cri_socket),
+    Rule("cri-socket", ERROR, "criSocket missing where the node uses cri-dockerd; a socket kubeadm cannot use; dockershim.sock from 1.24",
+         cri_socket),
     Rule("image-repository-deprecated", WARNING, "imageRepository k8s.gcr.io (frozen; use registry.k8s.io)", image_repository_deprecated),
     Rule("placeholder-value", ERROR, "values left from `kubeadm config print init-defaults`", placeholder_value),
     Rule("token-format", ERROR, "malformed bootstrap token, CA cert hash or certificate key", token_format),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from kconf import description as model
 from kconf.addresses import Address, AddressError, parse_address, parse_interface, parse_network
@@ -243,19 +244,43 @@ def _arp_mode(group: Group) -> bool:
     return False
 
 
+STRICT_ARP = (
+    "kube-proxy in ipvs mode without ipvs.strictARP: true answers ARP for addresses it does not hold, "
+    "and kube-vip's ARP VIP breaks; set ipvs: {strictARP: true}"
+)
+
+
+def _described_strict_arp(group: Group) -> Iterator[RawFinding]:
+    """spec.kubeProxy mode ipvs without ipvs.strictARP true, with
+    loadBalancer.mode kube-vip."""
+    cluster, source = group.cluster, group.cluster_file
+    lb = cluster.load_balancer if cluster is not None else None
+    proxy = cluster.kube_proxy if cluster is not None else None
+    if lb is None or lb.mode != KUBE_VIP or proxy is None or proxy.get("mode") != "ipvs" or source is None or source.view is None:
+        return
+    raw_ipvs = proxy.get("ipvs")
+    ipvs: dict[str, Any] = raw_ipvs if isinstance(raw_ipvs, dict) else {}
+    if ipvs.get("strictARP") is True:
+        return
+    where = ("spec", "kubeProxy", "ipvs", "strictARP") if "strictARP" in ipvs else ("spec", "kubeProxy", "mode")
+    yield RawFinding("kube-vip-strict-arp", source.view.loc(where), f"spec.kubeProxy with loadBalancer.mode kube-vip: {STRICT_ARP} under spec.kubeProxy")
+
+
 def kube_vip_strict_arp(group: Group) -> Iterator[RawFinding]:
     """kube-vip in ARP mode (loadBalancer.mode kube-vip, or a kube-vip Pod with
-    vip_arp "true") and a KubeProxyConfiguration with mode ipvs whose
-    ipvs.strictARP is not true.
+    vip_arp "true") and kube-proxy in mode ipvs whose ipvs.strictARP is not
+    true: in the description (spec.kubeProxy), or in a
+    KubeProxyConfiguration of a kubeadm config file.
 
     Why: in ipvs mode kube-proxy puts every Service address on the kube-ipvs0
     interface of every node, and without strictARP the nodes answer ARP for
     them: ARP for a VIP gets answers from machines that do not hold it.
 
-    Fix: ipvs: {strictARP: true} in the KubeProxyConfiguration (or mode
-    iptables / nftables)."""
+    Fix: ipvs: {strictARP: true} in spec.kubeProxy or the
+    KubeProxyConfiguration (or mode iptables / nftables)."""
     if not _arp_mode(group):
         return
+    yield from _described_strict_arp(group)
     for source in group.of(KubeadmFile):
         for view in source.documents:
             if view.kind != "KubeProxyConfiguration" or view.get("mode") != "ipvs":
@@ -263,11 +288,7 @@ def kube_vip_strict_arp(group: Group) -> Iterator[RawFinding]:
             if view.get("ipvs", "strictARP") is True:
                 continue
             where = ("ipvs", "strictARP") if view.get("ipvs", "strictARP") is not None else ("mode",)
-            yield RawFinding(
-                "kube-vip-strict-arp", view.loc(where),
-                "kube-proxy in ipvs mode without ipvs.strictARP: true answers ARP for addresses it does not hold, "
-                "and kube-vip's ARP VIP breaks; set ipvs: {strictARP: true}",
-            )
+            yield RawFinding("kube-vip-strict-arp", view.loc(where), STRICT_ARP)
 
 
 # --- calico-autodetect-vip -----------------------------------------------------------------
@@ -353,7 +374,7 @@ RULES = (
     Rule("kube-vip-super-admin", ERROR, "kube-vip of the first control plane on 1.29+ without super-admin.conf (or with it where none exists)",
          kube_vip_super_admin, reads=frozenset({model.VERSION, model.NODE_NAMES, model.NODE_ROLES})),
     Rule("kube-vip-strict-arp", ERROR, "kube-vip ARP mode with kube-proxy ipvs without strictARP", kube_vip_strict_arp,
-         reads=frozenset({model.LOAD_BALANCER})),
+         reads=frozenset({model.LOAD_BALANCER, model.KUBE_PROXY})),
     Rule("calico-autodetect-vip", ERROR, "a Calico autodetection method that can select the VIP where the VIP lives on nodes",
          calico_autodetect_vip, reads=DESCRIPTION | {model.CALICO_AUTODETECTION}),
 )

@@ -1,0 +1,1 @@
+"""Schemas of the component configs kubeadm reads (written by tools/schemas/generate)."""
