@@ -48,5 +48,6 @@ def plan_files(cluster: Cluster) -> Files:
         crds_apart=operator_crds_apart(cluster.calico.version),
         joins=[{"node": n.name, "role": n.role, "control_plane": n.is_control_plane} for n in joins],
         control_plane_joins=any(n.is_control_plane for n in joins),
+        dual_stack=len(cluster.families) > 1,
     )
     return {"PLAN.md": RenderedFile(text.encode())}
