@@ -32,6 +32,7 @@ BEYOND_RULES_MD = {
     "component-config-api-version": "error",
     "duplicate-node-name": "error",
     "haproxy-http-in-tcp-mode": "warning",
+    "ip-family-mismatch": "error",
     "keepalived-peers": "error",
     "kube-vip-strict-arp": "error",
     "kubernetes-api-removed": "error",
