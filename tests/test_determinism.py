@@ -91,12 +91,13 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             assert base64.b64decode(results[f"{case.name}/{path.name}"]) == path.read_bytes(), f"{case.name}/{path.name}"
     assert {k: v for k, v in results.items() if k.endswith(":exit")} == {
         "calico patch:exit": "0", "lint json:exit": "0", "lint text:exit": "0",
-        "render aws:exit": "0", "render ha-haproxy:exit": "0", "render ha-keepalived:exit": "0",
+        "render aws:exit": "0", "render dual-stack:exit": "0", "render ha-haproxy:exit": "0", "render ha-keepalived:exit": "0",
         "render ha-kube-vip:exit": "0", "render virtualbox-lab:exit": "0",
     }
     lint = json.loads(base64.b64decode(results["lint json:stdout"]))
-    # 5 aws, 9 ha-haproxy, 11 ha-keepalived (+ haproxy.cfg, 2 keepalived confs), 10 ha-kube-vip (3 Pods), 5 virtualbox-lab
-    assert lint == {"findings": [], "files": 40, "unrecognised": []}
+    # 5 aws, 8 dual-stack, 9 ha-haproxy, 11 ha-keepalived (+ haproxy.cfg, 2 keepalived confs), 10 ha-kube-vip (3 Pods),
+    # 5 virtualbox-lab
+    assert lint == {"findings": [], "files": 48, "unrecognised": []}
     assert b'value: "172.16.0.0/16"' in base64.b64decode(results["calico patch:stdout"])
     return results
 
