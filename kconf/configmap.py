@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kconf.errors import KconfError, printable_name
-from kconf.kubeadm.convert import V1BETA3, V1BETA4, V1BETA4_FROM, apply_plan, kubernetes_minor, plan_v1beta4
+from kconf.kubeadm.convert import V1BETA3, V1BETA4, V1BETA4_FROM, apply_plan, kubernetes_minor, plan_v1beta4, type_name
 from kconf.kubeadm.sockets import EXAMPLE_SOCKET, CriSocketError, SocketSetting, check_cri_socket, checked_socket, socket_from_cluster, socket_setting
 from kconf.secrets import CERTIFICATE_KEY, TOKEN, redact
 from kconf.yamlio import Document, Position, dump_documents, load_documents
@@ -118,23 +118,9 @@ class StoredConfiguration:
     location: Location
 
 
-def _type_name(value: object) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "a string"
-
-
 def _describe_object(value: object) -> str:
     if not isinstance(value, dict):
-        return _type_name(value)
+        return type_name(value)
     name = value.get("metadata", {}).get("name") if isinstance(value.get("metadata"), dict) else None
     return f"{value.get('kind', '?')} {name}" if name else str(value.get("kind", "?"))
 
@@ -166,7 +152,7 @@ def _reject_single_object(document: Document, value: object, path: str) -> Kconf
     """Why the one object of the input is not the kubeadm-config ConfigMap."""
     expected = f"expected the output of `{KUBECTL_COMMAND}` (or -o json)"
     if not isinstance(value, dict):
-        return KconfError(f"not a Kubernetes object but {_type_name(value)}: {expected}", path, document.start.line)
+        return KconfError(f"not a Kubernetes object but {type_name(value)}: {expected}", path, document.start.line)
     kind = value.get("kind")
     if kind != "ConfigMap":
         what = f"kind is {kind!r}, not ConfigMap" if "kind" in value else "no kind: not a Kubernetes object"
@@ -220,7 +206,7 @@ def _stored_text(document: Document, prefix: FieldPath, configmap: dict[str, Any
         )
     if not isinstance(data, dict):
         raise KconfError(
-            f"is {_type_name(data)}, expected a mapping of keys to strings",
+            f"is {type_name(data)}, expected a mapping of keys to strings",
             path, document.line(data_field, key=True), data_field,
         )
     field = prefix + _DATA_FIELD
@@ -233,7 +219,7 @@ def _stored_text(document: Document, prefix: FieldPath, configmap: dict[str, Any
     text = data[DATA_KEY]
     if not isinstance(text, str):
         raise KconfError(
-            f"is {_type_name(text)}, expected a string holding the ClusterConfiguration YAML",
+            f"is {type_name(text)}, expected a string holding the ClusterConfiguration YAML",
             path, document.line(field, key=True), field,
         )
     if not text.strip():
@@ -245,7 +231,7 @@ def _check_inner(location: Location) -> tuple[dict[str, Any], str]:
     assert location.document is not None
     data = location.document.data
     if not isinstance(data, dict):
-        raise location.error(f"holds {_type_name(data)}, expected a ClusterConfiguration mapping")
+        raise location.error(f"holds {type_name(data)}, expected a ClusterConfiguration mapping")
     api_version = data.get("apiVersion")
     if isinstance(api_version, str) and api_version in _REMOVED_APIS:  # a list or a mapping is unhashable
         raise location.error(_REMOVED_APIS[api_version], ("apiVersion",))

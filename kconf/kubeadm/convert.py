@@ -186,7 +186,8 @@ class Plan:
     new_init: tuple[Timeout, ...] = ()
 
 
-def _type_name(value: object) -> str:
+def type_name(value: object) -> str:
+    """What a YAML value is, for messages ("a mapping", "null", ...)."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -227,7 +228,7 @@ class _Walk:
                 raise self.fail(child_path, _unknown_field(child_path))
             if isinstance(rule, Mapping):
                 if child is not None and not isinstance(child, dict):
-                    raise self.fail(child_path, f"is {_type_name(child)}, expected a mapping")
+                    raise self.fail(child_path, f"is {type_name(child)}, expected a mapping")
                 if child is not None:
                     self.mapping(child, rule, child_path)
             elif rule is Rule.ARGS:
@@ -241,10 +242,10 @@ class _Walk:
         if value is None:
             return  # null: no flags, as in v1beta4
         if not isinstance(value, dict):
-            raise self.fail(path, f"is {_type_name(value)}; v1beta3 {path[-1]} is a mapping of flag names to values")
+            raise self.fail(path, f"is {type_name(value)}; v1beta3 {path[-1]} is a mapping of flag names to values")
         for name, flag_value in value.items():
             if not isinstance(flag_value, str):
-                raise self.fail(path + (name,), f"is {_type_name(flag_value)}; {path[-1]} values are strings: quote it")
+                raise self.fail(path + (name,), f"is {type_name(flag_value)}; {path[-1]} values are strings: quote it")
         self.args.append((self.index, path))
 
 
