@@ -3,7 +3,8 @@ address, and each keepalived LB host) and every node."""
 
 from __future__ import annotations
 
-from kconf.addresses import Address
+from typing import Any
+
 from kconf.description import Cluster
 from kconf.outputs import Files, RenderedFile, header
 from kconf.resources import render_template
@@ -11,30 +12,26 @@ from kconf.resources import render_template
 
 def hosts_entries(cluster: Cluster) -> list[tuple[str, list[str]]]:
     """(address, names) in a stable order: load balancer, extra hosts, LB
-    hosts, nodes, each thing's primary address first; a name appears once
-    per family, with its first address of that family (dual stack: a line
-    of each, and getaddrinfo returns both)."""
+    hosts, nodes; a name appears once, with its first address."""
     by_address: dict[str, list[str]] = {}
-    named: set[tuple[str, int]] = set()
+    named: set[str] = set()
 
-    def add(address: Address, name: str | None) -> None:
-        if name is None or (name, address.version) in named:
+    def add(address: Any, name: str | None) -> None:
+        if name is None or name in named:
             return
-        named.add((name, address.version))
+        named.add(name)
         by_address.setdefault(str(address), []).append(name)
 
     lb = cluster.load_balancer
     if lb is not None:
-        for address in lb.addresses:
-            add(address, lb.hostname)
+        add(lb.address, lb.hostname)
     for name, address in cluster.hosts:
         add(address, name)
     if lb is not None:
         for host in lb.hosts:
             add(host.address.ip, host.name)
     for node in cluster.nodes:
-        for interface in node.addresses:
-            add(interface.ip, node.name)
+        add(node.ip, node.name)
     return list(by_address.items())
 
 
