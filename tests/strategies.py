@@ -408,7 +408,9 @@ def cluster_cases(draw: Any) -> ClusterCase:
         encapsulation = calico["encapsulation"] = draw(st.sampled_from(choices))
     block_size = 26
     if draw(st.booleans()):
-        block_size = calico["blockSize"] = draw(st.integers(max(20, pod_network.prefixlen), 28))
+        # at least one block per node, or calico-pool-capacity refuses the pool
+        smallest = max(20, pod_network.prefixlen + (len(nodes) - 1).bit_length())
+        block_size = calico["blockSize"] = draw(st.integers(smallest, 28))
     mtu = None
     if draw(st.booleans()):
         mtu = calico["mtu"] = draw(st.integers(1000, 9000))
