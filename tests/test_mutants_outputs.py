@@ -185,6 +185,12 @@ DUAL_STACK = ("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.0/16,fd00:10::/56
             ("CALICO_IPV4POOL_IPIP", "Always"), ("CALICO_IPV4POOL_VXLAN", "Never"), ("CALICO_IPV6POOL_VXLAN", "Never"),
             ("CALICO_IPV4POOL_CIDR", "172.16.0.0/16"), ("CALICO_IPV6POOL_CIDR", "fd00:10::/56"), ("FELIX_IPV6SUPPORT", "true"),
         ], '"0"', id="dual-stack-ipv6-can-reach"),
+        pytest.param(edited(BASE_CLUSTER, IN_MANIFEST_MODE, DUAL_STACK,
+                            ("upstream.yaml\n", "upstream.yaml\n    ipAutodetection: cidr=192.168.51.0/24,fd00:51::/64\n")), [
+            ("IP_AUTODETECTION_METHOD", "cidr=192.168.51.0/24"), ("IP6", "autodetect"), ("IP6_AUTODETECTION_METHOD", "cidr=fd00:51::/64"),
+            ("CALICO_IPV4POOL_IPIP", "Always"), ("CALICO_IPV4POOL_VXLAN", "Never"), ("CALICO_IPV6POOL_VXLAN", "Never"),
+            ("CALICO_IPV4POOL_CIDR", "172.16.0.0/16"), ("CALICO_IPV6POOL_CIDR", "fd00:10::/56"), ("FELIX_IPV6SUPPORT", "true"),
+        ], '"0"', id="dual-stack-cidr-of-both-families"),
     ],
 )  # fmt: skip
 def test_the_manifest_gets_every_pool_setting(tmp_path: Path, text: str, env: list[tuple[str, str]], veth_mtu: str) -> None:
@@ -195,6 +201,25 @@ def test_the_manifest_gets_every_pool_setting(tmp_path: Path, text: str, env: li
     assert [(name, value) for name, value in env_values(out) if name in POOL_ENV] == env
     assert [line.strip() for line in out.splitlines() if line.strip().startswith("veth_mtu:")] == [f"veth_mtu: {veth_mtu}"]
 
+
+@pytest.mark.parametrize(
+    ("calico", "hint"),
+    [
+        pytest.param("", " (spec.calico.encapsulation is not set, and kconf's default is IPIP)", id="default-names-the-field"),
+        pytest.param("    encapsulation: IPIP\n", "", id="written-ipip"),
+    ],
+)
+def test_ipip_on_a_vxlan_manifest_says_where_ipip_comes_from(tmp_path: Path, calico: str, hint: str) -> None:
+    shutil.copy(require_corpus() / "v3.32.1" / "calico-vxlan.yaml", tmp_path / "upstream.yaml")
+    with pytest.raises(KconfError) as caught:
+        calico_manifest(cluster_of(tmp_path, edited(BASE_CLUSTER, IN_MANIFEST_MODE, ("upstream.yaml\n", "upstream.yaml\n" + calico))))
+    assert (caught.value.path, caught.value.line) == (str(tmp_path / "upstream.yaml"), 50)
+    assert caught.value.message == (
+        "encapsulation IPIP needs BIRD, Calico's BGP daemon, to spread IPIP routes between the nodes, but this "
+        'manifest runs calico-node without it (calico_backend: "vxlan" in the calico-config ConfigMap, as the upstream '
+        "calico-vxlan.yaml has): take the upstream calico.yaml (or calico-typha.yaml) of this Calico release for IPIP, "
+        "IPIPCrossSubnet or None, or keep this manifest with encapsulation VXLAN or VXLANCrossSubnet" + hint
+    )
 
 def cidr(*args: str) -> AutodetectMethod:
     return AutodetectMethod("cidr", args)
