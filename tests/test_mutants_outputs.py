@@ -8,8 +8,10 @@ without a hostname, an LB host that is a node, a file name with "--".
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -18,7 +20,7 @@ from kconf.calico.autodetect import AutodetectMethod
 from kconf.description import Cluster, load_cluster
 from kconf.errors import KconfError
 from kconf.outputs import FILE_MODE, SCRIPT_MODE
-from kconf.outputs.calico import calico_manifest, manifest_autodetection, vip_interfaces
+from kconf.outputs.calico import calico_manifest, family_method, ipv6_autodetection, manifest_autodetection, vip_interfaces
 from kconf.outputs.keepalived import check_script, vip_prefix
 from kconf.render import render_files
 from lintkit import BASE_CLUSTER
@@ -157,6 +159,92 @@ def test_two_calico_node_daemonsets_are_refused_naming_the_manifest(tmp_path: Pa
         calico_manifest(cluster_of(tmp_path, MANIFEST_MODE))
     assert caught.value.path == str(tmp_path / "upstream.yaml")
     assert caught.value.message.startswith("more than one calico-node DaemonSet (the first is at line ")
+
+
+POOL_ENV = ("IP_AUTODETECTION_METHOD", "IP6", "IP6_AUTODETECTION_METHOD", "CALICO_IPV4POOL_IPIP", "CALICO_IPV4POOL_VXLAN",
+            "CALICO_IPV6POOL_VXLAN", "CALICO_IPV4POOL_CIDR", "CALICO_IPV4POOL_BLOCK_SIZE", "CALICO_IPV6POOL_CIDR", "FELIX_IPV6SUPPORT")
+IN_MANIFEST_MODE = ("  loadBalancer:", "  calico:\n    mode: manifest\n    manifest: upstream.yaml\n  loadBalancer:")
+DUAL_STACK = ("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.0/16,fd00:10::/56")
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "veth_mtu"),
+    [
+        pytest.param(edited(BASE_CLUSTER, IN_MANIFEST_MODE), [
+            ("IP_AUTODETECTION_METHOD", "cidr=192.168.51.0/24"), ("CALICO_IPV4POOL_IPIP", "Always"), ("CALICO_IPV4POOL_VXLAN", "Never"),
+            ("CALICO_IPV6POOL_VXLAN", "Never"), ("CALICO_IPV4POOL_CIDR", "172.16.0.0/16"), ("FELIX_IPV6SUPPORT", "false"),
+        ], '"0"', id="defaults"),
+        pytest.param(edited(BASE_CLUSTER, IN_MANIFEST_MODE, DUAL_STACK,
+                            ("upstream.yaml\n", "upstream.yaml\n    encapsulation: VXLAN\n    blockSize: 24\n    mtu: 1400\n")), [
+            ("IP_AUTODETECTION_METHOD", "cidr=192.168.51.0/24"), ("IP6", "autodetect"), ("CALICO_IPV4POOL_IPIP", "Never"),
+            ("CALICO_IPV4POOL_VXLAN", "Always"), ("CALICO_IPV6POOL_VXLAN", "Always"), ("CALICO_IPV4POOL_CIDR", "172.16.0.0/16"),
+            ("CALICO_IPV4POOL_BLOCK_SIZE", "24"), ("CALICO_IPV6POOL_CIDR", "fd00:10::/56"), ("FELIX_IPV6SUPPORT", "true"),
+        ], '"1400"', id="dual-stack-vxlan-block-size-mtu-ipv4-nodes"),
+        pytest.param(edited(BASE_CLUSTER, IN_MANIFEST_MODE, DUAL_STACK, ("upstream.yaml\n", "upstream.yaml\n    ipAutodetection: can-reach=fd00:51::1\n")), [
+            ("IP_AUTODETECTION_METHOD", "can-reach=fd00:51::1"), ("IP6", "autodetect"), ("IP6_AUTODETECTION_METHOD", "can-reach=fd00:51::1"),
+            ("CALICO_IPV4POOL_IPIP", "Always"), ("CALICO_IPV4POOL_VXLAN", "Never"), ("CALICO_IPV6POOL_VXLAN", "Never"),
+            ("CALICO_IPV4POOL_CIDR", "172.16.0.0/16"), ("CALICO_IPV6POOL_CIDR", "fd00:10::/56"), ("FELIX_IPV6SUPPORT", "true"),
+        ], '"0"', id="dual-stack-ipv6-can-reach"),
+        pytest.param(edited(BASE_CLUSTER, IN_MANIFEST_MODE, DUAL_STACK,
+                            ("upstream.yaml\n", "upstream.yaml\n    ipAutodetection: cidr=192.168.51.0/24,fd00:51::/64\n")), [
+            ("IP_AUTODETECTION_METHOD", "cidr=192.168.51.0/24"), ("IP6", "autodetect"), ("IP6_AUTODETECTION_METHOD", "cidr=fd00:51::/64"),
+            ("CALICO_IPV4POOL_IPIP", "Always"), ("CALICO_IPV4POOL_VXLAN", "Never"), ("CALICO_IPV6POOL_VXLAN", "Never"),
+            ("CALICO_IPV4POOL_CIDR", "172.16.0.0/16"), ("CALICO_IPV6POOL_CIDR", "fd00:10::/56"), ("FELIX_IPV6SUPPORT", "true"),
+        ], '"0"', id="dual-stack-cidr-of-both-families"),
+    ],
+)  # fmt: skip
+def test_the_manifest_gets_every_pool_setting(tmp_path: Path, text: str, env: list[tuple[str, str]], veth_mtu: str) -> None:
+    from test_calico_patch import env_values, small_manifest
+
+    (tmp_path / "upstream.yaml").write_text(small_manifest())
+    out = calico_manifest(cluster_of(tmp_path, text)).data.decode()
+    assert [(name, value) for name, value in env_values(out) if name in POOL_ENV] == env
+    assert [line.strip() for line in out.splitlines() if line.strip().startswith("veth_mtu:")] == [f"veth_mtu: {veth_mtu}"]
+
+
+@pytest.mark.parametrize(
+    ("calico", "hint"),
+    [
+        pytest.param("", " (spec.calico.encapsulation is not set, and kconf's default is IPIP)", id="default-names-the-field"),
+        pytest.param("    encapsulation: IPIP\n", "", id="written-ipip"),
+    ],
+)
+def test_ipip_on_a_vxlan_manifest_says_where_ipip_comes_from(tmp_path: Path, calico: str, hint: str) -> None:
+    shutil.copy(require_corpus() / "v3.32.1" / "calico-vxlan.yaml", tmp_path / "upstream.yaml")
+    with pytest.raises(KconfError) as caught:
+        calico_manifest(cluster_of(tmp_path, edited(BASE_CLUSTER, IN_MANIFEST_MODE, ("upstream.yaml\n", "upstream.yaml\n" + calico))))
+    assert (caught.value.path, caught.value.line) == (str(tmp_path / "upstream.yaml"), 50)
+    assert caught.value.message == (
+        "encapsulation IPIP needs BIRD, Calico's BGP daemon, to spread IPIP routes between the nodes, but this "
+        'manifest runs calico-node without it (calico_backend: "vxlan" in the calico-config ConfigMap, as the upstream '
+        "calico-vxlan.yaml has): take the upstream calico.yaml (or calico-typha.yaml) of this Calico release for IPIP, "
+        "IPIPCrossSubnet or None, or keep this manifest with encapsulation VXLAN or VXLANCrossSubnet" + hint
+    )
+
+def cidr(*args: str) -> AutodetectMethod:
+    return AutodetectMethod("cidr", args)
+
+
+V6_NODES = SimpleNamespace(node_networks=lambda: (ipaddress.ip_network("192.168.51.0/24"), ipaddress.ip_network("fd00:51::/64")))
+V4_NODES = SimpleNamespace(node_networks=lambda: (ipaddress.ip_network("192.168.51.0/24"),))
+
+
+@pytest.mark.parametrize(
+    ("method", "v4", "v6_nodes", "v6_ipv4_nodes"),
+    [
+        pytest.param(cidr("192.168.51.0/24", "fd00:51::/64"), "cidr=192.168.51.0/24", "cidr=fd00:51::/64", "cidr=fd00:51::/64", id="both-families"),
+        pytest.param(cidr("192.168.51.0/24"), "cidr=192.168.51.0/24", "cidr=fd00:51::/64", None, id="ipv4-cidr-only"),
+        pytest.param(cidr("fd00:99::/64"), "cidr=fd00:99::/64", "cidr=fd00:99::/64", "cidr=fd00:99::/64", id="ipv6-cidr-only"),
+        pytest.param(AutodetectMethod("can-reach", ("fd00::1",)), "can-reach=fd00::1", "can-reach=fd00::1", "can-reach=fd00::1", id="can-reach-ipv6"),
+        pytest.param(AutodetectMethod("can-reach", ("10.0.0.1",)), "can-reach=10.0.0.1", "cidr=fd00:51::/64", None, id="can-reach-ipv4"),
+        pytest.param(AutodetectMethod("can-reach", ("lab-lb",)), "can-reach=lab-lb", "can-reach=lab-lb", "can-reach=lab-lb", id="can-reach-name"),
+        pytest.param(AutodetectMethod("interface", ("eth0",)), "interface=eth0", "interface=eth0", "interface=eth0", id="interface"),
+    ],
+)  # fmt: skip
+def test_each_family_gets_its_autodetection(method: AutodetectMethod, v4: str, v6_nodes: str, v6_ipv4_nodes: str | None) -> None:
+    assert str(family_method(method, 4)) == v4
+    found = [ipv6_autodetection(V6_NODES, method), ipv6_autodetection(V4_NODES, method)]  # type: ignore[arg-type]
+    assert [None if m is None else str(m) for m in found] == [v6_nodes, v6_ipv4_nodes]
 
 
 # --- plan.py ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import ipaddress
 import os
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -212,3 +213,155 @@ def test_an_output_folder_that_cannot_be_made(description: Path, tmp_path: Path)
         f"{tmp_path / 'file' / 'lab'}: cannot create the output folder: Not a directory", str(tmp_path / "file" / "lab")
     )
     assert not os.path.exists(tmp_path / "file" / "lab")
+
+
+# --- lint_gate, _incomplete, refuse_overwriting_inputs -------------------------------------
+#
+# lint_gate runs in a temp working folder on the description "sub/../cluster.yaml":
+# the messages of render name the description as written, lint's findings and the
+# output folder by its normalised path. Each echo call is recorded as click.echo
+# reads its arguments: (message, nl, err), nl and err as true or false.
+
+UPSTREAM_CALICO = """\
+kind: DaemonSet
+apiVersion: apps/v1
+metadata:
+  name: calico-node
+  namespace: kube-system
+spec:
+  template:
+    spec:
+      containers:
+        - name: calico-node
+          image: docker.io/calico/node:v3.20.6
+          env:
+            - name: CALICO_IPV4POOL_IPIP
+              value: "Always"
+"""
+MANIFEST_MODE = "  calico:\n    mode: manifest\n    manifest: upstream.yaml\n  loadBalancer:"
+Echoed = list[tuple[Any, bool, bool]]
+
+
+def gate(folder: Path, text: str, output_dir: str | None = None) -> tuple[Any, Echoed]:
+    (folder / "sub").mkdir(exist_ok=True)
+    (folder / "upstream.yaml").write_text(UPSTREAM_CALICO)
+    (folder / "cluster.yaml").write_text(text)
+    said: Echoed = []
+
+    def echo(message: Any = None, nl: Any = True, err: Any = False) -> None:
+        said.append((message, bool(nl), bool(err)))
+
+    return kconf.render.lint_gate("sub/../cluster.yaml", output_dir, echo), said
+
+
+def edit(old: str, new: str) -> str:
+    assert BASE_CLUSTER.count(old) == 1, old
+    return BASE_CLUSTER.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "expected"),
+    [
+        pytest.param(edit("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.31"), 2, [
+            ("kconf: error: sub/../cluster.yaml: the description cannot be rendered (1 error(s)):", True, True),
+            ("cluster.yaml:6:22: error: spec.kubernetesVersion: 'v1.31' is not a Kubernetes version like v1.31.2 [cluster-schema]\n", False, True),
+        ], id="broken-description-exit-2"),
+        pytest.param(edit("podSubnet: 172.16.0.0/16", "podSubnet: 192.168.0.0/16"), 1, [
+            ("cluster.yaml:10:16: error: spec.networking.podSubnet 192.168.0.0/16 contains node cp-1 192.168.51.81, node cp-2 "
+             "192.168.51.82, node cp-3 192.168.51.83 and 2 more: that traffic would be routed into the pod network; choose a range "
+             "that no node network overlaps [cidr-overlaps-node-network]\n", False, True),
+            ("kconf: sub/../cluster.yaml: 1 error(s) found by the lint rules; nothing written", True, True),
+        ], id="lint-error-in-the-description-exit-1"),
+        pytest.param(edit("  loadBalancer:", MANIFEST_MODE.replace("  loadBalancer:", "    ipAutodetection: kubernetes-internal-ip\n  loadBalancer:")), 1, [
+            ("lab/calico.yaml:16:22: error: IP_AUTODETECTION_METHOD: kubernetes-internal-ip needs Calico v3.22 or later, but the "
+             "calico-node image is docker.io/calico/node:v3.20.6: calico-node terminates with 'Invalid IP autodetection method' "
+             "[calico-autodetect-mismatch]\n", False, True),
+            ("kconf: sub/../cluster.yaml: 1 error(s) found by the lint rules; nothing written", True, True),
+        ], id="lint-error-in-a-rendered-file-of-the-output-folder"),
+    ],
+)  # fmt: skip
+def test_the_lint_gate_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, code: int, expected: Echoed) -> None:
+    """Plain text even when stdout is a terminal (where lint would colour)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(sys, "stdout", SimpleNamespace(isatty=lambda: True))
+    assert gate(tmp_path, text) == (code, expected)
+
+
+QUORUM = (
+    "cluster.yaml:22:13: warning: 2 control-plane nodes with stacked etcd: quorum is 2, so it survives 0 failure(s), "
+    "no more than 1 nodes would; use an odd number [etcd-quorum]\n"
+)
+TWO_CONTROL_PLANES = edit("    - name: cp-3\n      role: control-plane\n      address: 192.168.51.83/24\n", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "output_dir", "target", "expected"),
+    [
+        pytest.param(BASE_CLUSTER, None, Path("sub/../lab"), [], id="clean-default-folder"),
+        pytest.param(BASE_CLUSTER, "elsewhere/out", Path("elsewhere/out"), [], id="clean-given-folder"),
+        pytest.param(TWO_CONTROL_PLANES, None, Path("sub/../lab"), [(QUORUM, False, True)], id="warnings-are-shown-and-rendered"),
+    ],
+)
+def test_the_lint_gate_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, output_dir: str | None, target: Path, expected: Echoed
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    gated, said = gate(tmp_path, text, output_dir)
+    assert said == expected
+    cluster, rendered, target_dir = gated
+    assert (str(cluster.path), str(target_dir)) == ("sub/../cluster.yaml", str(target))
+    assert rendered["hosts"].data.startswith(b"# Generated by kconf from cluster.yaml (cluster lab).")
+    assert len(rendered) == (9 if text is TWO_CONTROL_PLANES else 11)  # two files fewer: join-cp-3.sh, kubeadm-join-cp-3.yaml
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line", "field"),
+    [
+        pytest.param(edit("  networking:", "  bogus: 1\n  networking:"),
+                     "unknown field 'bogus' (known fields: calico, cloudProvider, controlPlaneEndpoint, criSocket, hosts, "
+                     "imageRepository, kubeadmAPIVersion, kubernetesVersion, loadBalancer, networking, nodes)", 9, ("spec", "bogus"),
+                     id="schema-issue"),
+        pytest.param(BASE_CLUSTER.replace("role: control-plane", "role: worker"),
+                     "no node has role control-plane: one of them runs kubeadm init", 18, ("spec", "nodes"), id="model-problem"),
+    ],
+)  # fmt: skip
+def test_a_broken_description_whose_findings_are_all_disabled_is_still_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str, line: int, field: tuple[str, ...]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".kconf.yaml").write_text("disable: [cluster-schema]\n")
+    with pytest.raises(KconfError) as caught:
+        gate(tmp_path, text)
+    error = caught.value
+    assert (error.message, error.path, error.line, error.field) == (message, "cluster.yaml", line, field)
+
+
+@pytest.mark.parametrize(
+    ("description", "text", "output", "message", "path"),
+    [
+        pytest.param("kubeadm-init.yaml", BASE_CLUSTER, ".",
+                     "is the cluster description, and render would overwrite it with kubeadm-init.yaml; "
+                     "render into another folder (-o DIR) or rename the description", "kubeadm-init.yaml", id="the-description"),
+        pytest.param("cluster.yaml", edit("  loadBalancer:", MANIFEST_MODE.replace("upstream.yaml", "calico.yaml")), ".",
+                     "is the upstream Calico manifest (spec.calico.manifest), and render would overwrite it with calico.yaml; "
+                     "render into another folder (-o DIR) or rename the description", "calico.yaml", id="the-upstream-manifest"),
+        pytest.param("cluster.yaml", edit("  loadBalancer:", MANIFEST_MODE.replace("upstream.yaml", "out/link.yaml")), "out",
+                     "is the upstream Calico manifest (spec.calico.manifest), and render would overwrite it with calico.yaml; "
+                     "render into another folder (-o DIR) or rename the description", "out/link.yaml", id="a-link-to-the-manifest"),
+    ],
+)  # fmt: skip
+def test_render_never_overwrites_its_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, description: str, text: str, output: str, message: str, path: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "calico.yaml").write_text(UPSTREAM_CALICO)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "link.yaml").symlink_to(tmp_path / "out" / "calico.yaml")
+    (tmp_path / "out" / "calico.yaml").write_text(UPSTREAM_CALICO)
+    (tmp_path / description).write_text(text)
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    with pytest.raises(KconfError) as caught:
+        run_render(description, output, check=False, echo=lambda *args, **kwargs: None)
+    assert (caught.value.message, caught.value.path) == (message, path)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
