@@ -24,6 +24,7 @@ def catalogue() -> dict[str, str]:
 # Rules kconf has beyond RULES.md (issue 10: each rule's name says what it reports).
 BEYOND_RULES_MD = {
     "calico-autodetect-vip": "error",
+    "calico-kubernetes-support": "warning",
     "calico-manifest": "error",
     "calico-mtu": "error",
     "calico-pool-capacity": "error",
