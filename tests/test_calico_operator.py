@@ -111,7 +111,7 @@ def test_the_description_settings_reach_the_installation() -> None:
     ],
 )
 def test_plan_names_the_operator_manifests_of_the_version(tmp_path: Path, version: str, commands: list[str]) -> None:
-    text = (GOLDEN / "ha-kube-vip" / "cluster.yaml").read_text().replace("v3.31.7", version)
+    text = (GOLDEN / "ha-kube-vip" / "cluster.yaml").read_text().replace("v3.30.7", version)
     (tmp_path / "cluster.yaml").write_text(text)
     plan = render_files(load_cluster(str(tmp_path / "cluster.yaml")))["PLAN.md"].data.decode()
     created = [line.rsplit("/", 1)[-1] for line in plan.splitlines() if line.startswith("kubectl create -f https://")]
