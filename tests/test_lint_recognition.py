@@ -98,7 +98,9 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
     },
 }
 
-MANIFEST_MODE = BASE_CLUSTER.replace("  loadBalancer:", "  calico:\n    mode: manifest\n    manifest: upstream-calico.yaml\n  loadBalancer:")
+# Kubernetes 1.30, which Calico v3.28 is tested against (else calico-kubernetes-support warns)
+MANIFEST_MODE = BASE_CLUSTER.replace("  loadBalancer:", "  calico:\n    mode: manifest\n    manifest: upstream-calico.yaml\n  loadBalancer:").replace(
+    "kubernetesVersion: v1.31.2", "kubernetesVersion: v1.30.6")
 
 
 def rendered_case(case: str, root: Path) -> Path:

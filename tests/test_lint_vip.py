@@ -167,9 +167,10 @@ def test_kube_vip_super_admin_triggers(tmp_path: Path, version: str, pod: str, o
     assert [(f.path, f.line, f.message) for f in found] == [(str(target), 64, expected)]
 
 
-@pytest.mark.parametrize("version", ["v1.28.9", "v1.29.0", "v1.31.2"])
-def test_kube_vip_super_admin_is_clean_as_rendered(tmp_path: Path, version: str) -> None:
-    out = render_into(tmp_path, KUBE_VIP.replace("v1.31.2", version))
+# each with a Calico release tested against it (else calico-kubernetes-support warns)
+@pytest.mark.parametrize(("version", "calico"), [("v1.28.9", "v3.28.5"), ("v1.29.0", "v3.28.5"), ("v1.31.2", "v3.30.7")])
+def test_kube_vip_super_admin_is_clean_as_rendered(tmp_path: Path, version: str, calico: str) -> None:
+    out = render_into(tmp_path, edited(KUBE_VIP, "version: v3.30.7", f"version: {calico}").replace("v1.31.2", version))
     assert lint(out, tmp_path / "cluster.yaml") == []
 
 
@@ -244,24 +245,28 @@ def test_a_keepalived_lb_on_the_control_planes_gets_kubernetes_internal_ip(tmp_p
 
 
 @pytest.mark.parametrize(
-    ("version", "expected", "finding"),
+    ("version", "expected", "findings"),
     [
-        pytest.param("v3.20.1", "interface=^enp0s8$", ("warning", "calico-autodetect-vip"), id="before-3.22-pinned-with-a-warning"),
-        pytest.param("v3.28.5", "kubernetes-internal-ip", None, id="from-3.22"),
+        # v3.20 is tested against 1.19-1.21 only, older than kconf's 1.22: calico-kubernetes-support warns too
+        pytest.param("v3.20.1", "interface=^enp0s8$", [("warning", "calico-kubernetes-support"), ("warning", "calico-autodetect-vip")],
+                     id="before-3.22-pinned-with-a-warning"),
+        pytest.param("v3.28.5", "kubernetes-internal-ip", [], id="from-3.22"),
     ],
 )
-def test_manifest_mode_default_with_the_vip_on_nodes(tmp_path: Path, version: str, expected: str, finding: tuple[str, str] | None) -> None:
+def test_manifest_mode_default_with_the_vip_on_nodes(tmp_path: Path, version: str, expected: str, findings: list[tuple[str, str]]) -> None:
     shutil.copy(require_corpus() / version / "calico.yaml", tmp_path / "upstream.yaml")
     text = edited(KUBE_VIP, "    mode: operator\n", "    mode: manifest\n    manifest: upstream.yaml\n")
     if version == "v3.20.1":  # its policy/v1beta1 PodDisruptionBudget is gone from Kubernetes 1.25 (kubernetes-api-removed)
         text = text.replace("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.24.9")
+    else:  # v3.28 is tested against 1.27-1.30
+        text = text.replace("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.30.6")
     (tmp_path / "cluster.yaml").write_text(text)
     result = run_cli("render", str(tmp_path / "cluster.yaml"))
     assert result.exit_code == 0, result.output
     manifest = (tmp_path / "vip" / "calico.yaml").read_text()
     assert f'value: "{expected}"' in manifest or f"value: {expected}\n" in manifest
     found = [(f.severity, f.rule) for f in lint(tmp_path / "vip", tmp_path / "cluster.yaml")]
-    assert found == ([finding] if finding else [])
+    assert found == findings
 
 
 def test_keepalived_lb_hosts_on_control_planes_need_another_port(tmp_path: Path) -> None:
