@@ -98,15 +98,15 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
     },
 }
 
-# Kubernetes 1.30, which Calico v3.28 is tested against (else calico-kubernetes-support warns)
+# Kubernetes 1.32, which Calico v3.31 is tested against (else calico-kubernetes-support warns)
 MANIFEST_MODE = BASE_CLUSTER.replace("  loadBalancer:", "  calico:\n    mode: manifest\n    manifest: upstream-calico.yaml\n  loadBalancer:").replace(
-    "kubernetesVersion: v1.31.2", "kubernetesVersion: v1.30.6")
+    "kubernetesVersion: v1.31.2", "kubernetesVersion: v1.32.4")
 
 
 def rendered_case(case: str, root: Path) -> Path:
     """The case's description rendered by the CLI into root; the output folder."""
     if case == "manifest-mode":
-        shutil.copy(require_corpus() / "v3.28.5" / "calico.yaml", root / "upstream-calico.yaml")
+        shutil.copy(require_corpus() / "v3.31.7" / "calico.yaml", root / "upstream-calico.yaml")
         (root / "cluster.yaml").write_text(MANIFEST_MODE)
     else:
         shutil.copy(GOLDEN / case / "cluster.yaml", root / "cluster.yaml")
