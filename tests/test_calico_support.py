@@ -34,7 +34,9 @@ def description(kubernetes: str, calico: str) -> str:
 def manifest_mode(root: Path, corpus_manifest: str, kubernetes: str) -> Path:
     """Render a description whose upstream manifest is a corpus file; returns the rendered calico.yaml."""
     shutil.copy(require_corpus() / corpus_manifest, root / "upstream.yaml")
-    out = render_into(root, description(kubernetes, "    mode: manifest\n    manifest: upstream.yaml\n"))
+    # calico-vxlan.yaml runs calico-node without BIRD: kconf refuses IPIP, its default, there
+    encapsulation = "    encapsulation: VXLANCrossSubnet\n" if "vxlan" in corpus_manifest else ""
+    out = render_into(root, description(kubernetes, "    mode: manifest\n    manifest: upstream.yaml\n" + encapsulation))
     return out / "calico.yaml"
 
 
