@@ -438,6 +438,40 @@ ERRORS = [
         "spec.nodes[1].address: '192.168.51.300/24' is not a valid address/prefix", id="bad-address",
     ),
     pytest.param(
+        ("address: 192.168.51.82/24", "address: 192.168.51.82/24,192.168.52.82/24"), 23,
+        "spec.nodes[1].address: '192.168.51.82/24,192.168.52.82/24': at most two, one IPv4 and one IPv6, the primary "
+        "family first (dual stack)", id="dual-stack-address-of-one-family",
+    ),
+    pytest.param(
+        ("address: 192.168.51.82/24", "address: 192.168.51.82/24,fd00:51::82/64,fd00:52::82/64"), 23,
+        "spec.nodes[1].address: '192.168.51.82/24,fd00:51::82/64,fd00:52::82/64': at most two, one IPv4 and one IPv6, "
+        "the primary family first (dual stack)", id="three-addresses",
+    ),
+    pytest.param(
+        ("address: 192.168.51.82/24", "address: 192.168.51.82/24,fd00:51::82"), 23,
+        "spec.nodes[1].address: 'fd00:51::82' needs its prefix length (address/prefix, e.g. 192.168.51.81/24)",
+        id="dual-stack-address-without-prefix",
+    ),
+    pytest.param(
+        ("k8s-vip: 192.168.51.80", "k8s-vip: 192.168.51.80,192.168.51.79"), 16,
+        "spec.hosts.k8s-vip: '192.168.51.80,192.168.51.79': at most two, one IPv4 and one IPv6, the primary family "
+        "first (dual stack)", id="hosts-pair-of-one-family",
+    ),
+    pytest.param(
+        ("    hostname: lab-lb\n    address: 192.168.51.80\n",
+         "    mode: kube-vip\n    interface: enp0s8\n    address: 192.168.51.80,fd00:51::80\n"), 14,
+        "spec.loadBalancer.address: a dual-stack loadBalancer.address is for mode haproxy (one HAProxy host with an "
+        "address of each family); the VIP of mode kube-vip is one address: write the primary family's",
+        id="dual-stack-vip",
+    ),
+    pytest.param(
+        ("    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n",
+         "    - {name: worker-1, role: worker, address: 192.168.51.91/24,fd00:51::91/64}\n"), 24,
+        "spec.nodes[2].fd00:51::91/64: unknown field 'fd00:51::91/64' (in a flow mapping {...} a comma ends the value: quote "
+        'a dual-stack pair, e.g. address: "192.168.51.81/24,fd00:51::81/64")',
+        id="dual-stack-pair-split-by-a-flow-mapping",
+    ),
+    pytest.param(
         ("role: worker", "role: etcd"), 25, "spec.nodes[2].role: 'etcd' is not one of control-plane | worker", id="unknown-role",
     ),
     pytest.param(
