@@ -137,6 +137,23 @@ VARIANTS = [
         ),
         id="ipv6-nodes",
     ),
+    # dual stack: one server per control plane, at its primary (first) address
+    pytest.param(
+        Variant(
+            spec([node("cp-1", "192.168.51.81/24,fd00:51::81/64"), node("cp-2", "192.168.51.82/24,fd00:51::82/64"), WORKER],
+                 {**LB, "address": "192.168.51.80,fd00:51::80"}),
+            6443, "readyz", [("cp-1", "192.168.51.81:6443"), ("cp-2", "192.168.51.82:6443")],
+        ),
+        id="dual-stack-nodes",
+    ),
+    pytest.param(
+        Variant(
+            spec([node("cp-1", "fd00:51::81/64,192.168.51.81/24"), node("cp-2", "fd00:51::82/64,192.168.51.82/24")],
+                 {**LB, "address": "fd00:51::80,192.168.51.80"}),
+            6443, "readyz", [("cp-1", "[fd00:51::81]:6443"), ("cp-2", "[fd00:51::82]:6443")],
+        ),
+        id="dual-stack-ipv6-primary",
+    ),
     pytest.param(
         Variant(
             spec([node("cp-1.lab.example.com", "192.168.51.81/24"), node("cp-2.lab.example.com", "192.168.51.82/24"),
@@ -354,6 +371,9 @@ def test_variant_haproxy_cfg_passes_haproxy_check(variant: Variant, haproxy: str
     [
         pytest.param("192.168.51.80", "127.0.0.1", id="ipv4"),
         pytest.param("fd00:51::80", "::1", id="ipv6"),
+        # a dual-stack HAProxy host: both families, on one listener
+        pytest.param("192.168.51.80,fd00:51::80", "127.0.0.1", id="dual-stack-ipv4-client"),
+        pytest.param("192.168.51.80,fd00:51::80", "::1", id="dual-stack-ipv6-client"),
     ],
 )
 def test_frontend_listens_on_the_load_balancer_address_family(

@@ -278,6 +278,131 @@ def test_installation_validates_against_every_corpus_crd() -> None:
         ], crd_file
 
 
+# --- dual stack ------------------------------------------------------------------------
+
+DUAL = (
+    BASE.replace("    podSubnet: 172.16.0.0/16\n", "    podSubnet: 172.16.0.0/16,fd00:10:244::/56\n    serviceSubnet: 10.96.0.0/12,fd00:10:96::/112\n")
+    .replace("    address: 192.168.51.80\n", "    address: 192.168.51.80,fd00:51::80\n")
+    .replace("    k8s-vip: 192.168.51.80\n", "    k8s-vip: 192.168.51.80,fd00:51::80\n")
+    .replace("address: 192.168.51.81/24", "address: 192.168.51.81/24,fd00:51::81/64")
+    .replace("address: 192.168.51.82/24", "address: 192.168.51.82/24,fd00:51::82/64")
+    .replace("address: 192.168.51.91/24", "address: 192.168.51.91/24,fd00:51::91/64")
+)
+# The same with IPv6 first everywhere (an IPv6-primary cluster), and nodeCIDRMaskSize 72 (IPv6's then).
+DUAL_V6_FIRST = (
+    BASE.replace("    podSubnet: 172.16.0.0/16\n", "    podSubnet: fd00:10:244::/56,172.16.0.0/16\n    serviceSubnet: fd00:10:96::/112,10.96.0.0/12\n"
+                 "    nodeCIDRMaskSize: 72\n")
+    .replace("    address: 192.168.51.80\n", "    address: fd00:51::80,192.168.51.80\n")
+    .replace("    k8s-vip: 192.168.51.80\n", "    k8s-vip: fd00:51::80,192.168.51.80\n")
+    .replace("address: 192.168.51.81/24", "address: fd00:51::81/64,192.168.51.81/24")
+    .replace("address: 192.168.51.82/24", "address: fd00:51::82/64,192.168.51.82/24")
+    .replace("address: 192.168.51.91/24", "address: fd00:51::91/64,192.168.51.91/24")
+)
+
+
+def _args(args: Any) -> dict[str, str]:
+    return dict(args) if isinstance(args, dict) else {a["name"]: a["value"] for a in args}
+
+
+@pytest.mark.parametrize(
+    ("text", "networking", "masks", "advertise", "node_ips", "sans"),
+    [
+        pytest.param(
+            DUAL, {"podSubnet": "172.16.0.0/16,fd00:10:244::/56", "serviceSubnet": "10.96.0.0/12,fd00:10:96::/112", "dnsDomain": "cluster.local"},
+            {"node-cidr-mask-size-ipv4": "24", "node-cidr-mask-size-ipv6": "64"}, "192.168.51.81",
+            {"cp-1": "192.168.51.81,fd00:51::81", "cp-2": "192.168.51.82,fd00:51::82", "worker-1": "192.168.51.91,fd00:51::91"},
+            ["k8s-vip", "lab-lb", "192.168.51.80", "fd00:51::80"], id="ipv4-primary",
+        ),
+        pytest.param(
+            DUAL_V6_FIRST, {"podSubnet": "fd00:10:244::/56,172.16.0.0/16", "serviceSubnet": "fd00:10:96::/112,10.96.0.0/12", "dnsDomain": "cluster.local"},
+            {"node-cidr-mask-size-ipv4": "24", "node-cidr-mask-size-ipv6": "72"}, "fd00:51::81",
+            {"cp-1": "fd00:51::81,192.168.51.81", "cp-2": "fd00:51::82,192.168.51.82", "worker-1": "fd00:51::91,192.168.51.91"},
+            ["k8s-vip", "lab-lb", "fd00:51::80", "192.168.51.80"], id="ipv6-primary",
+        ),
+        pytest.param(
+            # dual-stack nodes in a single-stack cluster: node-ip of the cluster's family only
+            DUAL.replace("172.16.0.0/16,fd00:10:244::/56", "172.16.0.0/16").replace("10.96.0.0/12,fd00:10:96::/112", "10.96.0.0/12"),
+            {"podSubnet": "172.16.0.0/16", "serviceSubnet": "10.96.0.0/12", "dnsDomain": "cluster.local"},
+            {"node-cidr-mask-size": "24"}, "192.168.51.81",
+            {"cp-1": "192.168.51.81", "cp-2": "192.168.51.82", "worker-1": "192.168.51.91"},
+            ["k8s-vip", "lab-lb", "192.168.51.80", "fd00:51::80"], id="single-stack-cluster-dual-stack-nodes",
+        ),
+    ],
+)
+def test_dual_stack_kubeadm_documents(
+    tmp_path: Path, text: str, networking: dict[str, str], masks: dict[str, str], advertise: str,
+    node_ips: dict[str, str], sans: list[str],
+) -> None:
+    files = render_text(tmp_path, text)
+    init, cluster_config = yaml_docs(files["kubeadm-init.yaml"])
+    assert cluster_config["networking"] == networking
+    assert _args(cluster_config["controllerManager"]["extraArgs"]) == masks
+    assert cluster_config["apiServer"]["certSANs"] == sans
+    assert init["localAPIEndpoint"]["advertiseAddress"] == advertise  # one address: the primary family's
+    assert _args(init["nodeRegistration"]["kubeletExtraArgs"])["node-ip"] == node_ips["cp-1"]
+    for name in ("cp-2", "worker-1"):
+        (join,) = yaml_docs(files[f"kubeadm-join-{name}.yaml"])
+        assert _args(join["nodeRegistration"]["kubeletExtraArgs"])["node-ip"] == node_ips[name]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "bind"),
+    [
+        pytest.param(DUAL, ["192.168.51.80\tlab-lb k8s-vip", "fd00:51::80\tlab-lb k8s-vip", "192.168.51.81\tcp-1", "fd00:51::81\tcp-1",
+                            "192.168.51.82\tcp-2", "fd00:51::82\tcp-2", "192.168.51.91\tworker-1", "fd00:51::91\tworker-1"],
+                     "bind :::6443 v4v6", id="ipv4-primary"),
+        pytest.param(DUAL_V6_FIRST, ["fd00:51::80\tlab-lb k8s-vip", "192.168.51.80\tlab-lb k8s-vip", "fd00:51::81\tcp-1", "192.168.51.81\tcp-1",
+                                     "fd00:51::82\tcp-2", "192.168.51.82\tcp-2", "fd00:51::91\tworker-1", "192.168.51.91\tworker-1"],
+                     "bind :::6443 v4v6", id="ipv6-primary"),
+        pytest.param(DUAL.replace("    address: 192.168.51.80,fd00:51::80\n", "    address: 192.168.51.80\n")
+                     .replace("    k8s-vip: 192.168.51.80,fd00:51::80\n", "    k8s-vip: 192.168.51.80\n"),
+                     ["192.168.51.80\tlab-lb k8s-vip", "192.168.51.81\tcp-1", "fd00:51::81\tcp-1",
+                      "192.168.51.82\tcp-2", "fd00:51::82\tcp-2", "192.168.51.91\tworker-1", "fd00:51::91\tworker-1"],
+                     "bind :6443", id="ipv4-load-balancer"),
+    ],
+)
+def test_dual_stack_hosts_and_haproxy_frontend(tmp_path: Path, text: str, lines: list[str], bind: str) -> None:
+    files = render_text(tmp_path, text)
+    assert files["hosts"].decode().splitlines()[2:] == lines
+    assert [line.strip() for line in files["haproxy.cfg"].decode().splitlines() if line.strip().startswith("bind ")] == [bind]
+
+
+@pytest.mark.parametrize(
+    ("calico", "v4", "v6"),
+    [
+        pytest.param("", {"cidrs": ["192.168.51.0/24"]}, {"cidrs": ["fd00:51::/64"]}, id="default-cidrs-per-family"),
+        pytest.param("    ipAutodetection: cidr=192.168.51.0/24\n", {"cidrs": ["192.168.51.0/24"]}, {"cidrs": ["fd00:51::/64"]},
+                     id="ipv4-cidr-ipv6-default"),
+        pytest.param("    ipAutodetection: cidr=192.168.51.0/24,fd00:51::/64\n", {"cidrs": ["192.168.51.0/24"]}, {"cidrs": ["fd00:51::/64"]},
+                     id="cidr-of-both"),
+        pytest.param("    ipAutodetection: interface=enp0s8\n", {"interface": "enp0s8"}, {"interface": "enp0s8"}, id="interface-both"),
+        pytest.param("    ipAutodetection: kubernetes-internal-ip\n", {"kubernetes": "NodeInternalIP"}, {"kubernetes": "NodeInternalIP"},
+                     id="internal-ip-both"),
+        pytest.param("    ipAutodetection: can-reach=192.168.51.80\n", {"canReach": "192.168.51.80"}, {"cidrs": ["fd00:51::/64"]},
+                     id="ipv4-can-reach-ipv6-default"),
+        pytest.param("    ipAutodetection: can-reach=fd00:51::80\n", {"canReach": "fd00:51::80"}, {"canReach": "fd00:51::80"},
+                     id="ipv6-can-reach"),
+    ],
+)
+def test_dual_stack_installation_pools_and_autodetection(tmp_path: Path, calico: str, v4: dict[str, Any], v6: dict[str, Any]) -> None:
+    text = DUAL.replace("  loadBalancer:", f"  calico:\n    mode: operator\n    encapsulation: IPIP\n{calico}  loadBalancer:")
+    installation, _api_server = yaml_docs(render_text(tmp_path, text)["calico-installation.yaml"])
+    network = installation["spec"]["calicoNetwork"]
+    assert network["ipPools"] == [
+        {"cidr": "172.16.0.0/16", "blockSize": 26, "encapsulation": "IPIP", "natOutgoing": "Enabled", "nodeSelector": "all()"},
+        # IPIP carries no IPv6
+        {"cidr": "fd00:10:244::/56", "blockSize": 122, "encapsulation": "None", "natOutgoing": "Enabled", "nodeSelector": "all()"},
+    ]
+    assert (network["nodeAddressAutodetectionV4"], network["nodeAddressAutodetectionV6"]) == (v4, v6)
+
+
+def test_dual_stack_plan_names_ipv6_forwarding(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert "net.ipv6.conf.all.forwarding" in render_text(tmp_path / "a", DUAL)["PLAN.md"].decode()
+    assert "net.ipv6.conf.all.forwarding" not in render_text(tmp_path / "b", BASE)["PLAN.md"].decode()
+
+
 def test_manifest_mode_patches_the_upstream_manifest(tmp_path: Path) -> None:
     corpus = require_corpus()
     shutil.copy(corpus / "v3.28.5" / "calico.yaml", tmp_path / "upstream-calico.yaml")
