@@ -181,6 +181,9 @@ HA_EXAMPLE_SERVERS = [("cka-cp-1", "192.168.51.81:6443"), ("cka-cp-2", "192.168.
 # What each example's haproxy.cfg must hold, written down from its cluster.yaml
 # (None: no loadBalancer, so no haproxy.cfg).
 EXAMPLE_EXPECTED: dict[str, Variant | None] = {
+    "dual-stack": Variant({}, 6443, "readyz", [
+        ("dual-cp-1", "192.168.60.81:6443"), ("dual-cp-2", "192.168.60.82:6443"), ("dual-cp-3", "192.168.60.83:6443"),
+    ]),
     "ha-haproxy": Variant({}, 6443, "readyz", HA_EXAMPLE_SERVERS),
     "ha-keepalived": Variant({}, 6443, "readyz", HA_EXAMPLE_SERVERS),
     "ha-kube-vip": None,  # kube-vip holds the VIP on the control planes: no HAProxy
@@ -321,7 +324,10 @@ def run_check(haproxy: str, config: Path) -> None:
 
 def test_every_example_has_written_down_expectations() -> None:
     assert sorted({p.parent.name for p in example_descriptions()}) == sorted(EXAMPLE_EXPECTED)
-    assert [p.id for p in LB_EXAMPLE_PARAMS] == ["examples-ha-haproxy", "examples-ha-keepalived", "golden-ha-haproxy", "golden-ha-keepalived"]
+    assert [p.id for p in LB_EXAMPLE_PARAMS] == [
+        "examples-dual-stack", "examples-ha-haproxy", "examples-ha-keepalived",
+        "golden-dual-stack", "golden-ha-haproxy", "golden-ha-keepalived",
+    ]
 
 
 @pytest.mark.parametrize("description", EXAMPLE_PARAMS)

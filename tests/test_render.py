@@ -135,6 +135,10 @@ GOLDEN_NODES = {
         ("ip-10-0-2-20.eu-west-1.compute.internal", "10.0.2.20", False),
         ("ip-10-0-3-30.eu-west-1.compute.internal", "10.0.3.30", False),
     ],
+    "dual-stack": [
+        ("dual-cp-1", "192.168.60.81", True), ("dual-cp-2", "192.168.60.82", True), ("dual-cp-3", "192.168.60.83", True),
+        ("dual-worker-1", "192.168.60.91", False), ("dual-worker-2", "192.168.60.92", False),
+    ],
     "ha-haproxy": [
         ("cka-cp-1", "192.168.51.81", True), ("cka-cp-2", "192.168.51.82", True), ("cka-cp-3", "192.168.51.83", True),
         ("cka-worker-1", "192.168.51.84", False), ("cka-worker-2", "192.168.51.85", False),
@@ -156,6 +160,13 @@ GOLDEN_NODES = {
 }
 
 
+# The kubelet node-ip where it is not the node's one address: dual stack, "v4,v6".
+GOLDEN_NODE_IPS = {
+    "dual-cp-1": "192.168.60.81,fd00:60::81", "dual-cp-2": "192.168.60.82,fd00:60::82", "dual-cp-3": "192.168.60.83,fd00:60::83",
+    "dual-worker-1": "192.168.60.91,fd00:60::91", "dual-worker-2": "192.168.60.92,fd00:60::92",
+}
+
+
 def test_golden_nodes_table_covers_every_case() -> None:
     assert sorted(GOLDEN_NODES) == [p.name for p in golden_cases()]
 
@@ -169,12 +180,12 @@ def test_every_node_gets_node_ip_and_control_plane_joins_get_local_endpoint(case
     assert init["kind"] == "InitConfiguration" and cluster_config["kind"] == "ClusterConfiguration"
     assert init["nodeRegistration"]["name"] == first
     assert init["localAPIEndpoint"] == {"advertiseAddress": first_ip, "bindPort": 6443}
-    assert _kubelet_args(init["nodeRegistration"])["node-ip"] == first_ip
+    assert _kubelet_args(init["nodeRegistration"])["node-ip"] == GOLDEN_NODE_IPS.get(first, first_ip)
     assert sorted(n for n in files if n.startswith("kubeadm-join-")) == sorted(f"kubeadm-join-{n}.yaml" for n, _, _ in others)
     for name, ip, control_plane in others:
         (join,) = yaml_docs(files[f"kubeadm-join-{name}.yaml"].data)
         assert join["nodeRegistration"]["name"] == name
-        assert _kubelet_args(join["nodeRegistration"])["node-ip"] == ip
+        assert _kubelet_args(join["nodeRegistration"])["node-ip"] == GOLDEN_NODE_IPS.get(name, ip)
         if control_plane:
             assert join["controlPlane"]["localAPIEndpoint"] == {"advertiseAddress": ip, "bindPort": 6443}
             assert join["controlPlane"]["certificateKey"] == "${KCONF_CERTIFICATE_KEY}"
