@@ -582,13 +582,6 @@ V6_CIDRS = "    nodeAddressAutodetectionV6:\n      cidrs:\n        - fd00:51::/6
 # (files laid out, a description rendered first or None, hand edits, [(file, line, rule)], the first message)
 DUAL_FINDINGS = [
     pytest.param(
-        {"cluster.yaml": DUAL_MANIFEST, "upstream/calico.yaml": manifest()}, None, (), [("cluster.yaml", 13, "calico-pool-mismatch")],
-        "calico.mode manifest: kconf patches only the IPv4 pool (CALICO_IPV4POOL_CIDR) of the manifest, so the IPv6 CIDR "
-        "fd00:10:244::/56 of the description's podSubnet would get no pool and pods no IPv6 address; use calico.mode "
-        "operator for dual stack",
-        id="manifest-mode",
-    ),
-    pytest.param(
         {}, DUAL, ((INSTALLATION, IPV6_POOL, ""),), [(INSTALLATION, 8, "calico-pool-mismatch")],
         "ipPools have no IPv6 pool, but the description's podSubnet has the IPv6 CIDR fd00:10:244::/56: pods get no IPv6 "
         "address; add a pool with cidr fd00:10:244::/56 (blockSize 122)",
@@ -598,7 +591,8 @@ DUAL_FINDINGS = [
         {MANIFEST: manifest(env(("CALICO_IPV4POOL_CIDR", "10.244.0.0/16"), ("IP_AUTODETECTION_METHOD", "cidr=192.168.51.0/24")))}, DUAL, (),
         [(MANIFEST, 12, "calico-pool-mismatch")],
         "CALICO_IPV6POOL_CIDR is not set, but the description's podSubnet has the IPv6 CIDR fd00:10:244::/56: pods get no "
-        "IPv6 address; set it (with IP6, FELIX_IPV6SUPPORT and the CNI's assign_ipv6) or use the operator",
+        "IPv6 address; set it with `kconf calico patch --ipv6-pod-cidr fd00:10:244::/56` (which also sets IP6, "
+        "FELIX_IPV6SUPPORT and the CNI's assign_ipv6), or re-render",
         id="manifest-without-ipv6-pool",
     ),
     pytest.param(
@@ -627,14 +621,20 @@ DUAL_FINE = [
     ),
     pytest.param({"cluster.yaml": DUAL_MANIFEST.replace("10.244.0.0/16,fd00:10:244::/56", "10.244.0.0/16"), "upstream/calico.yaml": manifest()}, None, (),
                  id="single-stack-manifest-mode"),
+    # manifest mode writes the IPv6 pool and its autodetection too
+    pytest.param({"upstream/calico.yaml": "v3.28.5/calico.yaml"}, DUAL_MANIFEST, (), id="rendered-manifest-mode"),
+    pytest.param({"upstream/calico.yaml": "v3.32.1/calico.yaml"}, DUAL_MANIFEST.replace("    blockSize: 26\n", "    ipAutodetection: interface=enp0s8\n"), (),
+                 id="rendered-manifest-mode-interface"),
 ]
 DUAL_RULES = "calico-pool-mismatch,calico-autodetect-mismatch,calico-autodetect-first-found"
 
 
 def laid(root: Path, files: dict[str, str], description: str | None, edits: Sequence[Edit]) -> Path:
+    """The files (a corpus manifest named by its corpus path), then the description rendered."""
+    corpus = {name: (require_corpus() / text).read_text() for name, text in files.items() if text.endswith("/calico.yaml")}
+    lay_out(root, {**files, **corpus})
     if description is not None:
         build(root, description, edits)
-    lay_out(root, files)
     return root
 
 

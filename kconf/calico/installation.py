@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kconf.addresses import AddressError, parse_address, parse_network
-from kconf.calico.autodetect import CAN_REACH, CIDR, AutodetectMethod, to_operator
+from kconf.addresses import parse_network
+from kconf.calico.autodetect import CIDR, AutodetectMethod, for_ipv6, to_operator
 from kconf.description import Cluster
 
 # IPIP carries IPv4 only; an IPv6 pool gets VXLAN or nothing.
@@ -48,7 +48,7 @@ def installation(cluster: Cluster) -> dict[str, Any]:
     else:
         network_spec[_AUTODETECTION_KEYS[4]] = to_operator(method)
     if 6 in cluster.families and _AUTODETECTION_KEYS[6] not in network_spec:
-        ipv6_method = _ipv6_method(cluster, method)
+        ipv6_method = for_ipv6(method, ipv6_networks(cluster))
         if ipv6_method is not None:
             # without it the operator autodetects IPv6 addresses first-found
             network_spec[_AUTODETECTION_KEYS[6]] = to_operator(ipv6_method)
@@ -64,20 +64,6 @@ def _cidrs_of(method: AutodetectMethod, version: int) -> tuple[str, ...]:
     return tuple(c for c in method.args if parse_network(c).version == version)
 
 
-def _ipv6_method(cluster: Cluster, method: AutodetectMethod) -> AutodetectMethod | None:
-    """IPv6 autodetection of a dual-stack cluster: the description's method
-    where it says something of IPv6, else kconf's default, cidr= of the
-    nodes' IPv6 networks (None: the nodes have none; ip-family-mismatch)."""
-    if method.kind == CAN_REACH and not _is_ipv4(method.args[0]):
-        return method
-    if method.kind not in (CAN_REACH, CIDR):  # interface names, first-found, kubernetes-internal-ip: both families
-        return method
-    networks = tuple(str(n) for n in cluster.node_networks() if n.version == 6)
-    return AutodetectMethod(CIDR, networks) if networks else None
-
-
-def _is_ipv4(target: str) -> bool:
-    try:
-        return parse_address(target).version == 4
-    except AddressError:
-        return False  # a host name: Calico resolves it for each family
+def ipv6_networks(cluster: Cluster) -> tuple[str, ...]:
+    """The nodes' IPv6 networks: kconf's default IPv6 autodetection (cidr=)."""
+    return tuple(str(n) for n in cluster.node_networks() if n.version == 6)

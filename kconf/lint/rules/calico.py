@@ -157,8 +157,7 @@ def calico_pool_mismatch(group: Group) -> Iterator[RawFinding]:
 
     With a dual-stack podSubnet, the IPv6 half needs a pool too: a calico.yaml
     without CALICO_IPV6POOL_CIDR, or an Installation whose ipPools have no
-    IPv6 pool, is a finding; so is a description in calico.mode manifest,
-    since kconf patches only the IPv4 pool of a manifest.
+    IPv6 pool, is a finding.
 
     Why: kube-controller-manager hands out node pod CIDRs from podSubnet and
     kube-proxy uses it to tell pod traffic (--cluster-cidr); pods with
@@ -166,9 +165,9 @@ def calico_pool_mismatch(group: Group) -> Iterator[RawFinding]:
     a pool leaves pods without an address of it. Calico creates the pool
     once: changing it later has no effect.
 
-    Fix: set the pool CIDR to podSubnet (`kconf calico patch --pod-cidr`, or
-    re-render from the description); dual stack: calico.mode operator, which
-    writes a pool per family."""
+    Fix: set the pool CIDR to podSubnet (`kconf calico patch --pod-cidr`, and
+    `--ipv6-pod-cidr` for dual stack, or re-render from the description:
+    render writes a pool per family in both calico modes)."""
     known = _pod_subnets(group)
     if known is None:
         return
@@ -200,22 +199,14 @@ def _missing_ipv6_pools(group: Group, subnets: tuple[Network, ...], origin: str)
     ipv6 = [s for s in subnets if s.version == 6]
     if not ipv6 or len(subnets) < 2:
         return
-    source = group.cluster_file
-    view = source.view if source is not None else None
-    if view is not None and view.get("spec", "calico", "mode") == "manifest":
-        yield RawFinding(
-            "calico-pool-mismatch", view.loc(("spec", "calico", "mode")),
-            f"calico.mode manifest: kconf patches only the IPv4 pool (CALICO_IPV4POOL_CIDR) of the manifest, so the "
-            f"IPv6 CIDR {ipv6[0]} of {origin} would get no pool and pods no IPv6 address; use calico.mode operator "
-            "for dual stack",
-        )
     for node in _manifests(group):
         env = _env(node, IPV6_CIDR_NAME)
         if env is None or (not env.value_from and env.value in (None, "")):
             yield RawFinding(
                 "calico-pool-mismatch", env.loc if env is not None else _env_key_loc(node),
                 f"{IPV6_CIDR_NAME} is not set, but {origin} has the IPv6 CIDR {ipv6[0]}: pods get no IPv6 address; "
-                f"set it (with IP6, FELIX_IPV6SUPPORT and the CNI's assign_ipv6) or use the operator",
+                f"set it with `kconf calico patch --ipv6-pod-cidr {ipv6[0]}` (which also sets IP6, FELIX_IPV6SUPPORT "
+                "and the CNI's assign_ipv6), or re-render",
             )
     for view in _installations(group):
         pools = view.get("spec", "calicoNetwork", "ipPools")
