@@ -621,12 +621,18 @@ DUAL_FINE = [
     ),
     pytest.param({"cluster.yaml": DUAL_MANIFEST.replace("10.244.0.0/16,fd00:10:244::/56", "10.244.0.0/16"), "upstream/calico.yaml": manifest()}, None, (),
                  id="single-stack-manifest-mode"),
+    # IPv6 first: nodeCIDRMaskSize 64 is IPv6's; the IPv4 blocks of /26 fit IPv4's default /24 node CIDRs
+    pytest.param({}, DUAL.replace("10.244.0.0/16,fd00:10:244::/56", "fd00:10:244::/56,10.244.0.0/16")
+                 .replace("10.96.0.0/12,fd00:10:96::/112", "fd00:10:96::/112,10.96.0.0/12")
+                 .replace("192.168.51.81/24,fd00:51::81/64", "fd00:51::81/64,192.168.51.81/24")
+                 .replace("192.168.51.91/24,fd00:51::91/64", "fd00:51::91/64,192.168.51.91/24")
+                 .replace("    podSubnet:", "    nodeCIDRMaskSize: 64\n    podSubnet:"), (), id="ipv6-first-node-mask-is-ipv6s"),
     # manifest mode writes the IPv6 pool and its autodetection too
     pytest.param({"upstream/calico.yaml": "v3.28.5/calico.yaml"}, DUAL_MANIFEST, (), id="rendered-manifest-mode"),
     pytest.param({"upstream/calico.yaml": "v3.32.1/calico.yaml"}, DUAL_MANIFEST.replace("    blockSize: 26\n", "    ipAutodetection: interface=enp0s8\n"), (),
                  id="rendered-manifest-mode-interface"),
 ]
-DUAL_RULES = "calico-pool-mismatch,calico-autodetect-mismatch,calico-autodetect-first-found"
+DUAL_RULES = "calico-pool-mismatch,calico-autodetect-mismatch,calico-autodetect-first-found,calico-pool-capacity"
 
 
 def laid(root: Path, files: dict[str, str], description: str | None, edits: Sequence[Edit]) -> Path:
