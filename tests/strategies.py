@@ -408,7 +408,8 @@ def cluster_cases(draw: Any) -> ClusterCase:
         encapsulation = calico["encapsulation"] = draw(st.sampled_from(choices))
     block_size = 26
     if draw(st.booleans()):
-        block_size = calico["blockSize"] = draw(st.integers(max(20, pod_network.prefixlen), 28))
+        # at least a block per node (calico-pool-capacity)
+        block_size = calico["blockSize"] = draw(st.integers(max(20, pod_network.prefixlen + (count - 1).bit_length()), 28))
     mtu = None
     if draw(st.booleans()):
         mtu = calico["mtu"] = draw(st.integers(1000, 9000))
