@@ -91,6 +91,39 @@ def parse_interface(text: object) -> Interface:
     return iface
 
 
+DUAL_STACK = "at most two, one IPv4 and one IPv6, the primary family first (dual stack)"
+
+
+def family(version: int) -> str:
+    return f"IPv{version}"
+
+
+def _one_per_family(text: str, parts: list[Interface] | list[Address]) -> None:
+    versions = [p.version for p in parts]
+    if len(parts) > 2 or len(set(versions)) != len(versions):
+        raise AddressError(f"{text!r}: {DUAL_STACK}")
+
+
+def parse_interfaces(text: object) -> list[Interface]:
+    """An address with its prefix length, or two comma-separated, one of
+    each family (``192.168.51.81/24,fd00:51::81/64``): as kubelet's
+    ``--node-ip``, the first is the primary."""
+    if not isinstance(text, str) or "," not in text:
+        return [parse_interface(text)]
+    parts = [parse_interface(part.strip()) for part in text.split(",")]
+    _one_per_family(text, parts)
+    return parts
+
+
+def parse_addresses(text: object) -> list[Address]:
+    """An IP address, or two comma-separated, one of each family (the primary first)."""
+    if not isinstance(text, str) or "," not in text:
+        return [parse_address(text)]
+    parts = [parse_address(part.strip()) for part in text.split(",")]
+    _one_per_family(text, parts)
+    return parts
+
+
 def is_private(network: Network) -> bool:
     return any(
         network.version == space.version and network.subnet_of(space)  # type: ignore[arg-type]

@@ -20,8 +20,11 @@ from kconf.addresses import (
     AddressError,
     Interface,
     Network,
+    family,
     parse_address,
+    parse_addresses,
     parse_interface,
+    parse_interfaces,
     parse_networks,
     split_host_port,
 )
@@ -79,6 +82,8 @@ class Node:
     cri_socket: str | None
     labels: tuple[tuple[str, str], ...]
     taints: tuple[dict[str, str], ...] | None
+    # dual stack: the address of the other family (`address: v4/24,v6/64`)
+    second_address: Interface | None = None
 
     @property
     def is_control_plane(self) -> bool:
@@ -86,7 +91,16 @@ class Node:
 
     @property
     def ip(self) -> Address:
+        """The primary address: advertiseAddress, HAProxy backends."""
         return self.address.ip
+
+    @property
+    def addresses(self) -> tuple[Interface, ...]:
+        """Every cluster address, the primary first."""
+        return (self.address,) if self.second_address is None else (self.address, self.second_address)
+
+    def address_of(self, version: int) -> Interface | None:
+        return next((a for a in self.addresses if a.version == version), None)
 
 
 HAPROXY = "haproxy"
@@ -115,6 +129,11 @@ class LoadBalancer:
     hosts: tuple[LoadBalancerHost, ...] = ()
     interface: str | None = None  # kube-vip: the NIC of the VIP on every control plane
     virtual_router_id: int = DEFAULT_VIRTUAL_ROUTER_ID
+    second_address: Address | None = None  # mode haproxy, dual stack: the HAProxy host's other family
+
+    @property
+    def addresses(self) -> tuple[Address, ...]:
+        return (self.address,) if self.second_address is None else (self.address, self.second_address)
 
     @property
     def has_vip(self) -> bool:
@@ -145,7 +164,13 @@ class Networking:
     service_subnet: str
     service_subnets: tuple[Network, ...]
     dns_domain: str
-    node_cidr_mask_size: int
+    node_cidr_mask_size: int  # the first pod subnet's family
+
+    def node_mask(self, version: int) -> int:
+        """The node CIDR mask of one family: nodeCIDRMaskSize for the first
+        pod subnet's, kube-controller-manager's default (/24, /64) for the other."""
+        first = self.pod_subnets[0].version if self.pod_subnets else 4
+        return self.node_cidr_mask_size if version == first else DEFAULT_NODE_MASK[version]
 
 
 # spec.apiServer, spec.controllerManager, spec.scheduler, spec.etcd: the
@@ -197,6 +222,18 @@ class Cluster:
     def first_control_plane(self) -> Node:
         return self.control_plane_nodes[0]
 
+    @property
+    def families(self) -> tuple[int, ...]:
+        """The IP versions of the pod subnets, the primary first: two for dual stack."""
+        return tuple(n.version for n in self.networking.pod_subnets)
+
+    def node_ips(self, node: Node) -> tuple[Address, ...]:
+        """The node's addresses of the cluster's families (kubelet node-ip), the
+        primary first; its primary address where it has none of them (a
+        finding of ip-family-mismatch)."""
+        found = tuple(a.ip for a in node.addresses if a.version in self.families)
+        return found or (node.ip,)
+
     def node_cri_socket(self, node: Node) -> str | None:
         return node.cri_socket or self.cri_socket
 
@@ -238,13 +275,15 @@ class Cluster:
         lb = self.load_balancer
         if lb is None:
             return ()
-        return (lb.address, *(h.address.ip for h in lb.hosts))
+        return (*lb.addresses, *(h.address.ip for h in lb.hosts))
 
     def node_networks(self) -> tuple[Network, ...]:
-        """The nodes' cluster-facing networks, in node order, without repeats."""
+        """The nodes' cluster-facing networks (both families' with dual
+        stack), in node order, without repeats."""
         seen: dict[Network, None] = {}
         for node in self.nodes:
-            seen.setdefault(node.address.network)
+            for address in node.addresses:
+                seen.setdefault(address.network)
         return tuple(seen)
 
 
@@ -281,6 +320,19 @@ class _Reader:
     def interface(self, field: FieldPath, value: Any) -> Interface:
         try:
             return parse_interface(value)
+        except AddressError as exc:
+            raise self.error(field, str(exc)) from None
+
+    def interfaces(self, field: FieldPath, value: Any) -> tuple[Interface, ...]:
+        """One address/prefix, or a dual-stack pair (the primary first)."""
+        try:
+            return tuple(parse_interfaces(value))
+        except AddressError as exc:
+            raise self.error(field, str(exc)) from None
+
+    def addresses(self, field: FieldPath, value: Any) -> tuple[Address, ...]:
+        try:
+            return tuple(parse_addresses(value))
         except AddressError as exc:
             raise self.error(field, str(exc)) from None
 
@@ -499,7 +551,7 @@ def model_cluster(document: Document, display: str, schema_issues: Sequence[Sche
     networking = _networking(builder, spec.get("networking", {}))
     hosts = _hosts(builder, spec)
     model_path = Path(display)
-    calico = _calico(builder, spec.get("calico", {}), nodes, load_balancer, model_path)
+    calico = _calico(builder, spec.get("calico", {}), nodes, load_balancer, model_path, networking)
     name = builder.part(METADATA, ("metadata", "name"), lambda: _text(data["metadata"]["name"]), "")
     cluster = Cluster(
         path=model_path,
@@ -563,9 +615,9 @@ def _hosts(builder: _Builder, spec: dict[str, Any]) -> tuple[tuple[str, Address]
     found: list[tuple[str, Address]] = []
     for name, value in raw.items():
         field = ("spec", "hosts", name)
-        address = builder.part(HOSTS, field, lambda: builder.reader.address(field, value), None)
-        if address is not None:
-            found.append((name, address))
+        none: tuple[Address, ...] = ()
+        addresses = builder.part(HOSTS, field, lambda: builder.reader.addresses(field, value), none)
+        found.extend((name, address) for address in addresses)  # dual stack: one entry per family
     return tuple(found)
 
 
@@ -611,16 +663,19 @@ def _node(builder: _Builder, index: int, raw: Any) -> Node:
         raw = {}
     reader = builder.reader
     taints = builder.part(NODE_TAINTS, field + ("taints",), lambda: raw.get("taints"), None)
+    placeholder: tuple[Interface, ...] = (_PLACEHOLDER_INTERFACE,)
+    addresses = builder.part(NODE_ADDRESSES, field + ("address",), lambda: reader.interfaces(field + ("address",), raw["address"]), placeholder)
     return Node(
         index=index,
         name=builder.part(NODE_NAMES, field + ("name",), lambda: _text(raw["name"]), f"spec.nodes[{index}]"),
         role=builder.part(NODE_ROLES, field + ("role",), lambda: _text(raw["role"]), "worker"),
-        address=builder.part(NODE_ADDRESSES, field + ("address",), lambda: reader.interface(field + ("address",), raw["address"]), _PLACEHOLDER_INTERFACE),
+        address=addresses[0],
         bind_port=builder.part(NODE_PORTS, field + ("bindPort",), lambda: int(raw.get("bindPort", DEFAULT_BIND_PORT)), DEFAULT_BIND_PORT),
         interfaces=_interfaces(builder, field, raw),
         cri_socket=builder.part(NODE_CRI_SOCKETS, field + ("criSocket",), lambda: _optional_text(raw.get("criSocket")), None),
         labels=builder.part(NODE_LABELS, field + ("labels",), lambda: _labels(reader, field, raw), ()),
         taints=builder.part(NODE_TAINTS, field + ("taints",), lambda: None if taints is None else tuple(dict(t) for t in taints), None),
+        second_address=addresses[1] if len(addresses) > 1 else None,
     )
 
 
@@ -696,15 +751,23 @@ def _load_balancer(reader: _Reader, spec: dict[str, Any], nodes: tuple[Node, ...
     for host in hosts:
         if names.count(host.name) > 1:
             raise reader.error(field + ("hosts", host.index, "name"), f"LB host {host.name} is listed twice")
+    addresses = reader.addresses(field + ("address",), raw["address"])
+    if len(addresses) > 1 and mode != HAPROXY:
+        raise reader.error(
+            field + ("address",),
+            f"a dual-stack loadBalancer.address is for mode haproxy (one HAProxy host with an address of each "
+            f"family); the VIP of mode {mode} is one address: write the primary family's",
+        )
     return LoadBalancer(
         hostname=_optional_text(raw.get("hostname")),
-        address=reader.address(field + ("address",), raw["address"]),
+        address=addresses[0],
         port=int(raw.get("port", DEFAULT_BIND_PORT)),
         health_check=_text(raw.get("healthCheck", "readyz")),
         mode=mode,
         hosts=hosts,
         interface=_optional_text(raw.get("interface")),
         virtual_router_id=int(raw.get("virtualRouterID", DEFAULT_VIRTUAL_ROUTER_ID)),
+        second_address=addresses[1] if len(addresses) > 1 else None,
     )
 
 
@@ -759,7 +822,8 @@ def _calico_mode(reader: _Reader, raw: dict[str, Any], path: Path) -> tuple[str,
 
 
 def _autodetection(
-    builder: _Builder, raw: dict[str, Any], nodes: tuple[Node, ...], load_balancer: LoadBalancer | None
+    builder: _Builder, raw: dict[str, Any], nodes: tuple[Node, ...], load_balancer: LoadBalancer | None,
+    families: tuple[int, ...],
 ) -> AutodetectMethod | None:
     method_text = raw.get("ipAutodetection")
     if method_text is None:
@@ -769,22 +833,26 @@ def _autodetection(
             # cidr=<the nodes' network> holds the VIP too, and Calico would
             # take it as the node's address wherever the VIP is at the time
             return parse_method("kubernetes-internal-ip")
-        networks = dict.fromkeys(n.address.network for n in nodes if n.address.version == 4)
-        method_text = "cidr=" + ",".join(str(n) for n in networks) if networks else "first-found"
+        networks = dict.fromkeys(a.network for n in nodes for a in n.addresses if a.version in families)
+        method_text = "cidr=" + ",".join(str(n) for n in sorted(networks, key=lambda n: n.version)) if networks else "first-found"
     try:
         return parse_method(method_text)
     except MethodError as exc:
         raise builder.reader.error(("spec", "calico", "ipAutodetection"), str(exc)) from None
 
 
-def _calico(builder: _Builder, raw: Any, nodes: tuple[Node, ...], load_balancer: LoadBalancer | None, path: Path) -> Calico:
+def _calico(
+    builder: _Builder, raw: Any, nodes: tuple[Node, ...], load_balancer: LoadBalancer | None, path: Path, networking: Networking
+) -> Calico:
     field: FieldPath = ("spec", "calico")
+    # the default cidr= takes the nodes' networks of the pod subnets' families
+    families = tuple(n.version for n in networking.pod_subnets) or (4,)
     if not isinstance(raw, dict):
         raw = {}
     operator: tuple[str, Path | None] = ("operator", None)
     mode, manifest = builder.part(CALICO, field + ("mode",), lambda: _calico_mode(builder.reader, raw, path), operator)
     method: AutodetectMethod | None = builder.part(
-        CALICO_AUTODETECTION, field + ("ipAutodetection",), lambda: _autodetection(builder, raw, nodes, load_balancer), None
+        CALICO_AUTODETECTION, field + ("ipAutodetection",), lambda: _autodetection(builder, raw, nodes, load_balancer, families), None
     )
     if method is None:
         builder.broken.add(CALICO_AUTODETECTION)

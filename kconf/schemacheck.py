@@ -98,6 +98,21 @@ def _preview(text: str, keep: int = 40) -> str:
     return repr(text) if len(text) <= 2 * keep else f"{text[:keep]!r}..."
 
 
+def _split_pair(instance: Any, field: str) -> bool:
+    """Whether an unknown field is the second half of an address pair that a
+    flow mapping split at its comma (`{address: 10.0.0.1/24,fd00::1/64}`
+    reads as address 10.0.0.1/24 and a key fd00::1/64 without a value)."""
+    from kconf.addresses import AddressError, parse_address
+
+    if not isinstance(instance, dict) or instance.get(field) is not None:
+        return False
+    try:
+        parse_address(field.split("/", 1)[0])
+    except AddressError:
+        return False
+    return True
+
+
 def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
@@ -110,7 +125,12 @@ def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
             extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
         field = extra[0] if extra else "?"
         close = difflib.get_close_matches(field, allowed, n=1)
-        if close:
+        if _split_pair(error.instance, field):
+            hint = (
+                " (in a flow mapping {...} a comma ends the value: quote a dual-stack pair, "
+                'e.g. address: "192.168.51.81/24,fd00:51::81/64")'
+            )
+        elif close:
             hint = f" (did you mean {close[0]!r}?)"
         else:
             hint = f" (known fields: {', '.join(allowed)})" if allowed and len(allowed) <= 30 else ""

@@ -60,7 +60,7 @@ OPERATOR_CASES = sorted(p for p in GOLDEN.glob("*/cluster.yaml") if "mode: opera
 
 
 def test_the_operator_cases() -> None:
-    assert [p.parent.name for p in OPERATOR_CASES] == ["aws", "ha-haproxy", "ha-keepalived", "ha-kube-vip", "virtualbox-lab"]
+    assert [p.parent.name for p in OPERATOR_CASES] == ["aws", "dual-stack", "ha-haproxy", "ha-keepalived", "ha-kube-vip", "virtualbox-lab"]
 
 
 @pytest.mark.parametrize("version", CRD_VERSIONS)

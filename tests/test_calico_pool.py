@@ -712,8 +712,10 @@ RENDERED = [
     pytest.param("v3.28.5/calico-vxlan.yaml", "172.16.0.0/16", "    encapsulation: VXLANCrossSubnet\n", CIDR,
                  id="vxlan-manifest-as-it-is"),
     pytest.param("v3.32.1/calico-typha.yaml", "172.16.0.0/16,fd00:10:244::/56", "    blockSize: 26\n",
-                 ASSIGN_IPV6 + ["+            - name: IP6", '+              value: "autodetect"'] + CIDR + IPV6_POOL + IPV6_SUPPORT,
-                 id="dual-stack"),
+                 # the nodes' IPv6 network pins IPv6 autodetection (kconf's default, as for IPv4)
+                 ASSIGN_IPV6 + ["+            - name: IP6", '+              value: "autodetect"',
+                                "+            - name: IP6_AUTODETECTION_METHOD", '+              value: "cidr=fd00:51::/64"']
+                 + CIDR + IPV6_POOL + IPV6_SUPPORT, id="dual-stack"),
     pytest.param("v3.32.1/calico.yaml", "172.16.0.0/16,fd00:10:244::/56", "    ipAutodetection: interface=enp0s8\n",
                  ASSIGN_IPV6 + ["+            - name: IP_AUTODETECTION_METHOD", '+              value: "interface=enp0s8"',
                                 "+            - name: IP6", '+              value: "autodetect"',
@@ -727,7 +729,10 @@ def test_render_writes_the_description_pool(tmp_path: Path, upstream: str, pod_s
     corpus = require_corpus()
     shutil.copy(corpus / upstream, tmp_path / "upstream.yaml")
     description = tmp_path / "cluster.yaml"
-    description.write_text(DESCRIPTION.format(pod_subnet=pod_subnet, calico=calico))
+    text = DESCRIPTION.format(pod_subnet=pod_subnet, calico=calico)
+    if "," in pod_subnet:  # dual stack: each node has an address of each family (ip-family-mismatch)
+        text = text.replace("192.168.51.81/24", "192.168.51.81/24,fd00:51::81/64").replace("192.168.51.91/24", "192.168.51.91/24,fd00:51::91/64")
+    description.write_text(text)
     result = run_cli("render", str(description))
     assert result.exit_code == 0, result.stderr
     before, after = read(corpus / upstream), (tmp_path / "lab" / "calico.yaml").read_text()

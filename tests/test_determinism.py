@@ -91,13 +91,13 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             assert base64.b64decode(results[f"{case.name}/{path.name}"]) == path.read_bytes(), f"{case.name}/{path.name}"
     assert {k: v for k, v in results.items() if k.endswith(":exit")} == {
         "calico patch:exit": "0", "lint json:exit": "0", "lint text:exit": "0",
-        "render aws:exit": "0", "render ha-haproxy:exit": "0", "render ha-keepalived:exit": "0",
+        "render aws:exit": "0", "render dual-stack:exit": "0", "render ha-haproxy:exit": "0", "render ha-keepalived:exit": "0",
         "render ha-kube-vip:exit": "0", "render virtualbox-lab:exit": "0",
     }
     lint = json.loads(base64.b64decode(results["lint json:stdout"]))
-    # 6 aws, 10 ha-haproxy, 12 ha-keepalived (+ haproxy.cfg, 2 keepalived confs), 11 ha-kube-vip (3 Pods), 5 virtualbox-lab
-    # (kubeadm-upgrade.yaml from 1.31)
-    assert lint == {"findings": [], "files": 44, "unrecognised": []}
+    # 6 aws, 9 dual-stack, 10 ha-haproxy, 12 ha-keepalived (+ haproxy.cfg, 2 keepalived confs), 11 ha-kube-vip (3 Pods),
+    # 5 virtualbox-lab (kubeadm-upgrade.yaml from 1.31)
+    assert lint == {"findings": [], "files": 53, "unrecognised": []}
     assert b'value: "172.16.0.0/16"' in base64.b64decode(results["calico patch:stdout"])
     return results
 

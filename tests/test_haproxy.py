@@ -137,6 +137,23 @@ VARIANTS = [
         ),
         id="ipv6-nodes",
     ),
+    # dual stack: one server per control plane, at its primary (first) address
+    pytest.param(
+        Variant(
+            spec([node("cp-1", "192.168.51.81/24,fd00:51::81/64"), node("cp-2", "192.168.51.82/24,fd00:51::82/64"), WORKER],
+                 {**LB, "address": "192.168.51.80,fd00:51::80"}),
+            6443, "readyz", [("cp-1", "192.168.51.81:6443"), ("cp-2", "192.168.51.82:6443")],
+        ),
+        id="dual-stack-nodes",
+    ),
+    pytest.param(
+        Variant(
+            spec([node("cp-1", "fd00:51::81/64,192.168.51.81/24"), node("cp-2", "fd00:51::82/64,192.168.51.82/24")],
+                 {**LB, "address": "fd00:51::80,192.168.51.80"}),
+            6443, "readyz", [("cp-1", "[fd00:51::81]:6443"), ("cp-2", "[fd00:51::82]:6443")],
+        ),
+        id="dual-stack-ipv6-primary",
+    ),
     pytest.param(
         Variant(
             spec([node("cp-1.lab.example.com", "192.168.51.81/24"), node("cp-2.lab.example.com", "192.168.51.82/24"),
@@ -164,6 +181,9 @@ HA_EXAMPLE_SERVERS = [("cka-cp-1", "192.168.51.81:6443"), ("cka-cp-2", "192.168.
 # What each example's haproxy.cfg must hold, written down from its cluster.yaml
 # (None: no loadBalancer, so no haproxy.cfg).
 EXAMPLE_EXPECTED: dict[str, Variant | None] = {
+    "dual-stack": Variant({}, 6443, "readyz", [
+        ("dual-cp-1", "192.168.60.81:6443"), ("dual-cp-2", "192.168.60.82:6443"), ("dual-cp-3", "192.168.60.83:6443"),
+    ]),
     "ha-haproxy": Variant({}, 6443, "readyz", HA_EXAMPLE_SERVERS),
     "ha-keepalived": Variant({}, 6443, "readyz", HA_EXAMPLE_SERVERS),
     "ha-kube-vip": None,  # kube-vip holds the VIP on the control planes: no HAProxy
@@ -304,7 +324,10 @@ def run_check(haproxy: str, config: Path) -> None:
 
 def test_every_example_has_written_down_expectations() -> None:
     assert sorted({p.parent.name for p in example_descriptions()}) == sorted(EXAMPLE_EXPECTED)
-    assert [p.id for p in LB_EXAMPLE_PARAMS] == ["examples-ha-haproxy", "examples-ha-keepalived", "golden-ha-haproxy", "golden-ha-keepalived"]
+    assert [p.id for p in LB_EXAMPLE_PARAMS] == [
+        "examples-dual-stack", "examples-ha-haproxy", "examples-ha-keepalived",
+        "golden-dual-stack", "golden-ha-haproxy", "golden-ha-keepalived",
+    ]
 
 
 @pytest.mark.parametrize("description", EXAMPLE_PARAMS)
@@ -354,6 +377,9 @@ def test_variant_haproxy_cfg_passes_haproxy_check(variant: Variant, haproxy: str
     [
         pytest.param("192.168.51.80", "127.0.0.1", id="ipv4"),
         pytest.param("fd00:51::80", "::1", id="ipv6"),
+        # a dual-stack HAProxy host: both families, on one listener
+        pytest.param("192.168.51.80,fd00:51::80", "127.0.0.1", id="dual-stack-ipv4-client"),
+        pytest.param("192.168.51.80,fd00:51::80", "::1", id="dual-stack-ipv6-client"),
     ],
 )
 def test_frontend_listens_on_the_load_balancer_address_family(

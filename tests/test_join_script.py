@@ -247,7 +247,7 @@ GOLDEN_SCRIPTS = [pytest.param(p, id=p.name) for p in sorted(GOLDEN.glob("*/*/jo
 
 def test_there_are_golden_scripts_of_both_roles() -> None:
     names = [p.values[0].name for p in GOLDEN_SCRIPTS]  # type: ignore[union-attr]
-    assert "join-cka-worker-1.sh" in names and "join-cka-cp-2.sh" in names and len(names) == 18
+    assert "join-cka-worker-1.sh" in names and "join-cka-cp-2.sh" in names and len(names) == 22
 
 
 @pytest.mark.parametrize("script", GOLDEN_SCRIPTS)

@@ -404,6 +404,103 @@ def test_v1beta3_on_1_37_is_refused_by_kconf_and_by_kubeadm(tmp_path: Path) -> N
     assert not verdict.ok and 'old API spec: "kubeadm.k8s.io/v1beta3"' in verdict.output
 
 
+# --- dual stack ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DualShape:
+    minor: int
+    api: str
+    ipv6_first: bool
+
+    @property
+    def id(self) -> str:
+        return f"1.{self.minor}-{self.api}-{'ipv6' if self.ipv6_first else 'ipv4'}-primary"
+
+
+def dual_shapes() -> list[DualShape]:
+    return [DualShape(m, a, v6) for m in matrix_minors() for a in api_versions(m) for v6 in (False, True)]
+
+
+def dual_description(shape: DualShape) -> str:
+    """Three control planes behind a dual-stack HAProxy host and a worker,
+    every CIDR list and address a pair (IPv6 first for an IPv6-primary cluster)."""
+    def pair(v4: str, v6: str) -> str:
+        return f"{v6},{v4}" if shape.ipv6_first else f"{v4},{v6}"
+
+    lines = [
+        "apiVersion: kconf/v1alpha1", "kind: Cluster", "metadata:", "  name: dual", "spec:",
+        f"  kubernetesVersion: v1.{shape.minor}.1", f"  kubeadmAPIVersion: {shape.api}",
+        "  criSocket: unix:///run/containerd/containerd.sock", "  controlPlaneEndpoint: api.dual.internal:6443",
+        "  networking:", f"    podSubnet: {pair('10.244.0.0/16', 'fd00:10:244::/56')}",
+        f"    serviceSubnet: {pair('10.96.0.0/12', 'fd00:10:96::/112')}",
+        "  loadBalancer:", "    hostname: lb-1", f"    address: {pair('192.168.60.5', 'fd00:60::5')}",
+        "  hosts:", f"    api.dual.internal: {pair('192.168.60.5', 'fd00:60::5')}", "  nodes:",
+    ]
+    for index in range(4):
+        role = "control-plane" if index < 3 else "worker"
+        address = pair(f"192.168.60.{10 + index}/24", f"fd00:60::{10 + index}/64")
+        lines.append(f'    - {{name: node-{index}, role: {role}, address: "{address}"}}')
+    return "\n".join(lines) + "\n"
+
+
+def test_the_dual_stack_matrix_covers_every_minor_api_and_primary_family() -> None:
+    all_shapes = dual_shapes()
+    for minor in matrix_minors():
+        assert {(s.api, s.ipv6_first) for s in all_shapes if s.minor == minor} == {
+            (api, v6) for api in api_versions(minor) for v6 in (False, True)
+        }
+
+
+@pytest.mark.parametrize("shape", dual_shapes(), ids=lambda s: s.id)
+def test_rendered_dual_stack_passes_kubeadm(shape: DualShape, tmp_path: Path) -> None:
+    require_kubeadm()
+    (tmp_path / "cluster.yaml").write_text(dual_description(shape))
+    result = run_cli("render", str(tmp_path / "cluster.yaml"))
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "dual"
+    init = split_like_kubeadm((folder / "kubeadm-init.yaml").read_text())
+    first = "fd00:60::10" if shape.ipv6_first else "192.168.60.10"
+    assert init[0]["localAPIEndpoint"]["advertiseAddress"] == first
+    assert_valid(folder / "kubeadm-init.yaml")
+    scripts = sorted(folder.glob("join-*.sh"))
+    assert len(scripts) == 3
+    for index, script in enumerate(scripts):
+        run, verdict, seen = run_join_script(script, kubeadm_for(f"v1.{shape.minor}.1"), tmp_path / str(index))
+        assert verdict.strip().endswith("ok"), (script.name, verdict)
+        assert run.returncode == 0, (script.name, run.stderr)
+
+
+# kconf's per-family address rules refuse what kubeadm refuses: the golden
+# dual-stack init file with one family's CIDR edited.
+DUAL_REFUSED = [
+    pytest.param("podSubnet: 10.244.0.0/16,fd00:10:244::/56", "podSubnet: 10.244.0.0/16,fd00:10:244::/72", "pod-subnet-capacity",
+                 "the size of pod subnet with mask 72 is smaller than the size of node subnet with mask 64", id="ipv6-pod-subnet-below-node-mask"),
+    pytest.param("podSubnet: 10.244.0.0/16,fd00:10:244::/56", "podSubnet: 10.244.0.0/16,fd00:10:244::/40", "pod-subnet-capacity",
+                 "pod subnet mask (40) and node-mask (64) difference is greater than 16", id="ipv6-pod-subnet-too-wide"),
+    pytest.param("podSubnet: 10.244.0.0/16,fd00:10:244::/56", "podSubnet: 10.244.0.0/26,fd00:10:244::/56", "pod-subnet-capacity",
+                 "the size of pod subnet with mask 26 is smaller than the size of node subnet with mask 24", id="ipv4-pod-subnet-below-node-mask"),
+    pytest.param("serviceSubnet: 10.96.0.0/12,fd00:10:96::/112", "serviceSubnet: 10.96.0.0/12,fd00:10:96::/96", "service-subnet-size",
+                 "specified service subnet is too large; for 128-bit addresses, the mask must be >= 108", id="ipv6-service-subnet-too-large"),
+    pytest.param("serviceSubnet: 10.96.0.0/12,fd00:10:96::/112", "serviceSubnet: 10.96.0.0/12,10.112.0.0/12", "service-subnet-size",
+                 "expected one (IPv4 or IPv6) CIDR or two CIDRs from each family for dual-stack networking", id="two-ipv4-service-subnets"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "rule", "message"), DUAL_REFUSED)
+def test_kconf_and_kubeadm_refuse_the_same_dual_stack_subnets(tmp_path: Path, old: str, new: str, rule: str, message: str) -> None:
+    from kconf.lint.engine import lint_paths
+    from kconf.lint.settings import Settings
+
+    text = (GOLDEN / "dual-stack" / "dual" / "kubeadm-init.yaml").read_text()
+    assert old in text
+    config = tmp_path / "kubeadm-init.yaml"
+    config.write_text(text.replace(old, new))
+    verdict = validate(kubeadm_for("v1.33.5"), config)
+    assert not verdict.ok and message in verdict.output, verdict.output
+    found, _count = lint_paths([str(config)], select=rule, settings=Settings())
+    assert [(f.rule, f.severity, f.line) for f in found] == [(rule, "error", 20 if rule == "pod-subnet-capacity" else 21)]
+
+
 # --- from-configmap --------------------------------------------------------------------
 
 def configmap(cluster_configuration: str) -> str:

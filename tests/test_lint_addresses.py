@@ -817,3 +817,95 @@ def test_cost_grows_linearly_with_nodes(model: bool) -> None:
     small, large = big_group(500, model=model), big_group(5000, model=model)
     assert not [f for rule in addresses.RULES + nodes.RULES for f in rule.check(large)]
     assert family_calls(large) <= 12 * family_calls(small)
+
+
+# --- dual stack: each family on its own -------------------------------------------------------
+# The same lines as CLUSTER: 10 podSubnet, 11 serviceSubnet, 12 nodeCIDRMaskSize, 14-16 the nodes.
+
+DUAL = sub(
+    CLUSTER, ("172.16.0.0/16", "172.16.0.0/16,fd00:10:244::/56"), ("10.96.0.0/12", "10.96.0.0/12,fd00:10:96::/112"),
+    ("address: 192.168.51.81/24}", 'address: "192.168.51.81/24,fd00:51::81/64"}'),
+    ("address: 192.168.51.91/24}", 'address: "192.168.51.91/24,fd00:51::91/64"}'),
+    ("address: 192.168.51.92/24}", 'address: "192.168.51.92/24,fd00:51::92/64"}'),
+)
+DUAL_WITH_LB = sub(DUAL, ("  cloudProvider: none\n", "  loadBalancer: {address: \"192.168.60.10,fd00:60::10\"}\n"))
+DUAL_V6_FIRST = sub(
+    DUAL, ("172.16.0.0/16,fd00:10:244::/56", "fd00:10:244::/56,172.16.0.0/16"), ("10.96.0.0/12,fd00:10:96::/112", "fd00:10:96::/112,10.96.0.0/12"),
+    ("192.168.51.81/24,fd00:51::81/64", "fd00:51::81/64,192.168.51.81/24"), ("192.168.51.91/24,fd00:51::91/64", "fd00:51::91/64,192.168.51.91/24"),
+    ("192.168.51.92/24,fd00:51::92/64", "fd00:51::92/64,192.168.51.92/24"),
+)
+
+# (rule, case, [(file, line, rule)], the first finding's message or None)
+PER_FAMILY = [
+    pytest.param("service-subnet-size", files(cluster_yaml=sub(DUAL, ("fd00:10:96::/112", "fd00:10:96::/96"))), [("cluster.yaml", 11, "service-subnet-size")],
+                 "spec.networking.serviceSubnet's IPv6 CIDR fd00:10:96::/96 is too large: for 128-bit addresses the prefix length "
+                 "must be /108 or longer (e.g. fd00:10:96::/112)", id="service-ipv6-too-large"),
+    pytest.param("service-subnet-size", files(cluster_yaml=sub(DUAL, ("10.96.0.0/12,", "10.0.0.0/11,"))), [("cluster.yaml", 11, "service-subnet-size")],
+                 "spec.networking.serviceSubnet's IPv4 CIDR 10.0.0.0/11 is too large: for 32-bit addresses the prefix length "
+                 "must be /12 or longer (e.g. 10.96.0.0/12)", id="service-ipv4-too-large"),
+    pytest.param("service-subnet-size", files(cluster_yaml=sub(DUAL, ("fd00:10:96::/112", "fd00:10:96::/125"))), [("cluster.yaml", 11, "service-subnet-size")],
+                 "spec.networking.serviceSubnet's IPv6 CIDR fd00:10:96::/125 has 8 addresses; kubeadm needs at least 10", id="service-ipv6-too-small"),
+    pytest.param("pod-subnet-capacity", files(cluster_yaml=sub(DUAL, ("fd00:10:244::/56", "fd00:10:244::/72"))), [("cluster.yaml", 10, "pod-subnet-capacity")],
+                 "spec.networking.podSubnet's IPv6 CIDR fd00:10:244::/72 is smaller than one node's block (/64): make the pod "
+                 "subnet /64 or wider, or the node mask longer", id="pod-ipv6-below-default-mask"),
+    pytest.param("pod-subnet-capacity", files(cluster_yaml=sub(DUAL, ("fd00:10:244::/56", "fd00:20::/40"))), [("cluster.yaml", 10, "pod-subnet-capacity")],
+                 "spec.networking.podSubnet's IPv6 CIDR fd00:20::/40 and node mask /64 differ by 24 bits; kubeadm allows "
+                 "at most 16 (node mask /56 or shorter)", id="pod-ipv6-too-wide"),
+    pytest.param("pod-subnet-capacity", files(cluster_yaml=sub(DUAL, ("172.16.0.0/16,", "172.16.0.0/23,"))), [("cluster.yaml", 10, "pod-subnet-capacity")],
+                 "spec.networking.podSubnet's IPv4 CIDR 172.16.0.0/23 holds 2 node blocks of /24 but the cluster has 3 nodes: "
+                 "1 would get no pod CIDR; widen the pod subnet or lengthen the node mask", id="pod-ipv4-too-few-blocks"),
+    # nodeCIDRMaskSize is the first family's: here IPv6's
+    pytest.param("pod-subnet-capacity", files(cluster_yaml=DUAL_V6_FIRST), [("cluster.yaml", 10, "pod-subnet-capacity")],
+                 "spec.networking.podSubnet's IPv6 CIDR fd00:10:244::/56 is smaller than one node's block (/24): make the pod "
+                 "subnet /24 or wider, or the node mask longer", id="node-mask-is-the-first-familys"),
+    pytest.param("pod-service-overlap", files(cluster_yaml=sub(DUAL, ("fd00:10:96::/112", "fd00:10:244::/112"))), [("cluster.yaml", 10, "pod-service-overlap")],
+                 "spec.networking.podSubnet's IPv6 CIDR fd00:10:244::/56 overlaps spec.networking.serviceSubnet's IPv6 CIDR "
+                 "fd00:10:244::/112: pod and Service addresses would collide; choose ranges that do not overlap (e.g. podSubnet "
+                 "10.244.0.0/16, serviceSubnet 10.96.0.0/12)", id="overlap-ipv6"),
+    pytest.param("cidr-overlaps-node-network", files(cluster_yaml=sub(DUAL, ("fd00:10:244::/56", "fd00:51::/56"))), [("cluster.yaml", 10, "cidr-overlaps-node-network")],
+                 "spec.networking.podSubnet's IPv6 CIDR fd00:51::/56 contains node cp-1 fd00:51::81, node worker-1 fd00:51::91, "
+                 "node worker-2 fd00:51::92: that traffic would be routed into the pod network; choose a range that no node "
+                 "network overlaps", id="pods-contain-ipv6-nodes"),
+    pytest.param("cidr-overlaps-node-network", files(cluster_yaml=sub(DUAL, ("fd00:10:96::/112", "fd00:51::1:0/112"))), [("cluster.yaml", 11, "cidr-overlaps-node-network")],
+                 "spec.networking.serviceSubnet's IPv6 CIDR fd00:51::1:0/112 overlaps the node network fd00:51::/64 (node cp-1); "
+                 "choose a range that no node network overlaps", id="services-in-ipv6-node-network"),
+    pytest.param("cidr-overlaps-node-network", files(cluster_yaml=sub(DUAL_WITH_LB, ("fd00:10:244::/56", "fd00:60::/56"))), [("cluster.yaml", 10, "cidr-overlaps-node-network")],
+                 "spec.networking.podSubnet's IPv6 CIDR fd00:60::/56 contains load balancer fd00:60::10: that traffic would be "
+                 "routed into the pod network; choose a range that no node network overlaps", id="pods-contain-ipv6-load-balancer"),
+    pytest.param("node-prefix-mismatch", files(cluster_yaml=sub(DUAL, ("fd00:51::92/64", "fd00:51::92/72"))), [("cluster.yaml", 16, "node-prefix-mismatch")],
+                 "node worker-2 address fd00:51::92/72 has prefix /72, but cp-1, worker-1 on fd00:51::/64 have /64: give every "
+                 "node on one network the network's real prefix length (e.g. fd00:51::92/64)", id="prefix-of-the-ipv6-half"),
+    pytest.param("duplicate-node-address", files(cluster_yaml=sub(DUAL, ("fd00:51::92/64", "fd00:51::91/64"))), [("cluster.yaml", 16, "duplicate-node-address")],
+                 "node worker-2 has address fd00:51::91, the same as node worker-1 (spec.nodes[1]): give each node its own address",
+                 id="duplicate-ipv6-half"),
+    pytest.param("kubelet-node-ip", rendered(DUAL, ("lab/kubeadm-join-worker-1.yaml", "value: 192.168.51.91,fd00:51::91", "value: 192.168.51.91,fd00:51::99")),
+                 [("lab/kubeadm-join-worker-1.yaml", 15, "kubelet-node-ip")],
+                 "kubelet node-ip 'fd00:51::99' is not an address of node worker-1: write 192.168.51.91,fd00:51::91", id="node-ip-ipv6-half"),
+    pytest.param("advertise-address-not-on-node", rendered(DUAL, ("lab/kubeadm-init.yaml", "advertiseAddress: 192.168.51.81", "advertiseAddress: fd00:51::91")),
+                 [("lab/kubeadm-init.yaml", 5, "advertise-address-not-on-node")],
+                 "localAPIEndpoint.advertiseAddress fd00:51::91 is not an address of node cp-1 (192.168.51.81, fd00:51::81): "
+                 "write 192.168.51.81", id="advertise-another-nodes-ipv6"),
+]
+
+NOT_PER_FAMILY = [
+    pytest.param(files(cluster_yaml=DUAL), id="dual-stack"),
+    pytest.param(files(cluster_yaml=DUAL_WITH_LB), id="dual-stack-load-balancer"),
+    pytest.param(files(cluster_yaml=sub(DUAL_V6_FIRST, ("nodeCIDRMaskSize: 24", "nodeCIDRMaskSize: 64"))), id="ipv6-primary"),
+    pytest.param(rendered(DUAL), id="rendered"),
+    pytest.param(rendered(DUAL_WITH_LB), id="rendered-with-load-balancer"),
+    # an advertiseAddress of the node's other family is still the node's (ip-family-mismatch judges the family)
+    pytest.param(rendered(DUAL, ("lab/kubeadm-init.yaml", "advertiseAddress: 192.168.51.81", "advertiseAddress: fd00:51::81")), id="advertise-ipv6-of-the-node"),
+]
+PER_FAMILY_RULES = "service-subnet-size,pod-subnet-capacity,pod-service-overlap,cidr-overlaps-node-network,node-prefix-mismatch," \
+    "duplicate-node-address,kubelet-node-ip,advertise-address-not-on-node,nat-address,cidr-host-bits,public-cidr"
+
+
+@pytest.mark.parametrize(("rule", "case", "expected", "message"), PER_FAMILY)
+def test_address_rules_check_each_family(tmp_path: Path, rule: str, case: Case, expected: list[tuple[str, int, str]], message: str) -> None:
+    assert found(tmp_path, case, PER_FAMILY_RULES) == expected
+    assert messages(tmp_path, case, rule)[0] == message
+
+
+@pytest.mark.parametrize("case", NOT_PER_FAMILY)
+def test_address_rules_do_not_trigger_on_dual_stack(tmp_path: Path, case: Case) -> None:
+    assert found(tmp_path, case, PER_FAMILY_RULES) == []

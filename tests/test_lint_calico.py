@@ -547,3 +547,114 @@ def test_calico_manifest_missing(tmp_path: Path, files: dict[str, str], message:
 def test_calico_manifest_fine(tmp_path: Path, files: dict[str, str]) -> None:
     lay_out(tmp_path, files)
     assert lint(tmp_path, select="calico-manifest") == []
+
+
+# --- dual stack: a pool and an autodetection per family ------------------------------------------
+
+# 10 podSubnet, 13 mode, 14 ipAutodetection (a spare line: replace it), 17-22 the nodes.
+DUAL = """\
+apiVersion: kconf/v1alpha1
+kind: Cluster
+metadata:
+  name: lab
+spec:
+  kubernetesVersion: v1.33.5
+  criSocket: unix:///run/containerd/containerd.sock
+  networking:
+    serviceSubnet: 10.96.0.0/12,fd00:10:96::/112
+    podSubnet: 10.244.0.0/16,fd00:10:244::/56
+  calico:
+    encapsulation: VXLAN
+    mode: operator
+    blockSize: 26
+  nodes:
+    - name: cp-1
+      role: control-plane
+      address: 192.168.51.81/24,fd00:51::81/64
+    - name: worker-1
+      role: worker
+      address: 192.168.51.91/24,fd00:51::91/64
+"""
+DUAL_MANIFEST = DUAL.replace("    mode: operator\n", "    mode: manifest\n    manifest: upstream/calico.yaml\n")
+IPV6_POOL = "      - cidr: fd00:10:244::/56\n        blockSize: 122\n        encapsulation: VXLAN\n        natOutgoing: Enabled\n        nodeSelector: all()\n"
+V6_CIDRS = "    nodeAddressAutodetectionV6:\n      cidrs:\n        - fd00:51::/64\n"
+
+# (files laid out, a description rendered first or None, hand edits, [(file, line, rule)], the first message)
+DUAL_FINDINGS = [
+    pytest.param(
+        {}, DUAL, ((INSTALLATION, IPV6_POOL, ""),), [(INSTALLATION, 8, "calico-pool-mismatch")],
+        "ipPools have no IPv6 pool, but the description's podSubnet has the IPv6 CIDR fd00:10:244::/56: pods get no IPv6 "
+        "address; add a pool with cidr fd00:10:244::/56 (blockSize 122)",
+        id="installation-without-ipv6-pool",
+    ),
+    pytest.param(
+        {MANIFEST: manifest(env(("CALICO_IPV4POOL_CIDR", "10.244.0.0/16"), ("IP_AUTODETECTION_METHOD", "cidr=192.168.51.0/24")))}, DUAL, (),
+        [(MANIFEST, 12, "calico-pool-mismatch")],
+        "CALICO_IPV6POOL_CIDR is not set, but the description's podSubnet has the IPv6 CIDR fd00:10:244::/56: pods get no "
+        "IPv6 address; set it with `kconf calico patch --ipv6-pod-cidr fd00:10:244::/56` (which also sets IP6, "
+        "FELIX_IPV6SUPPORT and the CNI's assign_ipv6), or re-render",
+        id="manifest-without-ipv6-pool",
+    ),
+    pytest.param(
+        {"cluster.yaml": DUAL.replace("    blockSize: 26\n", "    ipAutodetection: cidr=192.168.51.0/24,fd00:99::/64\n")}, None, (),
+        [("cluster.yaml", 14, "calico-autodetect-mismatch")],
+        "spec.calico.ipAutodetection: cidr=192.168.51.0/24,fd00:99::/64 leaves out node cp-1 and 1 more (fd00:51::81): "
+        "Calico finds no address there and calico-node does not start",
+        id="described-cidr-misses-the-ipv6-nodes",
+    ),
+    pytest.param(
+        {}, DUAL, ((INSTALLATION, V6_CIDRS, V6_CIDRS.replace("fd00:51::/64", "fd00:52::/64")),), [(INSTALLATION, 24, "calico-autodetect-mismatch")],
+        "spec.calicoNetwork.nodeAddressAutodetectionV6: cidr=fd00:52::/64 leaves out node cp-1 and 1 more (fd00:51::81): Calico "
+        "finds no address there and calico-node does not start",
+        id="installation-v6-cidrs-miss-the-nodes",
+    ),
+]
+
+DUAL_FINE = [
+    pytest.param({}, DUAL, (), id="rendered"),
+    pytest.param({}, DUAL.replace("    blockSize: 26\n", "    ipAutodetection: cidr=192.168.51.0/24\n"), (), id="ipv4-cidr-ipv6-default"),
+    pytest.param({}, DUAL.replace("    blockSize: 26\n", "    ipAutodetection: interface=enp0s8\n"), (), id="interface-both-families"),
+    pytest.param(
+        {MANIFEST: manifest(env(("CALICO_IPV4POOL_CIDR", "10.244.0.0/16"), ("CALICO_IPV6POOL_CIDR", "fd00:10:244::/56"),
+                                ("IP_AUTODETECTION_METHOD", "cidr=192.168.51.0/24"), ("IP6_AUTODETECTION_METHOD", "cidr=fd00:51::/64")))},
+        DUAL, (), id="dual-stack-manifest",
+    ),
+    pytest.param({"cluster.yaml": DUAL_MANIFEST.replace("10.244.0.0/16,fd00:10:244::/56", "10.244.0.0/16"), "upstream/calico.yaml": manifest()}, None, (),
+                 id="single-stack-manifest-mode"),
+    # IPv6 first: nodeCIDRMaskSize 64 is IPv6's; the IPv4 blocks of /26 fit IPv4's default /24 node CIDRs
+    pytest.param({}, DUAL.replace("10.244.0.0/16,fd00:10:244::/56", "fd00:10:244::/56,10.244.0.0/16")
+                 .replace("10.96.0.0/12,fd00:10:96::/112", "fd00:10:96::/112,10.96.0.0/12")
+                 .replace("192.168.51.81/24,fd00:51::81/64", "fd00:51::81/64,192.168.51.81/24")
+                 .replace("192.168.51.91/24,fd00:51::91/64", "fd00:51::91/64,192.168.51.91/24")
+                 .replace("    podSubnet:", "    nodeCIDRMaskSize: 64\n    podSubnet:"), (), id="ipv6-first-node-mask-is-ipv6s"),
+    # manifest mode writes the IPv6 pool and its autodetection too
+    pytest.param({"upstream/calico.yaml": "v3.28.5/calico.yaml"}, DUAL_MANIFEST, (), id="rendered-manifest-mode"),
+    pytest.param({"upstream/calico.yaml": "v3.32.1/calico.yaml"}, DUAL_MANIFEST.replace("    blockSize: 26\n", "    ipAutodetection: interface=enp0s8\n"), (),
+                 id="rendered-manifest-mode-interface"),
+]
+DUAL_RULES = "calico-pool-mismatch,calico-autodetect-mismatch,calico-autodetect-first-found,calico-pool-capacity"
+
+
+def laid(root: Path, files: dict[str, str], description: str | None, edits: Sequence[Edit]) -> Path:
+    """The files (a corpus manifest named by its corpus path), then the description rendered."""
+    corpus = {name: (require_corpus() / text).read_text() for name, text in files.items() if text.endswith("/calico.yaml")}
+    lay_out(root, {**files, **corpus})
+    if description is not None:
+        build(root, description, edits)
+    return root
+
+
+@pytest.mark.parametrize(("files", "description", "edits", "expected", "message"), DUAL_FINDINGS)
+def test_dual_stack_calico_findings(
+    tmp_path: Path, files: dict[str, str], description: str | None, edits: Sequence[Edit], expected: list[tuple[str, int, str]], message: str
+) -> None:
+    laid(tmp_path, files, description, edits)
+    findings = lint(tmp_path, select=DUAL_RULES)
+    assert sorted(where(findings, tmp_path)) == expected
+    assert findings[0].message == message
+
+
+@pytest.mark.parametrize(("files", "description", "edits"), DUAL_FINE)
+def test_dual_stack_calico_fine(tmp_path: Path, files: dict[str, str], description: str | None, edits: Sequence[Edit]) -> None:
+    laid(tmp_path, files, description, edits)
+    assert where(lint(tmp_path, select=DUAL_RULES), tmp_path) == []

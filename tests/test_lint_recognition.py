@@ -43,6 +43,16 @@ RENDERED: dict[str, dict[str, type[SourceFile]]] = {
         "kubeadm-upgrade.yaml": KubeadmFile,  # Kubernetes 1.31 and later
         "kubeadm-join-ip-10-0-3-30.eu-west-1.compute.internal.yaml": KubeadmFile,
     },
+    "dual-stack": {
+        "PLAN.md": GeneratedFile,
+        "calico-installation.yaml": InstallationFile,
+        "haproxy.cfg": HAProxyFile,
+        "hosts": GeneratedFile,
+        **{f"join-dual-{n}.sh": GeneratedFile for n in ("cp-2", "cp-3", "worker-1", "worker-2")},
+        "kubeadm-init.yaml": KubeadmFile,
+        **{f"kubeadm-join-dual-{n}.yaml": KubeadmFile for n in ("cp-2", "cp-3", "worker-1", "worker-2")},
+        "kubeadm-upgrade.yaml": KubeadmFile,  # Kubernetes 1.31 and later
+    },
     "ha-haproxy": {
         "PLAN.md": GeneratedFile,
         "calico-installation.yaml": InstallationFile,

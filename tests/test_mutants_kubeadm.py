@@ -56,8 +56,9 @@ POD = "podSubnet: 172.16.0.0/16"
                      manager_args(("node-cidr-mask-size-ipv4", "26"), ("node-cidr-mask-size-ipv6", "64")), id="dual-stack-v4-mask"),
         pytest.param(edited(BASE_CLUSTER, POD, "podSubnet: fd00:10::/56,172.16.0.0/16"),
                      manager_args(("node-cidr-mask-size-ipv4", "24"), ("node-cidr-mask-size-ipv6", "64")), id="dual-stack-v6-first"),
+        # nodeCIDRMaskSize is the first family's, as lint's pod-subnet-capacity reads it (it was dropped here before)
         pytest.param(edited(BASE_CLUSTER, POD, "podSubnet: fd00:10::/56,172.16.0.0/16\n    nodeCIDRMaskSize: 60"),
-                     manager_args(("node-cidr-mask-size-ipv4", "24"), ("node-cidr-mask-size-ipv6", "64")), id="dual-stack-v6-first-mask"),
+                     manager_args(("node-cidr-mask-size-ipv4", "24"), ("node-cidr-mask-size-ipv6", "60")), id="dual-stack-v6-first-mask"),
         pytest.param(edited(BASE_CLUSTER, "  networking:", "  cloudProvider: external\n  networking:"),
                      manager_args(("cloud-provider", "external"), ("node-cidr-mask-size", "24")), id="external-cloud"),
         pytest.param(edited(BASE_CLUSTER, "  networking:", "  cloudProvider: none\n  networking:"),

@@ -71,16 +71,32 @@ def test_the_config_goes_into_the_script_as_it_is(config: str, in_script: str) -
 
 
 def test_hosts_entries_name_each_host_once_with_its_first_address() -> None:
+    ip = ipaddress.ip_address
     cluster = SimpleNamespace(
-        load_balancer=SimpleNamespace(address=ipaddress.ip_address("192.168.51.80"), hostname="lab-lb", hosts=()),
-        hosts=[("k8s-vip", ipaddress.ip_address("192.168.51.80")), ("lab-lb", ipaddress.ip_address("10.0.0.9"))],
-        nodes=[SimpleNamespace(name="cp-1", ip=ipaddress.ip_address("192.168.51.81")),
-               SimpleNamespace(name="k8s-vip", ip=ipaddress.ip_address("192.168.51.82"))],
+        load_balancer=SimpleNamespace(addresses=(ip("192.168.51.80"),), hostname="lab-lb", hosts=()),
+        hosts=[("k8s-vip", ip("192.168.51.80")), ("lab-lb", ip("10.0.0.9"))],
+        nodes=[SimpleNamespace(name="cp-1", addresses=(ipaddress.ip_interface("192.168.51.81/24"),)),
+               SimpleNamespace(name="k8s-vip", addresses=(ipaddress.ip_interface("192.168.51.82/24"),))],
     )  # fmt: skip
     assert hosts_entries(cluster) == [("192.168.51.80", ["lab-lb", "k8s-vip"]), ("192.168.51.81", ["cp-1"])]  # type: ignore[arg-type]
-    cluster.load_balancer = SimpleNamespace(address=ipaddress.ip_address("192.168.51.80"), hostname=None, hosts=())
+    cluster.load_balancer = SimpleNamespace(addresses=(ip("192.168.51.80"),), hostname=None, hosts=())
     assert hosts_entries(cluster) == [  # type: ignore[arg-type]
         ("192.168.51.80", ["k8s-vip"]), ("10.0.0.9", ["lab-lb"]), ("192.168.51.81", ["cp-1"])
+    ]
+
+
+def test_hosts_entries_name_each_host_once_per_family() -> None:
+    """Dual stack: a line of each family for a name; a name's second address of one family is dropped."""
+    ip, interface = ipaddress.ip_address, ipaddress.ip_interface
+    cluster = SimpleNamespace(
+        load_balancer=SimpleNamespace(addresses=(ip("192.168.51.80"), ip("fd00:51::80")), hostname="lab-lb", hosts=()),
+        hosts=[("k8s-vip", ip("192.168.51.80")), ("k8s-vip", ip("fd00:51::80")), ("lab-lb", ip("fd00:51::99"))],
+        nodes=[SimpleNamespace(name="cp-1", addresses=(interface("192.168.51.81/24"), interface("fd00:51::81/64"))),
+               SimpleNamespace(name="w-1", addresses=(interface("fd00:51::91/64"), interface("192.168.51.91/24")))],
+    )  # fmt: skip
+    assert hosts_entries(cluster) == [  # type: ignore[arg-type]
+        ("192.168.51.80", ["lab-lb", "k8s-vip"]), ("fd00:51::80", ["lab-lb", "k8s-vip"]),
+        ("192.168.51.81", ["cp-1"]), ("fd00:51::81", ["cp-1"]), ("fd00:51::91", ["w-1"]), ("192.168.51.91", ["w-1"]),
     ]
 
 

@@ -66,7 +66,7 @@ def test_read_description_takes_every_field_as_written() -> None:
     assert described.nodes == (first, RawNode(2, "cp-1", parse_interface("192.168.51.82/24"), (), None), RawNode(3, None, None, (), None))
     assert described.nodes[0].interfaces[1].nat is False
     assert described.by_name == {"cp-1": first} and described.by_name["cp-1"] is described.nodes[0]
-    assert described.load_balancer == ipaddress.ip_address("192.168.51.80")
+    assert described.load_balancer == (ipaddress.ip_address("192.168.51.80"),)
     assert (described.cloud_provider, described.cri_socket) == ("aws", "unix:///a.sock")
     assert described.nat_addresses == frozenset({ipaddress.ip_address("10.0.2.15")})
     assert described.view is view
@@ -76,7 +76,7 @@ def test_read_description_takes_every_field_as_written() -> None:
 def test_read_description_of_unusable_values(spec: object) -> None:
     described = _read_description(view_of(spec))
     assert (described.nodes, described.by_name, described.load_balancer, described.cloud_provider, described.cri_socket,
-            described.nat_addresses) == ((), {}, None, "none", None, frozenset())
+            described.nat_addresses) == ((), {}, (), "none", None, frozenset())
 
 
 def test_node_socket_falls_back_to_the_description() -> None:
@@ -360,7 +360,7 @@ def test_a_complete_description_is_the_loaders_model() -> None:
     assert list(described.by_name) == ["cp-1", "worker-1", "worker-2"]
     assert described.by_name["worker-1"] is described.nodes[1]
     assert (described.load_balancer, described.cloud_provider, described.cri_socket) == (
-        ipaddress.ip_address("192.168.51.80"), "none", "unix:///var/run/containerd/containerd.sock",
+        (ipaddress.ip_address("192.168.51.80"),), "none", "unix:///var/run/containerd/containerd.sock",
     )
     assert described.nat_addresses == frozenset({ipaddress.ip_address("10.0.2.15")})
     # cp-1's address: the value at column 50, its key at column 41

@@ -262,6 +262,9 @@ CP1_BARE = VBOX.replace("      address: 192.168.56.11/24\n      interfaces:\n   
     # an InitConfiguration has no networking kubeadm reads; the subnets are listed as written
     pytest.param({"cluster.yaml": NO_SPEC, "lab/kubeadm.yaml": POD_SUBNET.format("InitConfiguration", "10.9.0.0/16") + "---\n"
                   + POD_SUBNET.format("ClusterConfiguration", "10.244.0.0/16,fd00:10:244::/56"), "lab/i.yaml": POOL}, [
+        # dual stack: the IPv6 half has no pool either
+        ("lab/i.yaml", 7, 5, "calico-pool-mismatch", "ipPools have no IPv6 pool, but podSubnet of ROOT/lab/kubeadm.yaml has the "
+         "IPv6 CIDR fd00:10:244::/56: pods get no IPv6 address; add a pool with cidr fd00:10:244::/56 (blockSize 122)"),
         ("lab/i.yaml", 8, 15, "calico-pool-mismatch",
          f"ipPools[0].cidr: pool 10.9.0.0/16 is not inside podSubnet of ROOT/lab/kubeadm.yaml 10.244.0.0/16,fd00:10:244::/56: {OUTSIDE}"),
     ], id="init-configuration-first"),

@@ -135,6 +135,10 @@ GOLDEN_NODES = {
         ("ip-10-0-2-20.eu-west-1.compute.internal", "10.0.2.20", False),
         ("ip-10-0-3-30.eu-west-1.compute.internal", "10.0.3.30", False),
     ],
+    "dual-stack": [
+        ("dual-cp-1", "192.168.60.81", True), ("dual-cp-2", "192.168.60.82", True), ("dual-cp-3", "192.168.60.83", True),
+        ("dual-worker-1", "192.168.60.91", False), ("dual-worker-2", "192.168.60.92", False),
+    ],
     "ha-haproxy": [
         ("cka-cp-1", "192.168.51.81", True), ("cka-cp-2", "192.168.51.82", True), ("cka-cp-3", "192.168.51.83", True),
         ("cka-worker-1", "192.168.51.84", False), ("cka-worker-2", "192.168.51.85", False),
@@ -156,6 +160,13 @@ GOLDEN_NODES = {
 }
 
 
+# The kubelet node-ip where it is not the node's one address: dual stack, "v4,v6".
+GOLDEN_NODE_IPS = {
+    "dual-cp-1": "192.168.60.81,fd00:60::81", "dual-cp-2": "192.168.60.82,fd00:60::82", "dual-cp-3": "192.168.60.83,fd00:60::83",
+    "dual-worker-1": "192.168.60.91,fd00:60::91", "dual-worker-2": "192.168.60.92,fd00:60::92",
+}
+
+
 def test_golden_nodes_table_covers_every_case() -> None:
     assert sorted(GOLDEN_NODES) == [p.name for p in golden_cases()]
 
@@ -169,12 +180,12 @@ def test_every_node_gets_node_ip_and_control_plane_joins_get_local_endpoint(case
     assert init["kind"] == "InitConfiguration" and cluster_config["kind"] == "ClusterConfiguration"
     assert init["nodeRegistration"]["name"] == first
     assert init["localAPIEndpoint"] == {"advertiseAddress": first_ip, "bindPort": 6443}
-    assert _kubelet_args(init["nodeRegistration"])["node-ip"] == first_ip
+    assert _kubelet_args(init["nodeRegistration"])["node-ip"] == GOLDEN_NODE_IPS.get(first, first_ip)
     assert sorted(n for n in files if n.startswith("kubeadm-join-")) == sorted(f"kubeadm-join-{n}.yaml" for n, _, _ in others)
     for name, ip, control_plane in others:
         (join,) = yaml_docs(files[f"kubeadm-join-{name}.yaml"].data)
         assert join["nodeRegistration"]["name"] == name
-        assert _kubelet_args(join["nodeRegistration"])["node-ip"] == ip
+        assert _kubelet_args(join["nodeRegistration"])["node-ip"] == GOLDEN_NODE_IPS.get(name, ip)
         if control_plane:
             assert join["controlPlane"]["localAPIEndpoint"] == {"advertiseAddress": ip, "bindPort": 6443}
             assert join["controlPlane"]["certificateKey"] == "${KCONF_CERTIFICATE_KEY}"
@@ -276,6 +287,131 @@ def test_installation_validates_against_every_corpus_crd() -> None:
         assert [e.message for e in validator.iter_errors(broken)] == [
             "'GRE' is not one of ['IPIPCrossSubnet', 'IPIP', 'VXLAN', 'VXLANCrossSubnet', 'None']"
         ], crd_file
+
+
+# --- dual stack ------------------------------------------------------------------------
+
+DUAL = (
+    BASE.replace("    podSubnet: 172.16.0.0/16\n", "    podSubnet: 172.16.0.0/16,fd00:10:244::/56\n    serviceSubnet: 10.96.0.0/12,fd00:10:96::/112\n")
+    .replace("    address: 192.168.51.80\n", "    address: 192.168.51.80,fd00:51::80\n")
+    .replace("    k8s-vip: 192.168.51.80\n", "    k8s-vip: 192.168.51.80,fd00:51::80\n")
+    .replace("address: 192.168.51.81/24", "address: 192.168.51.81/24,fd00:51::81/64")
+    .replace("address: 192.168.51.82/24", "address: 192.168.51.82/24,fd00:51::82/64")
+    .replace("address: 192.168.51.91/24", "address: 192.168.51.91/24,fd00:51::91/64")
+)
+# The same with IPv6 first everywhere (an IPv6-primary cluster), and nodeCIDRMaskSize 72 (IPv6's then).
+DUAL_V6_FIRST = (
+    BASE.replace("    podSubnet: 172.16.0.0/16\n", "    podSubnet: fd00:10:244::/56,172.16.0.0/16\n    serviceSubnet: fd00:10:96::/112,10.96.0.0/12\n"
+                 "    nodeCIDRMaskSize: 72\n")
+    .replace("    address: 192.168.51.80\n", "    address: fd00:51::80,192.168.51.80\n")
+    .replace("    k8s-vip: 192.168.51.80\n", "    k8s-vip: fd00:51::80,192.168.51.80\n")
+    .replace("address: 192.168.51.81/24", "address: fd00:51::81/64,192.168.51.81/24")
+    .replace("address: 192.168.51.82/24", "address: fd00:51::82/64,192.168.51.82/24")
+    .replace("address: 192.168.51.91/24", "address: fd00:51::91/64,192.168.51.91/24")
+)
+
+
+def _args(args: Any) -> dict[str, str]:
+    return dict(args) if isinstance(args, dict) else {a["name"]: a["value"] for a in args}
+
+
+@pytest.mark.parametrize(
+    ("text", "networking", "masks", "advertise", "node_ips", "sans"),
+    [
+        pytest.param(
+            DUAL, {"podSubnet": "172.16.0.0/16,fd00:10:244::/56", "serviceSubnet": "10.96.0.0/12,fd00:10:96::/112", "dnsDomain": "cluster.local"},
+            {"node-cidr-mask-size-ipv4": "24", "node-cidr-mask-size-ipv6": "64"}, "192.168.51.81",
+            {"cp-1": "192.168.51.81,fd00:51::81", "cp-2": "192.168.51.82,fd00:51::82", "worker-1": "192.168.51.91,fd00:51::91"},
+            ["k8s-vip", "lab-lb", "192.168.51.80", "fd00:51::80"], id="ipv4-primary",
+        ),
+        pytest.param(
+            DUAL_V6_FIRST, {"podSubnet": "fd00:10:244::/56,172.16.0.0/16", "serviceSubnet": "fd00:10:96::/112,10.96.0.0/12", "dnsDomain": "cluster.local"},
+            {"node-cidr-mask-size-ipv4": "24", "node-cidr-mask-size-ipv6": "72"}, "fd00:51::81",
+            {"cp-1": "fd00:51::81,192.168.51.81", "cp-2": "fd00:51::82,192.168.51.82", "worker-1": "fd00:51::91,192.168.51.91"},
+            ["k8s-vip", "lab-lb", "fd00:51::80", "192.168.51.80"], id="ipv6-primary",
+        ),
+        pytest.param(
+            # dual-stack nodes in a single-stack cluster: node-ip of the cluster's family only
+            DUAL.replace("172.16.0.0/16,fd00:10:244::/56", "172.16.0.0/16").replace("10.96.0.0/12,fd00:10:96::/112", "10.96.0.0/12"),
+            {"podSubnet": "172.16.0.0/16", "serviceSubnet": "10.96.0.0/12", "dnsDomain": "cluster.local"},
+            {"node-cidr-mask-size": "24"}, "192.168.51.81",
+            {"cp-1": "192.168.51.81", "cp-2": "192.168.51.82", "worker-1": "192.168.51.91"},
+            ["k8s-vip", "lab-lb", "192.168.51.80", "fd00:51::80"], id="single-stack-cluster-dual-stack-nodes",
+        ),
+    ],
+)
+def test_dual_stack_kubeadm_documents(
+    tmp_path: Path, text: str, networking: dict[str, str], masks: dict[str, str], advertise: str,
+    node_ips: dict[str, str], sans: list[str],
+) -> None:
+    files = render_text(tmp_path, text)
+    init, cluster_config = yaml_docs(files["kubeadm-init.yaml"])
+    assert cluster_config["networking"] == networking
+    assert _args(cluster_config["controllerManager"]["extraArgs"]) == masks
+    assert cluster_config["apiServer"]["certSANs"] == sans
+    assert init["localAPIEndpoint"]["advertiseAddress"] == advertise  # one address: the primary family's
+    assert _args(init["nodeRegistration"]["kubeletExtraArgs"])["node-ip"] == node_ips["cp-1"]
+    for name in ("cp-2", "worker-1"):
+        (join,) = yaml_docs(files[f"kubeadm-join-{name}.yaml"])
+        assert _args(join["nodeRegistration"]["kubeletExtraArgs"])["node-ip"] == node_ips[name]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "bind"),
+    [
+        pytest.param(DUAL, ["192.168.51.80\tlab-lb k8s-vip", "fd00:51::80\tlab-lb k8s-vip", "192.168.51.81\tcp-1", "fd00:51::81\tcp-1",
+                            "192.168.51.82\tcp-2", "fd00:51::82\tcp-2", "192.168.51.91\tworker-1", "fd00:51::91\tworker-1"],
+                     "bind :::6443 v4v6", id="ipv4-primary"),
+        pytest.param(DUAL_V6_FIRST, ["fd00:51::80\tlab-lb k8s-vip", "192.168.51.80\tlab-lb k8s-vip", "fd00:51::81\tcp-1", "192.168.51.81\tcp-1",
+                                     "fd00:51::82\tcp-2", "192.168.51.82\tcp-2", "fd00:51::91\tworker-1", "192.168.51.91\tworker-1"],
+                     "bind :::6443 v4v6", id="ipv6-primary"),
+        pytest.param(DUAL.replace("    address: 192.168.51.80,fd00:51::80\n", "    address: 192.168.51.80\n")
+                     .replace("    k8s-vip: 192.168.51.80,fd00:51::80\n", "    k8s-vip: 192.168.51.80\n"),
+                     ["192.168.51.80\tlab-lb k8s-vip", "192.168.51.81\tcp-1", "fd00:51::81\tcp-1",
+                      "192.168.51.82\tcp-2", "fd00:51::82\tcp-2", "192.168.51.91\tworker-1", "fd00:51::91\tworker-1"],
+                     "bind :6443", id="ipv4-load-balancer"),
+    ],
+)
+def test_dual_stack_hosts_and_haproxy_frontend(tmp_path: Path, text: str, lines: list[str], bind: str) -> None:
+    files = render_text(tmp_path, text)
+    assert files["hosts"].decode().splitlines()[2:] == lines
+    assert [line.strip() for line in files["haproxy.cfg"].decode().splitlines() if line.strip().startswith("bind ")] == [bind]
+
+
+@pytest.mark.parametrize(
+    ("calico", "v4", "v6"),
+    [
+        pytest.param("", {"cidrs": ["192.168.51.0/24"]}, {"cidrs": ["fd00:51::/64"]}, id="default-cidrs-per-family"),
+        pytest.param("    ipAutodetection: cidr=192.168.51.0/24\n", {"cidrs": ["192.168.51.0/24"]}, {"cidrs": ["fd00:51::/64"]},
+                     id="ipv4-cidr-ipv6-default"),
+        pytest.param("    ipAutodetection: cidr=192.168.51.0/24,fd00:51::/64\n", {"cidrs": ["192.168.51.0/24"]}, {"cidrs": ["fd00:51::/64"]},
+                     id="cidr-of-both"),
+        pytest.param("    ipAutodetection: interface=enp0s8\n", {"interface": "enp0s8"}, {"interface": "enp0s8"}, id="interface-both"),
+        pytest.param("    ipAutodetection: kubernetes-internal-ip\n", {"kubernetes": "NodeInternalIP"}, {"kubernetes": "NodeInternalIP"},
+                     id="internal-ip-both"),
+        pytest.param("    ipAutodetection: can-reach=192.168.51.80\n", {"canReach": "192.168.51.80"}, {"cidrs": ["fd00:51::/64"]},
+                     id="ipv4-can-reach-ipv6-default"),
+        pytest.param("    ipAutodetection: can-reach=fd00:51::80\n", {"canReach": "fd00:51::80"}, {"canReach": "fd00:51::80"},
+                     id="ipv6-can-reach"),
+    ],
+)
+def test_dual_stack_installation_pools_and_autodetection(tmp_path: Path, calico: str, v4: dict[str, Any], v6: dict[str, Any]) -> None:
+    text = DUAL.replace("  loadBalancer:", f"  calico:\n    mode: operator\n    encapsulation: IPIP\n{calico}  loadBalancer:")
+    installation, _api_server = yaml_docs(render_text(tmp_path, text)["calico-installation.yaml"])
+    network = installation["spec"]["calicoNetwork"]
+    assert network["ipPools"] == [
+        {"cidr": "172.16.0.0/16", "blockSize": 26, "encapsulation": "IPIP", "natOutgoing": "Enabled", "nodeSelector": "all()"},
+        # IPIP carries no IPv6
+        {"cidr": "fd00:10:244::/56", "blockSize": 122, "encapsulation": "None", "natOutgoing": "Enabled", "nodeSelector": "all()"},
+    ]
+    assert (network["nodeAddressAutodetectionV4"], network["nodeAddressAutodetectionV6"]) == (v4, v6)
+
+
+def test_dual_stack_plan_names_ipv6_forwarding(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert "net.ipv6.conf.all.forwarding" in render_text(tmp_path / "a", DUAL)["PLAN.md"].decode()
+    assert "net.ipv6.conf.all.forwarding" not in render_text(tmp_path / "b", BASE)["PLAN.md"].decode()
 
 
 def test_manifest_mode_patches_the_upstream_manifest(tmp_path: Path) -> None:
@@ -436,6 +572,40 @@ ERRORS = [
     pytest.param(
         ("address: 192.168.51.82/24", "address: 192.168.51.300/24"), 23,
         "spec.nodes[1].address: '192.168.51.300/24' is not a valid address/prefix", id="bad-address",
+    ),
+    pytest.param(
+        ("address: 192.168.51.82/24", "address: 192.168.51.82/24,192.168.52.82/24"), 23,
+        "spec.nodes[1].address: '192.168.51.82/24,192.168.52.82/24': at most two, one IPv4 and one IPv6, the primary "
+        "family first (dual stack)", id="dual-stack-address-of-one-family",
+    ),
+    pytest.param(
+        ("address: 192.168.51.82/24", "address: 192.168.51.82/24,fd00:51::82/64,fd00:52::82/64"), 23,
+        "spec.nodes[1].address: '192.168.51.82/24,fd00:51::82/64,fd00:52::82/64': at most two, one IPv4 and one IPv6, "
+        "the primary family first (dual stack)", id="three-addresses",
+    ),
+    pytest.param(
+        ("address: 192.168.51.82/24", "address: 192.168.51.82/24,fd00:51::82"), 23,
+        "spec.nodes[1].address: 'fd00:51::82' needs its prefix length (address/prefix, e.g. 192.168.51.81/24)",
+        id="dual-stack-address-without-prefix",
+    ),
+    pytest.param(
+        ("k8s-vip: 192.168.51.80", "k8s-vip: 192.168.51.80,192.168.51.79"), 16,
+        "spec.hosts.k8s-vip: '192.168.51.80,192.168.51.79': at most two, one IPv4 and one IPv6, the primary family "
+        "first (dual stack)", id="hosts-pair-of-one-family",
+    ),
+    pytest.param(
+        ("    hostname: lab-lb\n    address: 192.168.51.80\n",
+         "    mode: kube-vip\n    interface: enp0s8\n    address: 192.168.51.80,fd00:51::80\n"), 14,
+        "spec.loadBalancer.address: a dual-stack loadBalancer.address is for mode haproxy (one HAProxy host with an "
+        "address of each family); the VIP of mode kube-vip is one address: write the primary family's",
+        id="dual-stack-vip",
+    ),
+    pytest.param(
+        ("    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n",
+         "    - {name: worker-1, role: worker, address: 192.168.51.91/24,fd00:51::91/64}\n"), 24,
+        "spec.nodes[2].fd00:51::91/64: unknown field 'fd00:51::91/64' (in a flow mapping {...} a comma ends the value: quote "
+        'a dual-stack pair, e.g. address: "192.168.51.81/24,fd00:51::81/64")',
+        id="dual-stack-pair-split-by-a-flow-mapping",
     ),
     pytest.param(
         ("role: worker", "role: etcd"), 25, "spec.nodes[2].role: 'etcd' is not one of control-plane | worker", id="unknown-role",

@@ -35,6 +35,7 @@ BEYOND_RULES_MD = {
     "duplicate-node-name": "error",
     "extra-args-conflict": "error",
     "haproxy-http-in-tcp-mode": "warning",
+    "ip-family-mismatch": "error",
     "keepalived-peers": "error",
     "kube-proxy-mode": "error",
     "kube-vip-strict-arp": "error",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,3 +110,25 @@ def to_operator(method: AutodetectMethod) -> dict[str, Any]:
         return {"cidrs": list(method.args)}
     key = "interface" if method.kind == INTERFACE else "skipInterface"
     return {key: ",".join(method.args)}
+
+
+def for_ipv6(method: AutodetectMethod, ipv6_networks: Sequence[str]) -> AutodetectMethod | None:
+    """The IPv6 autodetection of a dual-stack cluster (IP6_AUTODETECTION_METHOD,
+    nodeAddressAutodetectionV6): the description's method where it speaks of
+    IPv6 (cidr= with IPv6 networks, can-reach= an IPv6 address or a host name)
+    or of both families (interface names, first-found, kubernetes-internal-ip),
+    else cidr= of the nodes' IPv6 networks; None when the nodes have none
+    (Calico then autodetects first-found)."""
+    if method.kind == CIDR:
+        cidrs = tuple(c for c in method.args if parse_network(c).version == 6)
+        if cidrs:
+            return AutodetectMethod(CIDR, cidrs)
+    elif method.kind == CAN_REACH:
+        try:
+            if parse_address(method.args[0]).version == 6:
+                return method
+        except AddressError:
+            return method  # a host name: Calico resolves it for each family
+    else:
+        return method
+    return AutodetectMethod(CIDR, tuple(ipv6_networks)) if ipv6_networks else None

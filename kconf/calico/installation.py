@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from kconf.calico.autodetect import CIDR, to_operator
+from kconf.addresses import parse_network
+from kconf.calico.autodetect import CIDR, AutodetectMethod, for_ipv6, to_operator
 from kconf.description import Cluster
 
 # IPIP carries IPv4 only; an IPv6 pool gets VXLAN or nothing.
 _IPV6_ENCAPSULATION = {"IPIP": "None", "IPIPCrossSubnet": "None"}
+_AUTODETECTION_KEYS = {4: "nodeAddressAutodetectionV4", 6: "nodeAddressAutodetectionV6"}
 
 
 def documents(cluster: Cluster) -> list[dict[str, Any]]:
@@ -39,18 +41,29 @@ def installation(cluster: Cluster) -> dict[str, Any]:
     method = calico.ip_autodetection
     if method.kind == CIDR:
         # cidr= may list both families; each goes to its own autodetection.
-        from kconf.addresses import parse_network
-        from kconf.calico.autodetect import AutodetectMethod
-
-        for version, key in ((4, "nodeAddressAutodetectionV4"), (6, "nodeAddressAutodetectionV6")):
-            cidrs = tuple(c for c in method.args if parse_network(c).version == version)
+        for version, key in _AUTODETECTION_KEYS.items():
+            cidrs = _cidrs_of(method, version)
             if cidrs:
                 network_spec[key] = to_operator(AutodetectMethod(CIDR, cidrs))
     else:
-        network_spec["nodeAddressAutodetectionV4"] = to_operator(method)
+        network_spec[_AUTODETECTION_KEYS[4]] = to_operator(method)
+    if 6 in cluster.families and _AUTODETECTION_KEYS[6] not in network_spec:
+        ipv6_method = for_ipv6(method, ipv6_networks(cluster))
+        if ipv6_method is not None:
+            # without it the operator autodetects IPv6 addresses first-found
+            network_spec[_AUTODETECTION_KEYS[6]] = to_operator(ipv6_method)
     return {
         "apiVersion": "operator.tigera.io/v1",
         "kind": "Installation",
         "metadata": {"name": "default"},
         "spec": {"calicoNetwork": network_spec},
     }
+
+
+def _cidrs_of(method: AutodetectMethod, version: int) -> tuple[str, ...]:
+    return tuple(c for c in method.args if parse_network(c).version == version)
+
+
+def ipv6_networks(cluster: Cluster) -> tuple[str, ...]:
+    """The nodes' IPv6 networks: kconf's default IPv6 autodetection (cidr=)."""
+    return tuple(str(n) for n in cluster.node_networks() if n.version == 6)

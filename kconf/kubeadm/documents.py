@@ -39,8 +39,9 @@ def extra_args(args: dict[str, str], api: str) -> Any:
 
 
 def _kubelet_args(cluster: Cluster, node: Node) -> dict[str, str]:
-    # Multi-NIC VMs otherwise report the default-route (NAT) address.
-    args = {"node-ip": str(node.ip)}
+    # Multi-NIC VMs otherwise report the default-route (NAT) address. Dual
+    # stack: "v4,v6" (the primary first), or the node stays single-stack.
+    args = {"node-ip": ",".join(str(ip) for ip in cluster.node_ips(node))}
     if cluster.cloud_provider in ("aws", "external"):
         args["cloud-provider"] = "external"
     if node.labels:
@@ -94,8 +95,9 @@ def cluster_configuration(cluster: Cluster) -> dict[str, Any]:
         doc["apiServer"] = api_server
     manager_args = {"node-cidr-mask-size": str(net.node_cidr_mask_size)}
     if len(net.pod_subnets) == 2:
-        v4 = net.node_cidr_mask_size if net.pod_subnets[0].version == 4 else 24
-        manager_args = {"node-cidr-mask-size-ipv4": str(v4), "node-cidr-mask-size-ipv6": "64"}
+        # kube-controller-manager refuses node-cidr-mask-size with dual stack;
+        # nodeCIDRMaskSize is the first family's, the other keeps its default
+        manager_args = {f"node-cidr-mask-size-ipv{v}": str(net.node_mask(v)) for v in (4, 6)}
     if cluster.cloud_provider in ("aws", "external"):
         manager_args["cloud-provider"] = "external"
     # spec.controllerManager.extraArgs wins over kconf's own flags; the
@@ -124,7 +126,8 @@ def _cert_sans(cluster: Cluster) -> list[str]:
     if lb is not None:
         if lb.hostname:
             sans[lb.hostname] = None
-        sans[str(lb.address)] = None
+        for address in lb.addresses:
+            sans[str(address)] = None
         for host in lb.hosts:
             sans[host.name] = None
             sans[str(host.address.ip)] = None

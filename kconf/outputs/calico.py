@@ -3,7 +3,7 @@ calico-installation.yaml (operator mode: the Installation resource)."""
 
 from __future__ import annotations
 
-from kconf.calico.autodetect import CAN_REACH, CIDR, INTERFACE, KUBERNETES_INTERNAL_IP, MINIMUM_CALICO, AutodetectMethod
+from kconf.calico.autodetect import CIDR, INTERFACE, KUBERNETES_INTERNAL_IP, MINIMUM_CALICO, AutodetectMethod
 from kconf.description import Cluster
 from kconf.errors import KconfError
 from kconf.outputs import Files, RenderedFile, yaml_file
@@ -96,23 +96,9 @@ def family_method(method: AutodetectMethod, version: int) -> AutodetectMethod:
 
 
 def ipv6_autodetection(cluster: Cluster, method: AutodetectMethod) -> AutodetectMethod | None:
-    """IP6_AUTODETECTION_METHOD of a dual-stack manifest: the description's
-    method where it speaks of IPv6 or of interfaces (both families), else
-    cidr= of the nodes' IPv6 networks; None when there is nothing to pin it to
-    (calico-node then autodetects first-found)."""
-    from kconf.addresses import AddressError, parse_address, parse_network
+    """IP6_AUTODETECTION_METHOD of a dual-stack manifest: as the operator's
+    nodeAddressAutodetectionV6 (kconf.calico.autodetect.for_ipv6)."""
+    from kconf.calico.autodetect import for_ipv6
+    from kconf.calico.installation import ipv6_networks
 
-    if method.kind == CIDR:
-        cidrs = tuple(c for c in method.args if parse_network(c).version == 6)
-        if cidrs:
-            return AutodetectMethod(CIDR, cidrs)
-    elif method.kind == CAN_REACH:
-        try:
-            if parse_address(method.args[0]).version == 6:
-                return method
-        except AddressError:
-            return method  # a host name: Calico resolves it for each family
-    else:  # interface, skip-interface, first-found, kubernetes-internal-ip: both families
-        return method
-    networks = tuple(str(n) for n in cluster.node_networks() if n.version == 6)
-    return AutodetectMethod(CIDR, networks) if networks else None
+    return for_ipv6(method, ipv6_networks(cluster))

@@ -52,5 +52,6 @@ def plan_files(cluster: Cluster) -> Files:
         version=cluster.kubernetes_version,
         control_planes=[n.name for n in joins if n.is_control_plane],
         workers=[n.name for n in joins if not n.is_control_plane],
+        dual_stack=len(cluster.families) > 1,
     )
     return {"PLAN.md": RenderedFile(text.encode())}

@@ -17,12 +17,13 @@ from collections.abc import Iterator
 
 from kconf.lint.model import Group, RawFinding
 from kconf.lint.registry import Check, Rule
-from kconf.lint.rules import addresses, calico, components, control_plane, drift, files, nodes, pools, versions, vip
+from kconf.lint.rules import addresses, calico, components, control_plane, drift, families, files, nodes, pools, versions, vip
 
 FAMILIES: tuple[tuple[Rule, ...], ...] = (
     files.RULES,
     drift.RULES,
     addresses.RULES,
+    families.RULES,
     calico.RULES,
     pools.RULES,
     versions.RULES,

@@ -31,10 +31,13 @@ from kconf.addresses import (
     Interface,
     Network,
     contains,
+    family,
     is_private,
     overlaps,
     parse_address,
+    parse_addresses,
     parse_interface,
+    parse_interfaces,
     parse_network,
 )
 from kconf.description import DEFAULT_NODE_MASK, DEFAULT_SERVICE_SUBNET, NODE_ADDRESSES, NODE_NAMES, NodeInterface
@@ -66,6 +69,7 @@ MAXIMUM_BITS_FOR_SERVICE_SUBNET = 20  # /12 for IPv4, /108 for IPv6
 MINIMUM_ADDRESSES_IN_SERVICE_SUBNET = 10
 MINIMUM_ADDRESSES_IN_POD_SUBNET = 14
 POD_SUBNET_NODE_MASK_MAX_DIFF = 16
+SERVICE_EXAMPLES = {4: "10.96.0.0/12", 6: "fd00:10:96::/112"}
 SHOWN = 3  # examples listed in a message before "and N more"
 
 # A value left for a template engine to fill in (`${VAR}`, `{{ var }}`): not a value yet.
@@ -99,6 +103,8 @@ class NodeLike(Protocol):
     @property
     def address(self) -> Interface | None: ...
     @property
+    def addresses(self) -> tuple[Interface, ...]: ...
+    @property
     def interfaces(self) -> Sequence[NodeInterfaceLike]: ...
     @property
     def cri_socket(self) -> object: ...
@@ -106,13 +112,19 @@ class NodeLike(Protocol):
 
 @dataclass(frozen=True)
 class RawNode:
-    """A node as written; ``address`` None when it does not parse (cluster-schema says why)."""
+    """A node as written; ``address`` (the primary) None when it does not
+    parse (cluster-schema says why)."""
 
     index: int
     name: str | None
     address: Interface | None
     interfaces: tuple[NodeInterface, ...]
     cri_socket: object
+    second_address: Interface | None = None  # dual stack: the other family's
+
+    @property
+    def addresses(self) -> tuple[Interface, ...]:
+        return tuple(a for a in (self.address, self.second_address) if a is not None)
 
 
 def node_field(node: NodeLike) -> FieldPath:
@@ -124,11 +136,15 @@ def shown(node: NodeLike) -> str:
 
 
 def addresses_of(node: NodeLike) -> set[Address]:
-    """The node's cluster address and its interfaces' addresses."""
+    """The node's cluster addresses (both with dual stack) and its interfaces' addresses."""
     found = {i.address.ip for i in node.interfaces}
-    if node.address is not None:
-        found.add(node.address.ip)
+    found.update(a.ip for a in node.addresses)
     return found
+
+
+def shown_addresses(node: NodeLike) -> str:
+    """The node's cluster addresses as kubelet node-ip takes them: "v4,v6"."""
+    return ",".join(str(a.ip) for a in node.addresses)
 
 
 @dataclass(frozen=True)
@@ -136,7 +152,7 @@ class Description:
     view: DocumentView
     nodes: Sequence[NodeLike]
     by_name: dict[str, NodeLike]  # the first node of each name
-    load_balancer: Address | None
+    load_balancer: tuple[Address, ...]  # its address, and with dual stack its other family's
     cloud_provider: str
     cri_socket: object
     nat_addresses: frozenset[Address]  # addresses of interfaces marked nat
@@ -160,6 +176,14 @@ def _interface_or_none(value: object, parsed: dict[str, Interface | None]) -> In
     return parsed[value]
 
 
+def _interfaces_or_none(value: object) -> tuple[Interface, ...]:
+    """A node's address or dual-stack pair; () when it does not parse."""
+    try:
+        return tuple(parse_interfaces(value))
+    except AddressError:
+        return ()
+
+
 def _raw_node(index: int, raw: object, parsed: dict[str, Interface | None]) -> RawNode | None:
     if not isinstance(raw, dict):
         return None
@@ -172,12 +196,15 @@ def _raw_node(index: int, raw: object, parsed: dict[str, Interface | None]) -> R
         address = _interface_or_none(item.get("address"), parsed)
         if address is not None:
             interfaces.append(NodeInterface(str(item.get("name", "")), address, item.get("nat") is True))
+    written = raw.get("address")
+    pair = _interfaces_or_none(written) if isinstance(written, str) and "," in written else ()
     return RawNode(
         index=index,
         name=name if isinstance(name, str) else None,
-        address=_interface_or_none(raw.get("address"), parsed),
+        address=pair[0] if pair else _interface_or_none(written, parsed),
         interfaces=tuple(interfaces),
         cri_socket=raw.get("criSocket"),
+        second_address=pair[1] if pair else None,
     )
 
 
@@ -195,9 +222,9 @@ def _read_description(view: DocumentView) -> Description:
     for node in nodes:
         if node.name is not None:
             by_name.setdefault(node.name, node)
-    load_balancer: Address | None = None
+    load_balancer: tuple[Address, ...] = ()
     try:
-        load_balancer = parse_address(view.get("spec", "loadBalancer", "address"))
+        load_balancer = tuple(parse_addresses(view.get("spec", "loadBalancer", "address")))
     except AddressError:
         pass
     provider = spec.get("cloudProvider")
@@ -220,7 +247,7 @@ def _from_model(view: DocumentView, cluster: Cluster) -> Description:
         view=view,
         nodes=cluster.nodes,
         by_name=by_name,
-        load_balancer=cluster.load_balancer.address if cluster.load_balancer is not None else None,
+        load_balancer=cluster.load_balancer.addresses if cluster.load_balancer is not None else (),
         cloud_provider=cluster.cloud_provider,
         cri_socket=cluster.cri_socket,
         nat_addresses=frozenset(i.address.ip for node in cluster.nodes for i in node.interfaces if i.nat),
@@ -467,6 +494,13 @@ def cidr_fields(group: Group) -> Iterator[CidrField]:
         yield from _installation_pools(installation)
 
 
+def named(written: CidrField, network: Network) -> str:
+    """The field and one of its networks; of a dual-stack list, which family's."""
+    if len({n.version for n in written.networks()}) > 1:
+        return f"{written.label}'s {family(network.version)} CIDR {network}"
+    return f"{written.label} {network}"
+
+
 def _listed(items: list[str]) -> str:
     more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
     return ", ".join(items[:SHOWN]) + more
@@ -537,7 +571,7 @@ def pod_service_overlap(group: Group) -> Iterator[RawFinding]:
                 if overlaps(pods, services):
                     yield RawFinding(
                         "pod-service-overlap", setting.pod.loc,
-                        f"{setting.pod.label} {pods} overlaps {service.label} {services}: pod and Service addresses "
+                        f"{named(setting.pod, pods)} overlaps {named(service, services)}: pod and Service addresses "
                         "would collide; choose ranges that do not overlap (e.g. podSubnet 10.244.0.0/16, "
                         "serviceSubnet 10.96.0.0/12)",
                     )
@@ -552,13 +586,13 @@ def _known_addresses(group: Group, described: Description | None) -> tuple[dict[
     if described is not None:
         for node in described.nodes:
             label = shown(node)
-            if node.address is not None:
-                addresses.setdefault(node.address.ip, "node " + label)
-                networks.setdefault(node.address.network, "node " + label)
+            for address in node.addresses:  # both families with dual stack
+                addresses.setdefault(address.ip, "node " + label)
+                networks.setdefault(address.network, "node " + label)
             for interface in node.interfaces:
                 addresses.setdefault(interface.address.ip, label + " " + interface.name)
-        if described.load_balancer is not None:
-            addresses.setdefault(described.load_balancer, "load balancer")
+        for lb_address in described.load_balancer:
+            addresses.setdefault(lb_address, "load balancer")
     for view in node_documents(group):
         written = [advertise_address(view)] + node_ips(view)
         for item in written:
@@ -590,7 +624,7 @@ def cidr_overlaps_node_network(group: Group) -> Iterator[RawFinding]:
             if hits:
                 yield RawFinding(
                     "cidr-overlaps-node-network", written.loc,
-                    f"{written.label} {network} contains {_listed(hits)}: that traffic would be routed into the "
+                    f"{named(written, network)} contains {_listed(hits)}: that traffic would be routed into the "
                     f"{written.role} network; choose a range that no node network overlaps",
                 )
                 continue
@@ -598,7 +632,7 @@ def cidr_overlaps_node_network(group: Group) -> Iterator[RawFinding]:
             if touched:
                 yield RawFinding(
                     "cidr-overlaps-node-network", written.loc,
-                    f"{written.label} {network} overlaps the node network {_listed(touched)}; choose a range "
+                    f"{named(written, network)} overlaps the node network {_listed(touched)}; choose a range "
                     "that no node network overlaps",
                 )
 
@@ -627,42 +661,39 @@ def node_prefix_mismatch(group: Group) -> Iterator[RawFinding]:
     described = description(group)
     if described is None:
         return
-    nodes = [n for n in described.nodes if n.address is not None]
+    # every cluster address of every node: with dual stack each family's network on its own
+    entries = [(node, address) for node in described.nodes for address in node.addresses]
     present: dict[tuple[int, int], set[Network]] = {}
     prefixes: dict[int, set[int]] = {}
-    for node in nodes:
-        assert node.address is not None
-        present.setdefault((node.address.version, node.address.network.prefixlen), set()).add(node.address.network)
-        prefixes.setdefault(node.address.version, set()).add(node.address.network.prefixlen)
+    for _node, address in entries:
+        present.setdefault((address.version, address.network.prefixlen), set()).add(address.network)
+        prefixes.setdefault(address.version, set()).add(address.network.prefixlen)
     if all(len(p) < 2 for p in prefixes.values()):
         return
-    on_network: dict[Network, list[NodeLike]] = {}
-    for node in nodes:
-        assert node.address is not None
-        widest = _widest_network(node.address, prefixes[node.address.version], present)
-        on_network.setdefault(widest, []).append(node)
+    on_network: dict[Network, list[tuple[NodeLike, Interface]]] = {}
+    for node, address in entries:
+        widest = _widest_network(address, prefixes[address.version], present)
+        on_network.setdefault(widest, []).append((node, address))
     for network, members in on_network.items():
         yield from _prefix_findings(described, network, members)
 
 
-def _prefix_findings(described: Description, network: Network, members: list[NodeLike]) -> Iterator[RawFinding]:
-    counts = Counter(n.address.network.prefixlen for n in members if n.address is not None)
+def _prefix_findings(described: Description, network: Network, members: list[tuple[NodeLike, Interface]]) -> Iterator[RawFinding]:
+    counts = Counter(address.network.prefixlen for _node, address in members)
     if len(counts) < 2:
         return
     first_of: dict[int, int] = {}
-    for node in members:
-        assert node.address is not None
-        first_of.setdefault(node.address.network.prefixlen, node.index)
+    for node, address in members:
+        first_of.setdefault(address.network.prefixlen, node.index)
     common = max(counts, key=lambda p: (counts[p], -first_of[p]))
-    usual = [shown(n) for n in members if n.address is not None and n.address.network.prefixlen == common]
-    for node in members:
-        assert node.address is not None
-        if node.address.network.prefixlen != common:
+    usual = [shown(n) for n, address in members if address.network.prefixlen == common]
+    for node, address in members:
+        if address.network.prefixlen != common:
             yield RawFinding(
                 "node-prefix-mismatch", described.loc(node_field(node) + ("address",)),
-                f"node {shown(node)} address {node.address} has prefix /{node.address.network.prefixlen}, "
+                f"node {shown(node)} address {address} has prefix /{address.network.prefixlen}, "
                 f"but {_listed(usual)} on {network} have /{common}: give every node on one network the "
-                f"network's real prefix length (e.g. {node.address.ip}/{common})",
+                f"network's real prefix length (e.g. {address.ip}/{common})",
             )
 
 
@@ -679,12 +710,12 @@ def duplicate_node_address(group: Group) -> Iterator[RawFinding]:
         return
     by_address: dict[Address, NodeLike] = {}
     for node in described.nodes:
-        if node.address is not None:
-            first = by_address.setdefault(node.address.ip, node)
+        for address in node.addresses:  # with dual stack, each family's
+            first = by_address.setdefault(address.ip, node)
             if first is not node:
                 yield RawFinding(
                     "duplicate-node-address", described.loc(node_field(node) + ("address",)),
-                    f"node {shown(node)} has address {node.address.ip}, the same as node {shown(first)} "
+                    f"node {shown(node)} has address {address.ip}, the same as node {shown(first)} "
                     f"(spec.nodes[{first.index}]): give each node its own address",
                 )
 
@@ -737,13 +768,14 @@ def nat_address(group: Group) -> Iterator[RawFinding]:
     described = description(group)
     if described is not None:
         for node in described.nodes:
-            reason = _nat_reason(node.address.ip, described) if node.address is not None else None
-            if reason is not None:
-                yield RawFinding(
-                    "nat-address", described.loc(node_field(node) + ("address",)),
-                    f"node {shown(node)} address {node.address}: {reason}; use the node's host-only or bridged "
-                    "address (e.g. that of enp0s8)",
-                )
+            for address in node.addresses:
+                reason = _nat_reason(address.ip, described)
+                if reason is not None:
+                    yield RawFinding(
+                        "nat-address", described.loc(node_field(node) + ("address",)),
+                        f"node {shown(node)} address {address}: {reason}; use the node's host-only or bridged "
+                        "address (e.g. that of enp0s8)",
+                    )
     for view in node_documents(group):
         for written in [advertise_address(view)] + node_ips(view):
             if written is None or written.address is None:
@@ -823,13 +855,13 @@ def kubelet_node_ip(group: Group) -> Iterator[RawFinding]:
             yield RawFinding(
                 "kubelet-node-ip", view.loc(KUBELET_ARGS, key=True),
                 f"node {shown(node)} has {len(node.interfaces)} interfaces but no kubelet node-ip: the kubelet "
-                f"reports its default-route address; add node-ip {node.address.ip} to kubeletExtraArgs",
+                f"reports its default-route address; add node-ip {shown_addresses(node)} to kubeletExtraArgs",
             )
         for item in node_ips(view):
             if item.address is None or item.address not in addresses_of(node):
                 yield RawFinding(
                     "kubelet-node-ip", item.loc,
-                    f"kubelet node-ip {item.text!r} is not an address of node {shown(node)}: write {node.address.ip}",
+                    f"kubelet node-ip {item.text!r} is not an address of node {shown(node)}: write {shown_addresses(node)}",
                 )
 
 
@@ -865,13 +897,13 @@ def service_subnet_size(group: Group) -> Iterator[RawFinding]:
             if bits - network.prefixlen > MAXIMUM_BITS_FOR_SERVICE_SUBNET:
                 yield RawFinding(
                     "service-subnet-size", written.loc,
-                    f"{written.label} {network} is too large: for {bits}-bit addresses the prefix length must be "
-                    f"/{bits - MAXIMUM_BITS_FOR_SERVICE_SUBNET} or longer (e.g. 10.96.0.0/12)",
+                    f"{named(written, network)} is too large: for {bits}-bit addresses the prefix length must be "
+                    f"/{bits - MAXIMUM_BITS_FOR_SERVICE_SUBNET} or longer (e.g. {SERVICE_EXAMPLES[network.version]})",
                 )
             elif network.num_addresses < MINIMUM_ADDRESSES_IN_SERVICE_SUBNET:
                 yield RawFinding(
                     "service-subnet-size", written.loc,
-                    f"{written.label} {network} has {network.num_addresses} addresses; kubeadm needs at least "
+                    f"{named(written, network)} has {network.num_addresses} addresses; kubeadm needs at least "
                     f"{MINIMUM_ADDRESSES_IN_SERVICE_SUBNET}",
                 )
 
@@ -921,32 +953,32 @@ def _capacity_findings(setting: SubnetSetting, written: CidrField, network: Netw
     if network.num_addresses < MINIMUM_ADDRESSES_IN_POD_SUBNET:
         yield RawFinding(
             "pod-subnet-capacity", written.loc,
-            f"{written.label} {network} has {network.num_addresses} addresses; kubeadm needs at least "
+            f"{named(written, network)} has {network.num_addresses} addresses; kubeadm needs at least "
             f"{MINIMUM_ADDRESSES_IN_POD_SUBNET}",
         )
     if not setting.allocates_node_cidrs:
         return
     mask, problem = _node_mask(setting, network.version)
     if mask is None:
-        yield RawFinding("pod-subnet-capacity", written.loc, f"{written.label} {network}: {problem}")
+        yield RawFinding("pod-subnet-capacity", written.loc, f"{named(written, network)}: {problem}")
         return
     if network.prefixlen > mask:
         yield RawFinding(
             "pod-subnet-capacity", written.loc,
-            f"{written.label} {network} is smaller than one node's block (/{mask}): make the pod subnet /{mask} "
+            f"{named(written, network)} is smaller than one node's block (/{mask}): make the pod subnet /{mask} "
             "or wider, or the node mask longer",
         )
     elif mask - network.prefixlen > POD_SUBNET_NODE_MASK_MAX_DIFF:
         yield RawFinding(
             "pod-subnet-capacity", written.loc,
-            f"{written.label} {network} and node mask /{mask} differ by {mask - network.prefixlen} bits; "
+            f"{named(written, network)} and node mask /{mask} differ by {mask - network.prefixlen} bits; "
             f"kubeadm allows at most {POD_SUBNET_NODE_MASK_MAX_DIFF} (node mask /{network.prefixlen + POD_SUBNET_NODE_MASK_MAX_DIFF} or shorter)",
         )
     elif node_count is not None and 2 ** (mask - network.prefixlen) < node_count:
         blocks = 2 ** (mask - network.prefixlen)
         yield RawFinding(
             "pod-subnet-capacity", written.loc,
-            f"{written.label} {network} holds {blocks} node blocks of /{mask} but the cluster has {node_count} "
+            f"{named(written, network)} holds {blocks} node blocks of /{mask} but the cluster has {node_count} "
             f"nodes: {node_count - blocks} would get no pod CIDR; widen the pod subnet or lengthen the node mask",
         )
 

@@ -155,17 +155,24 @@ def calico_pool_mismatch(group: Group) -> Iterator[RawFinding]:
     or kubeadm-config ConfigMap) of the same group; a standalone manifest has
     nothing to compare with and gets no finding.
 
+    With a dual-stack podSubnet, the IPv6 half needs a pool too: a calico.yaml
+    without CALICO_IPV6POOL_CIDR, or an Installation whose ipPools have no
+    IPv6 pool, is a finding.
+
     Why: kube-controller-manager hands out node pod CIDRs from podSubnet and
     kube-proxy uses it to tell pod traffic (--cluster-cidr); pods with
-    addresses outside it are masqueraded or routed wrongly. Calico creates the
-    pool once: changing it later has no effect.
+    addresses outside it are masqueraded or routed wrongly; a family without
+    a pool leaves pods without an address of it. Calico creates the pool
+    once: changing it later has no effect.
 
-    Fix: set the pool CIDR to podSubnet (`kconf calico patch --pod-cidr`, or
-    re-render from the description)."""
+    Fix: set the pool CIDR to podSubnet (`kconf calico patch --pod-cidr`, and
+    `--ipv6-pod-cidr` for dual stack, or re-render from the description:
+    render writes a pool per family in both calico modes)."""
     known = _pod_subnets(group)
     if known is None:
         return
     subnets, origin = known
+    yield from _missing_ipv6_pools(group, subnets, origin)
     for node in _manifests(group):
         for name in (CIDR_NAME, IPV6_CIDR_NAME):
             env = _env(node, name)
@@ -184,6 +191,40 @@ def calico_pool_mismatch(group: Group) -> Iterator[RawFinding]:
             if problem:
                 path = ("spec", "calicoNetwork", "ipPools", index, "cidr")
                 yield RawFinding("calico-pool-mismatch", view.loc(path), f"ipPools[{index}].cidr: {problem}")
+
+
+def _missing_ipv6_pools(group: Group, subnets: tuple[Network, ...], origin: str) -> Iterator[RawFinding]:
+    """A dual-stack podSubnet's IPv6 CIDR without a Calico pool (an IPv6-only
+    one is pool-unset's or the operator's concern)."""
+    ipv6 = [s for s in subnets if s.version == 6]
+    if not ipv6 or len(subnets) < 2:
+        return
+    for node in _manifests(group):
+        env = _env(node, IPV6_CIDR_NAME)
+        if env is None or (not env.value_from and env.value in (None, "")):
+            yield RawFinding(
+                "calico-pool-mismatch", env.loc if env is not None else _env_key_loc(node),
+                f"{IPV6_CIDR_NAME} is not set, but {origin} has the IPv6 CIDR {ipv6[0]}: pods get no IPv6 address; "
+                f"set it with `kconf calico patch --ipv6-pod-cidr {ipv6[0]}` (which also sets IP6, FELIX_IPV6SUPPORT "
+                "and the CNI's assign_ipv6), or re-render",
+            )
+    for view in _installations(group):
+        pools = view.get("spec", "calicoNetwork", "ipPools")
+        if not isinstance(pools, list) or not pools:
+            continue
+        if not any(_pool_version(p) == 6 for p in pools):
+            yield RawFinding(
+                "calico-pool-mismatch", view.loc(("spec", "calicoNetwork", "ipPools"), key=True),
+                f"ipPools have no IPv6 pool, but {origin} has the IPv6 CIDR {ipv6[0]}: pods get no IPv6 address; "
+                f"add a pool with cidr {ipv6[0]} (blockSize 122)",
+            )
+
+
+def _pool_version(pool: object) -> int | None:
+    try:
+        return parse_network(pool.get("cidr")).version if isinstance(pool, dict) else None
+    except AddressError:
+        return None
 
 
 # --- calico-pool-unset ---------------------------------------------------------------------
@@ -486,14 +527,24 @@ def _node_problems(method: AutodetectMethod, family: int, nodes: _Nodes) -> Iter
         yield from _interface_problems(method, cluster)
     elif method.kind == CIDR:
         networks = [n for n in (parse_network(a) for a in method.args) if n.version == family]
+        # each node's address of this family: with dual stack, IPv6 methods meet the IPv6 addresses
         left_out = [
-            n for n in cluster.nodes if n.ip.version == family and not any(n.ip in net for net in networks)
+            (n, a.ip) for n in cluster.nodes
+            if (a := n.address_of(family)) is not None and not any(a.ip in net for net in networks)
         ]
         if left_out:
             yield (
-                f"{method} leaves out {_failing(left_out)} ({left_out[0].ip}): Calico finds no address there and "
-                "calico-node does not start"
+                f"{method} leaves out {_failing([n for n, _ in left_out])} ({left_out[0][1]}): Calico finds no "
+                "address there and calico-node does not start"
             )
+
+
+def _lists_ipv6(text: str | None) -> bool:
+    try:
+        method = parse(text)
+    except MethodError:
+        return False
+    return method.kind == CIDR and any(parse_network(a).version == 6 for a in method.args)
 
 
 def _version_problem(method: AutodetectMethod, image: str | None) -> str | None:
@@ -539,6 +590,9 @@ def calico_autodetect_mismatch(group: Group) -> Iterator[RawFinding]:
     described = _described_method(group)
     if described is not None:
         found.append((described, None))
+        if _lists_ipv6(described.text):
+            # cidr= with IPv6 networks: render gives them to IPv6 autodetection
+            found.append((_Method(described.text, described.loc, 6, described.where), None))
     found += [(m, None) for m in _manifest_methods(group)]
     found += list(_installation_methods(group))
     for method, problem in found:

@@ -82,7 +82,7 @@ def calico_pool_capacity(group: Group) -> Iterator[RawFinding]:
     if cluster is None:
         return
     nodes = len(cluster.nodes)
-    mask = cluster.networking.node_cidr_mask_size
+    mask = cluster.networking.node_mask(4)  # IPv4's also where nodeCIDRMaskSize is IPv6's (IPv6 first)
     for pool in _pools(group, cluster):
         if pool.block_size < pool.cidr.prefixlen:
             continue  # not a block size for this pool: Calico refuses it (calico-pool-mismatch territory)
