@@ -60,7 +60,8 @@ def _targets(documents: Sequence[Document]) -> dict[Position, list[_Target]]:
     for document in documents:
         assert document.spans is not None
         for field_path, start in document.values.items():
-            if field_path in document.spans.value_ends:
+            # scalars only (every fix writes a string): a collection may start at the same place
+            if field_path in document.spans.value_ends and isinstance(_value_at(document.data, field_path), str):
                 found.setdefault(start, []).append(_Target(document.index, field_path))
     return found
 
