@@ -232,6 +232,25 @@ def test_a_calico_manifest_pool_is_fixed_in_place(tmp_path: Path) -> None:
     assert (tmp_path / "calico.yaml").read_text() == before.replace('value: "10.244.7.0/16"', 'value: "10.244.0.0/16"')
 
 
+INSTALLATION = """\
+apiVersion: operator.tigera.io/v1
+kind: Installation
+metadata:
+  name: default
+spec:
+  calicoNetwork:
+    ipPools:
+      - {cidr: 10.244.9.0/16, blockSize: 26}   # pool
+"""
+
+
+def test_an_installation_pool_in_a_flow_mapping_is_fixed(tmp_path: Path) -> None:
+    (tmp_path / "calico-installation.yaml").write_text(INSTALLATION)
+    result = run_cli("lint", "--fix", "--select", "cidr-host-bits", "calico-installation.yaml")
+    assert (result.exit_code, result.stdout) == (0, "calico-installation.yaml:8:16: cidr-host-bits: '10.244.9.0/16' -> '10.244.0.0/16'\n")
+    assert (tmp_path / "calico-installation.yaml").read_text() == INSTALLATION.replace("10.244.9.0/16", "10.244.0.0/16")
+
+
 # --- the core: fix_text refuses what it cannot do exactly -----------------------------
 
 
