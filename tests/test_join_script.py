@@ -557,3 +557,35 @@ def test_without_kubectl_and_curl_the_check_is_skipped_loudly(fake: Path, script
         "registers; once joined, run 'kubectl get node cka-worker-1' on a control-plane node\n"
     )
     assert [c.split()[0] for c in calls(fake)] == ["join"]
+
+
+# --- dual stack: every address of the node is checked ----------------------------------------
+
+DUAL = GOLDEN / "dual-stack" / "dual" / "join-dual-worker-1.sh"
+
+
+@pytest.mark.parametrize(
+    ("addresses", "code", "stderr"),
+    [
+        pytest.param(("192.168.60.91/24", "fd00:60::91/64"), 0, "", id="both-families"),
+        pytest.param(
+            ("192.168.60.91/24",), 1,
+            "join-dual-worker-1.sh: no interface of this host has fd00:60::91, the address of dual-worker-1 (ip -o addr show): "
+            "this is another host, or the address is not configured yet\n"
+            "join-dual-worker-1.sh: not joining; KCONF_SKIP_HOST_CHECK=1 skips these host checks\n",
+            id="ipv6-missing",
+        ),
+    ],
+)
+def test_a_dual_stack_node_needs_both_addresses(fake: Path, addresses: tuple[str, ...], code: int, stderr: str) -> None:
+    result = run(DUAL, fake, KCONF_TOKEN=TOKEN, KCONF_CA_CERT_HASH=CA_HASH, **joinfakes.on_host("dual-worker-1", *addresses))
+    assert (result.returncode, result.stderr) == (code, stderr)
+
+
+def test_the_hosts_file_says_to_remove_the_127_0_1_1_line() -> None:
+    lines = (HA_CASE / "cka" / "hosts").read_text().splitlines()
+    assert lines[2:5] == [
+        '# Remove the "127.0.1.1 <hostname>" line Debian and Vagrant images put there:',
+        "# it makes the node's name resolve to loopback (join-<node>.sh refuses to run",
+        "# while `getent hosts $(hostname)` answers 127.x).",
+    ]

@@ -327,3 +327,29 @@ def test_explain_says_what_fix_writes() -> None:
     assert result.stdout.endswith(
         "\n\n--fix: writes the network address of each CIDR with host bits set (172.16.33.10/16 -> 172.16.0.0/16)\n"
     )
+
+
+def test_a_file_that_cannot_be_replaced_is_an_error_and_stays(tmp_path: Path) -> None:
+    (tmp_path / "kubeadm.yaml").write_text(KUBEADM)
+    os.link(tmp_path / "kubeadm.yaml", tmp_path / "other-name.yaml")
+    result = run_cli("lint", "--fix", "--select", "cidr-host-bits", "kubeadm.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kconf: error: kubeadm.yaml: has 2 hard links; --in-place would replace this name only")
+    assert (tmp_path / "kubeadm.yaml").read_text() == KUBEADM
+
+
+def test_a_rendered_folder_is_fixed_with_its_description_and_does_not_drift(tmp_path: Path) -> None:
+    from conftest import EXAMPLES
+
+    text = (EXAMPLES / "ha-haproxy" / "cluster.yaml").read_text()
+    assert text.count("imageRepository: registry.k8s.io\n") == 1
+    (tmp_path / "cluster.yaml").write_text(text.replace("imageRepository: registry.k8s.io\n", "imageRepository: k8s.gcr.io\n"))
+    assert run_cli("render", "cluster.yaml").exit_code == 0  # a warning does not stop render
+    result = run_cli("lint", "--fix", ".")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == (
+        "cka/kubeadm-init.yaml:19:18: image-repository-deprecated: 'k8s.gcr.io' -> 'registry.k8s.io'\n"
+        "cluster.yaml:11:20: image-repository-deprecated: 'k8s.gcr.io' -> 'registry.k8s.io'\n"
+    )
+    assert run_cli("render", "--check", "cluster.yaml").exit_code == 0  # what the fixed description renders
+    assert (tmp_path / "cluster.yaml").read_text() == text
