@@ -275,7 +275,8 @@ def finding(line: int, column: int, old: str, new: str, rule: str = "cidr-host-b
         pytest.param("a: 10.9.9.9/8\n", [finding(1, 4, "10.1.2.3/8", "10.0.0.0/8")], None,
                      "the value there is '10.9.9.9/8', not '10.1.2.3/8'", id="stale-value"),
         pytest.param("a: 10.1.2.3/8\n", [finding(1, 1, "10.1.2.3/8", "10.0.0.0/8")], None,
-                     "no single value is written at this place", id="no-value-there"),
+                     "no single value is written at this place (a value inside another, as in a ConfigMap's "
+                     "ClusterConfiguration text, is not edited)", id="no-value-there"),
         pytest.param(
             "a: 10.1.2.3/8\n", [finding(1, 4, "10.1.2.3/8", "10.0.0.0/8"), finding(1, 4, "10.1.2.3/8", "10.1.0.0/16", "other")],
             "a: 10.0.0.0/8\n", "another finding would write a different value there", id="conflict",
@@ -353,3 +354,34 @@ def test_a_rendered_folder_is_fixed_with_its_description_and_does_not_drift(tmp_
     )
     assert run_cli("render", "--check", "cluster.yaml").exit_code == 0  # what the fixed description renders
     assert (tmp_path / "cluster.yaml").read_text() == text
+
+
+CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kubeadm-config
+  namespace: kube-system
+data:
+  ClusterConfiguration: |
+    apiVersion: kubeadm.k8s.io/v1beta3
+    kind: ClusterConfiguration
+    kubernetesVersion: v1.28.2
+    controlPlaneEndpoint: k8s-api:6443
+    imageRepository: k8s.gcr.io
+"""
+
+
+def test_a_kubeadm_config_configmap_is_left_as_kubectl_printed_it(tmp_path: Path) -> None:
+    (tmp_path / "cm.yaml").write_text(CONFIGMAP)
+    result = run_cli("lint", "--fix", "--select", "image-repository-deprecated", "cm.yaml")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "cm.yaml:12:22: image-repository-deprecated: not fixed: no single value is written at this place (a value inside "
+        "another, as in a ConfigMap's ClusterConfiguration text, is not edited)\n"
+    )
+    assert result.stdout == (
+        "cm.yaml:12:22: warning: imageRepository k8s.gcr.io is frozen since April 2023 and gets no new images: "
+        "write registry.k8s.io [image-repository-deprecated]\n"
+    )
+    assert (tmp_path / "cm.yaml").read_text() == CONFIGMAP

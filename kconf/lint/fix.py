@@ -157,7 +157,11 @@ def _planned(
 ) -> tuple[TextEdit, _Target] | Change:
     assert finding.fix is not None
     if len(targets) != 1:
-        return _refused(finding, "no single value is written at this place")
+        return _refused(
+            finding,
+            "no single value is written at this place (a value inside another, as in a ConfigMap's "
+            "ClusterConfiguration text, is not edited)",
+        )
     target = targets[0]
     document = documents[target.document]
     current = _value_at(document.data, target.field)
