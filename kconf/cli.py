@@ -232,10 +232,15 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
     "config from a node, `kubectl get cm -n kube-system kubeadm-config -o yaml`) against this description: "
     "the cross-file rules, and drift from what render writes for each file.",
 )
+@click.option(
+    "--fix", "fix", is_flag=True,
+    help="Make the mechanical fixes in place first (CIDR host bits, k8s.gcr.io, unix://), print each, "
+    "then report what remains.",
+)
 @handles_errors
 def lint(
     paths: tuple[str, ...], output_format: str, strict: bool, select: str | None,
-    ignore: str | None, explain: str | None, color: bool | None, cluster: str | None,
+    ignore: str | None, explain: str | None, color: bool | None, cluster: str | None, fix: bool = False,
 ) -> int:
     """Lint cluster descriptions, kubeadm configs, kubeadm-config ConfigMaps,
     Calico manifests, Installation resources and HAProxy configs.
@@ -247,5 +252,5 @@ def lint(
     require_stdout()  # findings (or --explain) have nowhere else to go
     return run_lint(
         paths, output_format=output_format, strict=strict, select=select, ignore=ignore,
-        explain=explain, color=color, echo=echo, cluster=cluster,
+        explain=explain, color=color, echo=echo, cluster=cluster, fix=fix,
     )

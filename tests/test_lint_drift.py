@@ -88,7 +88,7 @@ def test_reordering_keys_is_not_drift_but_whitespace_in_text_files_is(tmp_path: 
     assert lint(tmp_path, select="rendered-drift") == []
     edit(out / "hosts", "192.168.51.91\tworker-1", "192.168.51.91  worker-1")
     assert drift(tmp_path) == [
-        ("lab/hosts", 5, "line changed by hand: kconf render writes '192.168.51.91\\tworker-1'; change the description and re-render")
+        ("lab/hosts", 8, "line changed by hand: kconf render writes '192.168.51.91\\tworker-1'; change the description and re-render")
     ]
 
 
@@ -109,7 +109,8 @@ def test_description_changed_after_rendering(tmp_path: Path) -> None:
     edit(tmp_path / "cluster.yaml", "address: 192.168.51.91/24", "address: 192.168.51.92/24")
     found = drift(tmp_path)
     assert [(p, line) for p, line, _ in found] == [
-        ("lab/hosts", 5), ("lab/join-worker-1.sh", 66), ("lab/kubeadm-join-worker-1.yaml", 15)
+        # the join script holds the address twice: the host check's and the join configuration's
+        ("lab/hosts", 8), ("lab/join-worker-1.sh", 29), ("lab/join-worker-1.sh", 159), ("lab/kubeadm-join-worker-1.yaml", 15)
     ]
 
 
@@ -182,12 +183,12 @@ TEXT_ADDITIONS = [
     ),
     pytest.param(
         "hosts", "192.168.51.81\tcp-1\n", "10.0.2.15\tcp-1\n192.168.51.81\tcp-1\n",
-        [(4, "line added by hand: '10.0.2.15\\tcp-1'; change the description and re-render")],
+        [(7, "line added by hand: '10.0.2.15\\tcp-1'; change the description and re-render")],
         id="hosts-line-inserted",
     ),
     pytest.param(
         "hosts", "192.168.51.91\tworker-1\n", "192.168.51.91\tworker-1\n10.0.0.1\ta\n10.0.0.2\tb\n",
-        [(8, "line added by hand: '10.0.0.1\\ta' (and 1 more line); change the description and re-render")],
+        [(11, "line added by hand: '10.0.0.1\\ta' (and 1 more line); change the description and re-render")],
         id="hosts-two-lines-at-the-end",
     ),
     pytest.param(
@@ -275,7 +276,7 @@ DESCRIPTION_CHANGES = [
         [
             ("lab/PLAN.md", 8, "rendered-drift",
              f"{CHANGED} (kconf render now writes 'Append the lines of `hosts` to `/etc/hosts` on cp-1, cp-2, cp-3, lab-lb.')"),
-            ("lab/hosts", 7, "rendered-drift", f"{CHANGED} (kconf render no longer writes '192.168.51.91\\tworker-1')"),
+            ("lab/hosts", 10, "rendered-drift", f"{CHANGED} (kconf render no longer writes '192.168.51.91\\tworker-1')"),
             ("lab/join-worker-1.sh", 1, "rendered-drift", "kconf render no longer writes this file (a node was removed?); delete it"),
             ("lab/kubeadm-join-worker-1.yaml", 1, "rendered-drift",
              "kconf render no longer writes this file (a node was removed?); delete it"),
