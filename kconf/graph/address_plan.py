@@ -17,7 +17,7 @@ from ipaddress import AddressValueError, IPv4Address, IPv6Address, ip_network
 from kconf.addresses import PRIVATE_NETWORKS, Address, Network
 from kconf.description import Cluster
 from kconf.graph import svg
-from kconf.graph.marks import Mark, network_key
+from kconf.graph.marks import element_id, network_key
 from kconf.graph.scale import GAP, AddressScale
 from kconf.graph.style import Badges, LABEL_WIDTH
 
@@ -151,8 +151,8 @@ def _row(row: Row, scale: AddressScale, y: float, badges: Badges, node_ips: Sequ
     caption_x = max(x0 + width, scale.left + caption_width) if anchor_end else x0
     caption_svg = svg.text(caption_x, y + 11, caption, class_="caption", text_anchor="end" if anchor_end else None)
     ticks = [svg.line(scale.point(ip), bar_y - 2, scale.point(ip), bar_y + 14, class_="address-tick") for ip in node_ips if ip in row.network]
-    parts.append(svg.group(svg.title(row.label), bar, caption_svg, *ticks, id=row.key.replace(":", "-").replace("/", "_"), class_="network"))
-    parts.extend(badges.draw(row.key, margin + LABEL_WIDTH - 24, bar_y + 6))
+    badge = badges.draw(row.key, margin + LABEL_WIDTH - 24, bar_y + 6)
+    parts.append(svg.group(svg.title(row.label), bar, caption_svg, *ticks, *badge, id=element_id(row.key), class_="network"))
     return parts
 
 

@@ -23,7 +23,7 @@ def run_graph(cluster_path: str, output: str | None, *, echo: Callable[..., Any]
     from kconf.lint.engine import lint_render
     from kconf.lint.model import ERROR, cluster_source
     from kconf.lint.reporters import TextReporter
-    from kconf.render import default_output_dir, refuse_overwriting_inputs, render_files
+    from kconf.render import default_output_dir, render_files
 
     display = os.path.normpath(cluster_path)
     document, text = read_description(cluster_path)
@@ -48,7 +48,15 @@ def run_graph(cluster_path: str, output: str | None, *, echo: Callable[..., Any]
         return 0
     from kconf.fsio import write_file
 
-    refuse_overwriting_inputs(cluster, [Path(output)])
+    if _same_file(output, cluster_path):
+        raise KconfError("is the cluster description; write the picture to another file (-o FILE.svg)", output)
     write_file(Path(output), picture)
     echo(f"wrote {output}", err=True)
     return 0
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # the output does not exist yet
+        return False

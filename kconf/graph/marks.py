@@ -35,6 +35,11 @@ def network_key(kind: str, network: object) -> str:
     return f"net:{kind}:{network}"
 
 
+def element_id(key: str) -> str:
+    """The SVG id of an element (an XML name: no ``:`` or ``/``)."""
+    return key.replace(":", "-").replace("/", "_")
+
+
 @dataclass(frozen=True)
 class Mark:
     number: int

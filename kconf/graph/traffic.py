@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from kconf.addresses import Address
 from kconf.description import KEEPALIVED, KUBE_VIP, Cluster, Node
 from kconf.graph import svg
-from kconf.graph.marks import ENDPOINT, LOAD_BALANCER, lb_host_key, node_key
+from kconf.graph.marks import ENDPOINT, LOAD_BALANCER, element_id, lb_host_key, node_key
 from kconf.graph.style import Badges
 from kconf.outputs import bracketed
 
@@ -58,8 +58,8 @@ class Box:
         for text in self.dim:
             y += LINE_HEIGHT
             parts.append(svg.text(self.x + PAD, y, text, class_="box-text dim"))
-        result = [svg.group(*parts, id=self.key.replace(":", "-"), class_="element")]
-        return result + badges.draw(self.key, self.x + self.width - 6, self.y, anchor_end=True)
+        parts += badges.draw(self.key, self.x + self.width - 6, self.y, anchor_end=True)
+        return [svg.group(*parts, id=element_id(self.key), class_="element")]
 
     def left(self) -> tuple[float, float]:
         return self.x, self.y + self.height / 2
