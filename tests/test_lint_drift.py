@@ -108,8 +108,8 @@ def test_description_changed_after_rendering(tmp_path: Path) -> None:
     render_into(tmp_path, NO_LB)
     edit(tmp_path / "cluster.yaml", "address: 192.168.51.91/24", "address: 192.168.51.92/24")
     found = drift(tmp_path)
-    assert [(p, line) for p, line, _ in found] == [
-        ("lab/hosts", 5), ("lab/join-worker-1.sh", 66), ("lab/kubeadm-join-worker-1.yaml", 15)
+    assert [(p, line) for p, line, _ in found] == [  # PLAN.md: the checks name each node's address
+        ("lab/PLAN.md", 70), ("lab/hosts", 5), ("lab/join-worker-1.sh", 66), ("lab/kubeadm-join-worker-1.yaml", 15)
     ]
 
 
@@ -264,6 +264,8 @@ DESCRIPTION_CHANGES = [
     pytest.param(
         "podSubnet: 172.16.0.0/16", "podSubnet: 172.17.0.0/16",
         [
+            ("lab/PLAN.md", 55, "rendered-drift",  # the Calico step names the pool
+             f"{CHANGED} (kconf render now writes \"The pool is the podSubnet 172.17.0.0/16, not Calico's fallback 192.168.0.0/16, which covers many node networks, and\")"),
             ("lab/calico-installation.yaml", 9, "rendered-drift",
              f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.17.0.0/16')"),
             ("lab/kubeadm-init.yaml", 20, "rendered-drift", f"{CHANGED} (networking.podSubnet: kconf render now writes '172.17.0.0/16')"),
@@ -273,7 +275,7 @@ DESCRIPTION_CHANGES = [
     pytest.param(
         "    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n", "",
         [
-            ("lab/PLAN.md", 8, "rendered-drift",
+            ("lab/PLAN.md", 9, "rendered-drift",
              f"{CHANGED} (kconf render now writes 'Append the lines of `hosts` to `/etc/hosts` on cp-1, cp-2, cp-3, lab-lb.')"),
             ("lab/hosts", 7, "rendered-drift", f"{CHANGED} (kconf render no longer writes '192.168.51.91\\tworker-1')"),
             ("lab/join-worker-1.sh", 1, "rendered-drift", "kconf render no longer writes this file (a node was removed?); delete it"),
@@ -374,6 +376,8 @@ def test_a_warning_of_an_earlier_render_is_no_hand_edit(tmp_path: Path) -> None:
     edit(tmp_path / "cluster.yaml", "podSubnet: 172.32.0.0/16", "podSubnet: 172.16.0.0/16")
     findings = lint(tmp_path)
     assert [(p, line, rule, f.message) for (p, line, rule), f in zip(where(findings, tmp_path), findings)] == [
+        ("lab/PLAN.md", 55, "rendered-drift",
+         f"{CHANGED} (kconf render now writes \"The pool is the podSubnet 172.16.0.0/16, not Calico's fallback 192.168.0.0/16, which covers many node networks, and\")"),
         ("lab/calico-installation.yaml", 9, "rendered-drift",
          f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.16.0.0/16')"),
         ("lab/kubeadm-init.yaml", 20, "rendered-drift", f"{CHANGED} (networking.podSubnet: kconf render now writes '172.16.0.0/16')"),
