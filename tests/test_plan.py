@@ -214,3 +214,70 @@ def test_every_step_says_the_failure_it_avoids(case: Path) -> None:
 )
 def test_plan_values_come_from_the_model(case: str, needle: str) -> None:
     assert needle in plan_of(next(p for p in golden_cases() if p.name == case))
+
+
+# --- the HAProxy check of PLAN.md, against a real HAProxy ------------------------------------------
+
+
+def _raw_show_stat(socket_path: Path) -> bytes:
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(2)
+        sock.connect(str(socket_path))
+        sock.sendall(b"show stat\n")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_plan_haproxy_check_prints_what_plan_expects_from_a_real_haproxy(tmp_path: Path) -> None:
+    """PLAN.md's stats command (socat's part done here by a socket read) run on
+    what HAProxy's stats socket answers, with every backend up: the lines the
+    plan says to expect."""
+    import os
+    import subprocess
+    import tempfile
+    from contextlib import ExitStack
+
+    import tlsservers
+    from conftest import EXAMPLES, missing
+    from netns_lab import wait_for
+    from test_haproxy import alive_and, haproxy_binary, remap, rendered_haproxy, running_haproxy, show_stat
+
+    haproxy = haproxy_binary()
+    if haproxy is None:
+        missing("haproxy is not installed")
+    assert haproxy is not None
+    cluster = load_cluster(str(EXAMPLES / "ha-haproxy" / "cluster.yaml"))
+    lines = render_files(cluster)["PLAN.md"].data.decode().splitlines()
+    assert STATS in lines
+    awk = STATS.split(" | ", 2)[2]  # after: echo "show stat" | sudo socat stdio SOCKET
+    expected_start = lines.index("prints every control plane UP:") + 3  # a blank line and the fence
+    expected = lines[expected_start:lines.index("```", expected_start)]
+    assert expected == ["cka-cp-1 UP", "cka-cp-2 UP", "cka-cp-3 UP"]
+    names = [n.name for n in cluster.control_plane_nodes]
+    try:
+        cert, key = tlsservers.make_self_signed(tmp_path)
+    except RuntimeError as exc:
+        missing(str(exc))
+    with ExitStack() as stack:
+        backends = tlsservers.start_tls_servers(names, cert, key)
+        stack.callback(tlsservers.stop_all, backends)
+        socket_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kconf-plan-")))  # sun_path is short
+        remapped = remap(rendered_haproxy(cluster), cluster, backends, socket_dir, as_root=os.geteuid() == 0)
+        config, log = tmp_path / "haproxy.cfg", tmp_path / "haproxy.log"
+        config.write_text(remapped.text)
+        process = stack.enter_context(running_haproxy(haproxy, config, log))
+        wait_for(
+            "every backend UP",
+            lambda: alive_and(process, log, remapped.stats_socket.is_socket()
+                              and all(s.status == "UP" for s in show_stat(remapped.stats_socket, remapped.backend).values())
+                              and len(show_stat(remapped.stats_socket, remapped.backend)) == 3),
+            10,
+            describe=lambda: log.read_text(errors="replace"),
+        )
+        result = subprocess.run(["sh", "-c", awk], input=_raw_show_stat(remapped.stats_socket), capture_output=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().splitlines() == expected
