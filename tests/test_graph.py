@@ -383,3 +383,29 @@ def test_disjoint_networks_stand_apart_in_address_order() -> None:
     spans = sorted(scale.span(n) for n in networks)
     assert [scale.span(n) for n in sorted(networks)] == spans
     assert all(left[1] < right[0] for left, right in zip(spans, spans[1:]))  # a break between each
+
+
+IPV6_ONLY = """\
+apiVersion: kconf/v1alpha1
+kind: Cluster
+metadata: {name: six}
+spec:
+  kubernetesVersion: v1.33.5
+  controlPlaneEndpoint: "[fd00:60::81]:6443"
+  criSocket: unix:///run/containerd/containerd.sock
+  networking: {podSubnet: "fd00:10:244::/56", serviceSubnet: "fd00:10:96::/112"}
+  nodes:
+    - {name: six-cp-1, role: control-plane, address: "fd00:60::81/64"}
+    - {name: six-w-1, role: worker, address: "fd00:60::91/64"}
+"""
+
+
+def test_ipv6_only_cluster_has_one_ipv6_axis_and_a_bracketed_endpoint(tmp_path: Path) -> None:
+    cluster = tmp_path / "cluster.yaml"
+    cluster.write_text(IPV6_ONLY)
+    root = parse(graph(cluster)[0])
+    assert [e.get("id") for e in root.iter() if (e.get("id") or "").startswith("address-plan-")] == ["address-plan-ipv6"]
+    assert texts(by_id(root, "endpoint")) == ["controlPlaneEndpoint", "[fd00:60::81]:6443", "-> fd00:60::81"]
+    assert "endpoint fd00:60::81" in texts(root)  # the address once: the endpoint is written as one
+    assert [t for t in texts(root) if t.startswith("fc00::")] == ["fc00::"]  # the ULA range's first tick
+    assert texts(by_id(root, "node-six-w-1"))[:3] == ["six-w-1", "worker · kubelet", "fd00:60::91/64"]

@@ -84,7 +84,8 @@ def points(cluster: Cluster, version: int) -> list[Point]:
     if endpoint is not None:
         resolved = cluster.resolve(endpoint[0])
         if resolved is not None and resolved.version == version:
-            return [Point(resolved, f"endpoint {endpoint[0]} {resolved}")]
+            named = "" if endpoint[0] == str(resolved) else f" {endpoint[0]}"
+            return [Point(resolved, f"endpoint{named} {resolved}")]
     return []
 
 

@@ -153,7 +153,8 @@ def _endpoint(cluster: Cluster) -> Box:
     if lb is not None and resolved == lb.address:
         seen = list(lb.addresses)
     target = [f"-> {a}" for a in seen] or ["-> resolves to nothing described"]
-    return Box(ENDPOINT, "endpoint", "controlPlaneEndpoint", [f"{host}:{port}", *target])
+    written = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"  # an IPv6 address in brackets
+    return Box(ENDPOINT, "endpoint", "controlPlaneEndpoint", [written, *target])
 
 
 def _load_balancer(cluster: Cluster) -> Column | None:
