@@ -18,7 +18,7 @@ from kconf.addresses import PRIVATE_NETWORKS, Address, Network
 from kconf.description import Cluster
 from kconf.graph import svg
 from kconf.graph.marks import element_id, network_key
-from kconf.graph.scale import GAP, AddressScale
+from kconf.graph.scale import AddressScale
 from kconf.graph.style import Badges, LABEL_WIDTH
 
 ROW_HEIGHT = 34
