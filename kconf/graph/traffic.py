@@ -211,7 +211,7 @@ def traffic_path(cluster: Cluster, y: float, left: float, right: float, badges: 
         for box, node in cp_pairs:
             parts.append(_arrow(balancer.right(), box.left(), css))
             label_x, label_y = box.left()
-            parts.append(svg.text(label_x - 8, label_y - 5, f":{node.bind_port}", class_="arrow-label", text_anchor="end"))
+            parts.append(svg.text(label_x - 12, label_y - 8, f":{node.bind_port}", class_="arrow-label", text_anchor="end"))
     else:
         resolved = _resolved(cluster)
         for box, node in cp_pairs:
