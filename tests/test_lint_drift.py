@@ -264,7 +264,7 @@ DESCRIPTION_CHANGES = [
     pytest.param(
         "podSubnet: 172.16.0.0/16", "podSubnet: 172.17.0.0/16",
         [
-            ("lab/PLAN.md", 55, "rendered-drift",  # the Calico step names the pool
+            ("lab/PLAN.md", 54, "rendered-drift",  # the Calico step names the pool
              f"{CHANGED} (kconf render now writes \"The pool is the podSubnet 172.17.0.0/16, not Calico's fallback 192.168.0.0/16, which covers many node networks, and\")"),
             ("lab/calico-installation.yaml", 9, "rendered-drift",
              f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.17.0.0/16')"),
@@ -376,7 +376,7 @@ def test_a_warning_of_an_earlier_render_is_no_hand_edit(tmp_path: Path) -> None:
     edit(tmp_path / "cluster.yaml", "podSubnet: 172.32.0.0/16", "podSubnet: 172.16.0.0/16")
     findings = lint(tmp_path)
     assert [(p, line, rule, f.message) for (p, line, rule), f in zip(where(findings, tmp_path), findings)] == [
-        ("lab/PLAN.md", 55, "rendered-drift",
+        ("lab/PLAN.md", 54, "rendered-drift",
          f"{CHANGED} (kconf render now writes \"The pool is the podSubnet 172.16.0.0/16, not Calico's fallback 192.168.0.0/16, which covers many node networks, and\")"),
         ("lab/calico-installation.yaml", 9, "rendered-drift",
          f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.16.0.0/16')"),
