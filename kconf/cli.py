@@ -135,6 +135,19 @@ def render(cluster: str, output_dir: str | None, check: bool) -> int:
     return run_render(cluster, output_dir, check=check, echo=echo)
 
 
+@main.command()
+@click.argument("cluster", type=click.Path(dir_okay=True, allow_dash=False))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write the SVG to this file (default: stdout).")
+@handles_errors
+def graph(cluster: str, output: str | None) -> int:
+    """Draw CLUSTER as a self-contained SVG: the address plan, the path from
+    clients through the load balancer to the API servers, and the lint
+    findings marked on them."""
+    from kconf.graph.command import run_graph
+
+    return run_graph(cluster, output, echo=echo)
+
+
 @main.group()
 def calico() -> None:
     """Calico manifest tools."""

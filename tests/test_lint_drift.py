@@ -109,8 +109,10 @@ def test_description_changed_after_rendering(tmp_path: Path) -> None:
     edit(tmp_path / "cluster.yaml", "address: 192.168.51.91/24", "address: 192.168.51.92/24")
     found = drift(tmp_path)
     assert [(p, line) for p, line, _ in found] == [
-        # the join script holds the address twice: the host check's and the join configuration's
-        ("lab/hosts", 8), ("lab/join-worker-1.sh", 29), ("lab/join-worker-1.sh", 159), ("lab/kubeadm-join-worker-1.yaml", 15)
+        # PLAN.md: the checks name each node's address; the join script holds it twice: the host check's and
+        # the join configuration's
+        ("lab/PLAN.md", 76), ("lab/hosts", 8), ("lab/join-worker-1.sh", 29), ("lab/join-worker-1.sh", 159),
+        ("lab/kubeadm-join-worker-1.yaml", 15)
     ]
 
 
@@ -265,6 +267,8 @@ DESCRIPTION_CHANGES = [
     pytest.param(
         "podSubnet: 172.16.0.0/16", "podSubnet: 172.17.0.0/16",
         [
+            ("lab/PLAN.md", 56, "rendered-drift",  # the Calico step names the pool
+             f"{CHANGED} (kconf render now writes \"The pool is the podSubnet 172.17.0.0/16, not Calico's fallback 192.168.0.0/16, which covers many node networks, and\")"),
             ("lab/calico-installation.yaml", 9, "rendered-drift",
              f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.17.0.0/16')"),
             ("lab/kubeadm-init.yaml", 20, "rendered-drift", f"{CHANGED} (networking.podSubnet: kconf render now writes '172.17.0.0/16')"),
@@ -274,7 +278,7 @@ DESCRIPTION_CHANGES = [
     pytest.param(
         "    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n", "",
         [
-            ("lab/PLAN.md", 8, "rendered-drift",
+            ("lab/PLAN.md", 9, "rendered-drift",
              f"{CHANGED} (kconf render now writes 'Append the lines of `hosts` to `/etc/hosts` on cp-1, cp-2, cp-3, lab-lb.')"),
             ("lab/hosts", 10, "rendered-drift", f"{CHANGED} (kconf render no longer writes '192.168.51.91\\tworker-1')"),
             ("lab/join-worker-1.sh", 1, "rendered-drift", "kconf render no longer writes this file (a node was removed?); delete it"),
@@ -375,6 +379,8 @@ def test_a_warning_of_an_earlier_render_is_no_hand_edit(tmp_path: Path) -> None:
     edit(tmp_path / "cluster.yaml", "podSubnet: 172.32.0.0/16", "podSubnet: 172.16.0.0/16")
     findings = lint(tmp_path)
     assert [(p, line, rule, f.message) for (p, line, rule), f in zip(where(findings, tmp_path), findings)] == [
+        ("lab/PLAN.md", 56, "rendered-drift",
+         f"{CHANGED} (kconf render now writes \"The pool is the podSubnet 172.16.0.0/16, not Calico's fallback 192.168.0.0/16, which covers many node networks, and\")"),
         ("lab/calico-installation.yaml", 9, "rendered-drift",
          f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.16.0.0/16')"),
         ("lab/kubeadm-init.yaml", 20, "rendered-drift", f"{CHANGED} (networking.podSubnet: kconf render now writes '172.16.0.0/16')"),

@@ -44,3 +44,7 @@ def test_non_editable_install_ships_schemas_and_templates(tmp_path: Path) -> Non
     rendered = kconf("render", str(EXAMPLES / "ha-haproxy" / "cluster.yaml"), "-o", "out")
     assert rendered.returncode == 0, rendered.stderr
     assert (work / "out" / "haproxy.cfg").read_text().count("    server ") == 3
+    # kconf.graph is a package of its own: shipped too
+    drawn = kconf("graph", str(EXAMPLES / "ha-haproxy" / "cluster.yaml"), "-o", "cka.svg")
+    assert drawn.returncode == 0, drawn.stderr
+    assert (work / "cka.svg").read_text().count('<g id="node-cka-cp-') == 3
