@@ -249,3 +249,16 @@ def lint(
         paths, output_format=output_format, strict=strict, select=select, ignore=ignore,
         explain=explain, color=color, echo=echo, cluster=cluster,
     )
+
+
+@main.command()
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write to this file (default: stdout), e.g. cluster.schema.json beside the description.")
+@handles_errors
+def schema(output: str | None) -> int:
+    """Print the cluster description's JSON Schema: the one kconf validates
+    with, for editors (yaml-language-server) and check-jsonschema."""
+    from kconf.schema_cmd import run_schema
+
+    return run_schema(output, echo=echo)
+
