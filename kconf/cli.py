@@ -224,7 +224,10 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--select", default=None, help="Only these rules (comma-separated).")
 @click.option("--ignore", default=None, help="Skip these rules (comma-separated).")
-@click.option("--explain", "explain", default=None, metavar="RULE", help="Print what RULE checks, why, and how to fix it.")
+@click.option(
+    "--explain", "explain", default=None, is_flag=False, flag_value="", metavar="RULE",
+    help="Print what RULE checks, why, and how to fix it (no RULE: list the rules).",
+)
 @click.option("--color/--no-color", default=None, help="Colour the text format (default: on a terminal).")
 @click.option(
     "--cluster", "cluster", default=None, type=click.Path(), metavar="CLUSTER.yaml",
@@ -262,3 +265,13 @@ def schema(output: str | None) -> int:
 
     return run_schema(output, echo=echo)
 
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="markdown: docs/rules.md.")
+@handles_errors
+def rules(output_format: str) -> int:
+    """List every lint rule with its default severity and what it finds."""
+    from kconf.lint.catalogue import run_rules
+
+    return run_rules(output_format, echo=echo)
