@@ -145,3 +145,14 @@ def test_rules_loads_no_validator_and_no_yaml(tmp_path: Path) -> None:
     result, modules = loaded(["rules"], tmp_path)
     assert result.returncode == 0 and result.stdout.count("\n") == len(RULES)
     assert modules & {"jsonschema", "jinja2", "yaml", "ruamel", "deepdiff"} == set()
+
+
+def test_the_listing_is_the_catalogue_the_engine_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lintkit import use_marker_rules
+
+    use_marker_rules(monkeypatch)
+    result = run_cli("lint", "--explain")
+    assert result.exit_code == 0
+    assert result.stdout == "marker-a  error    a marker-a comment\nmarker-b  warning  a marker-b comment\n\n" + HINT
+    markdown = run_cli("rules", "--format", "markdown").stdout
+    assert "\n2 rules. The severity is the default:" in markdown
