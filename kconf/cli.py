@@ -255,6 +255,32 @@ def lint(
 
 
 @main.command()
+@click.argument("path", required=False, type=click.Path(allow_dash=True))
+@click.option("--flavour", "--flavor", "flavour", type=click.Choice(["plain", "virtualbox", "aws"]), default="plain",
+              show_default=True, help="Where the machines run: NIC names, addresses, NAT (virtualbox), node names (aws).")
+@click.option("--control-planes", type=int, default=3, show_default=True, help="Control-plane nodes (odd: stacked etcd).")
+@click.option("--workers", type=int, default=3, show_default=True, help="Worker nodes (0: workloads on the control planes).")
+@click.option("--lb-mode", type=click.Choice(["haproxy", "keepalived", "kube-vip"]), default=None,
+              help="loadBalancer.mode (default: haproxy with more than one control plane, none with one).")
+@click.option("--kubernetes-version", default=None, help="spec.kubernetesVersion (default: v1.36.3).")
+@click.option("--region", default=None, help="--flavour aws: the region of the EC2 node names (default: eu-west-1).")
+@click.option("--name", default="k8s", show_default=True, help="metadata.name, and the start of node names.")
+@handles_errors
+def init(
+    path: str | None, flavour: str, control_planes: int, workers: int, lb_mode: str | None,
+    kubernetes_version: str | None, region: str | None, name: str,
+) -> int:  # fmt: skip
+    """Write a commented cluster description to PATH (a folder: PATH/cluster.yaml;
+    none or -: standard output) that lints clean and renders. Never
+    overwrites a file."""
+    from kconf.init import InitOptions, run_init
+
+    options = InitOptions(name=name, flavour=flavour, control_planes=control_planes, workers=workers,
+                          lb_mode=lb_mode, kubernetes_version=kubernetes_version, region=region)  # fmt: skip
+    return run_init(path, options, echo=echo)
+
+
+@main.command()
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write to this file (default: stdout), e.g. cluster.schema.json beside the description.")
 @handles_errors
