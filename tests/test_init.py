@@ -443,3 +443,14 @@ def test_init_loads_no_validator(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cluster.yaml").read_text().startswith("# yaml-language-server: $schema=cluster.schema.json\n")
     assert modules & {"jsonschema", "deepdiff", "ruamel", "yaml"} == set()
+
+
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+def test_init_to_a_full_or_closed_stdout_is_an_error_but_a_file_is_fine(tmp_path: Path, redirect: str) -> None:
+    from test_schema_cmd import STDOUT_ERRORS, kconf_with_stdout
+
+    result = kconf_with_stdout(["init"], tmp_path, redirect)
+    assert (result.returncode, result.stderr) == (2, STDOUT_ERRORS[redirect])
+    written = kconf_with_stdout(["init", "cluster.yaml"], tmp_path, redirect)
+    assert written.returncode == 0 and written.stderr.startswith("kconf: wrote cluster.yaml; next: ")
+    assert (tmp_path / "cluster.yaml").is_file()

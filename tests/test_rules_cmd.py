@@ -156,3 +156,12 @@ def test_the_listing_is_the_catalogue_the_engine_runs(monkeypatch: pytest.Monkey
     assert result.stdout == "marker-a  error    a marker-a comment\nmarker-b  warning  a marker-b comment\n\n" + HINT
     markdown = run_cli("rules", "--format", "markdown").stdout
     assert "\n2 rules. The severity is the default:" in markdown
+
+
+@pytest.mark.parametrize("args", [["rules"], ["rules", "--format", "markdown"], ["lint", "--explain"]], ids=" ".join)
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+def test_rules_to_a_full_or_closed_stdout_is_an_error(tmp_path: Path, args: list[str], redirect: str) -> None:
+    from test_schema_cmd import STDOUT_ERRORS, kconf_with_stdout
+
+    result = kconf_with_stdout(args, tmp_path, redirect)
+    assert (result.returncode, result.stderr) == (2, STDOUT_ERRORS[redirect])

@@ -110,3 +110,29 @@ def test_schema_help_names_its_use() -> None:
     assert result.exit_code == 0
     assert "Print the cluster description's JSON Schema" in result.stdout
     assert "-o, --output" in result.stdout
+
+
+def kconf_with_stdout(args: list[str], cwd: Path, redirect: str) -> subprocess.CompletedProcess[str]:
+    """kconf in a child process with its standard output redirected by bash
+    (``>/dev/full``: every write fails; ``>&-``: closed)."""
+    import os
+    import shlex
+
+    line = " ".join(shlex.quote(part) for part in [sys.executable, "-m", "kconf", *args]) + " " + redirect
+    return subprocess.run(["bash", "-c", line], cwd=cwd, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "KCONF_DEBUG": ""})  # fmt: skip
+
+
+STDOUT_ERRORS = {
+    ">/dev/full": "kconf: error: standard output: cannot write: No space left on device\n",
+    ">&-": "kconf: error: standard output is closed; nothing was written (use -o FILE, or give the command an output)\n",
+}
+
+
+@pytest.mark.parametrize("redirect", list(STDOUT_ERRORS))
+def test_schema_to_a_full_or_closed_stdout_is_an_error(tmp_path: Path, redirect: str) -> None:
+    result = kconf_with_stdout(["schema"], tmp_path, redirect)
+    assert (result.returncode, result.stderr) == (2, STDOUT_ERRORS[redirect])
+    written = kconf_with_stdout(["schema", "-o", "cluster.schema.json"], tmp_path, redirect)  # stdout not needed
+    assert (written.returncode, written.stderr) == (0, "")
+    assert (tmp_path / "cluster.schema.json").read_bytes() == SCHEMA_SOURCE.read_bytes()
