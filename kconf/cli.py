@@ -270,9 +270,10 @@ def init(
     path: str | None, flavour: str, control_planes: int, workers: int, lb_mode: str | None,
     kubernetes_version: str | None, region: str | None, name: str,
 ) -> int:  # fmt: skip
-    """Write a commented cluster description to PATH (a folder: PATH/cluster.yaml;
-    none or -: standard output) that lints clean and renders. Never
-    overwrites a file."""
+    """Write a commented cluster description that lints clean and renders.
+
+    PATH is a file, a folder (PATH/cluster.yaml), or none or - for standard
+    output. An existing file is never overwritten."""
     from kconf.init import InitOptions, run_init
 
     options = InitOptions(name=name, flavour=flavour, control_planes=control_planes, workers=workers,
@@ -285,8 +286,10 @@ def init(
               help="Write to this file (default: stdout), e.g. cluster.schema.json beside the description.")
 @handles_errors
 def schema(output: str | None) -> int:
-    """Print the cluster description's JSON Schema: the one kconf validates
-    with, for editors (yaml-language-server) and check-jsonschema."""
+    """Print the cluster description's JSON Schema, for editors.
+
+    It is the schema kconf validates with, for yaml-language-server (VS Code's
+    YAML extension) and check-jsonschema."""
     from kconf.schema_cmd import run_schema
 
     return run_schema(output, echo=echo)
@@ -297,7 +300,7 @@ def schema(output: str | None) -> int:
               show_default=True, help="markdown: docs/rules.md.")
 @handles_errors
 def rules(output_format: str) -> int:
-    """List every lint rule with its default severity and what it finds."""
+    """List the lint rules: name, default severity, what each finds."""
     from kconf.lint.catalogue import run_rules
 
     return run_rules(output_format, echo=echo)

@@ -325,7 +325,7 @@ def test_help_shows_the_defaults_init_uses() -> None:
     assert f"Worker nodes (0: workloads on the control planes). [default: {DEFAULT_WORKERS}]" in text
     assert f"(default: {DEFAULT_REGION})" in text
     assert f"[default: {DEFAULT_NAME}]" in text
-    assert "none or -: standard output" in text
+    assert "PATH is a file, a folder (PATH/cluster.yaml), or none or - for standard output." in text
 
 
 # --- where it writes ---------------------------------------------------------------------------
