@@ -261,6 +261,7 @@ def description_text(options: InitOptions, file_name: str = FILE_NAME) -> str:
     what its header tells to lint and render."""
     from kconf.resources import render_template
     from kconf.schema_cmd import SCHEMA_FILE_NAME
+    from kconf.yamlio import block_scalar, flow_scalar
 
     resolved = plan(options)
     flavour = resolved.flavour
@@ -273,6 +274,8 @@ def description_text(options: InitOptions, file_name: str = FILE_NAME) -> str:
         command=resolved.command,
         file_name=file_name,
         cluster_name=name,
+        # a DNS label can be a YAML number or null (123, 1e3, null): quoted where it is a value
+        cluster_name_value=block_scalar(name),
         flavour=options.flavour,
         kubernetes_version=resolved.kubernetes_version,
         kubernetes_minor=f"{resolved.kubernetes_minor[0]}.{resolved.kubernetes_minor[1]}",
@@ -293,7 +296,7 @@ def description_text(options: InitOptions, file_name: str = FILE_NAME) -> str:
         first_control_plane=resolved.nodes[0],
         control_planes=options.control_planes,
         workers=options.workers,
-        nodes=resolved.nodes,
+        nodes=[{"name": flow_scalar(n.name), "role": n.role, "address": n.address} for n in resolved.nodes],
         region=resolved.region,
     )
 

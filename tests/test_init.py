@@ -224,6 +224,17 @@ def test_no_workers_untaints_the_control_planes() -> None:
     assert all("taints" not in n for n in with_workers)
 
 
+@pytest.mark.parametrize("name", ["123", "1e3", "012", "0x1f", "null", "yes", "on"])
+def test_a_name_yaml_would_read_as_something_else_is_quoted(tmp_path: Path, name: str) -> None:
+    description = tmp_path / "cluster.yaml"
+    assert run_cli("init", "--name", name, "--workers", "1", str(description)).exit_code == 0
+    assert f'\n  name: "{name}"\n' in description.read_text()
+    assert data_of(description.read_text())["metadata"]["name"] == name
+    assert_no_findings(description)
+    assert run_cli("render", str(description)).exit_code == 0
+    assert (tmp_path / name / f"kubeadm-join-{name}-worker-1.yaml").is_file()
+
+
 def test_header_names_the_schema_and_the_command() -> None:
     lines = run_cli("init", "--name", "lab", "--control-planes", "1").stdout.splitlines()
     assert lines[:5] == [
