@@ -136,3 +136,17 @@ def test_schema_to_a_full_or_closed_stdout_is_an_error(tmp_path: Path, redirect:
     written = kconf_with_stdout(["schema", "-o", "cluster.schema.json"], tmp_path, redirect)  # stdout not needed
     assert (written.returncode, written.stderr) == (0, "")
     assert (tmp_path / "cluster.schema.json").read_bytes() == SCHEMA_SOURCE.read_bytes()
+
+
+def test_a_schema_beside_the_description_is_no_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-commit hook passes *.json files to kconf lint: the schema is
+    not kconf's input and must not fail the hook."""
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init", "cluster.yaml").exit_code == 0
+    assert run_cli("schema", "-o", "cluster.schema.json").exit_code == 0
+    named = run_cli("lint", "--strict", "cluster.yaml", "cluster.schema.json")
+    assert named.exit_code == 0
+    assert named.stdout == "kconf: 1 file not recognised (not kconf's): cluster.schema.json\n"
+    walked = run_cli("lint", "--strict", "--format", "json", ".")
+    assert walked.exit_code == 0
+    assert json.loads(walked.stdout) == {"findings": [], "files": 1, "unrecognised": []}
