@@ -465,3 +465,42 @@ def test_init_to_a_full_or_closed_stdout_is_an_error_but_a_file_is_fine(tmp_path
     written = kconf_with_stdout(["init", "cluster.yaml"], tmp_path, redirect)
     assert written.returncode == 0 and written.stderr.startswith("kconf: wrote cluster.yaml; next: ")
     assert (tmp_path / "cluster.yaml").is_file()
+
+
+# --- upstream kubeadm accepts what render makes of it -----------------------------------------
+
+TOKEN = "abcdef.0123456789abcdef"
+CA_HASH = "sha256:" + "ab" * 32
+CERT_KEY = "0123456789" * 6 + "abcd"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--flavour", "plain"], id="plain-haproxy"),
+        pytest.param(["--flavour", "virtualbox", "--lb-mode", "kube-vip", "--kubernetes-version", "v1.30.6"], id="virtualbox-kube-vip-v1beta3"),
+        pytest.param(["--flavour", "aws", "--kubernetes-version", "v1.33.5"], id="aws-haproxy"),
+        pytest.param(["--lb-mode", "keepalived", "--workers", "0", "--kubernetes-version", "v1.37.2"], id="keepalived-no-workers"),
+    ],
+)
+def test_kubeadm_validates_every_kubeadm_file_rendered_from_init(tmp_path: Path, args: list[str]) -> None:
+    from kubeadm_tools import kubeadm_for, kubernetes_version_of, validate
+
+    description = tmp_path / "cluster.yaml"
+    assert run_cli("init", *args, str(description)).exit_code == 0
+    assert run_cli("render", str(description)).exit_code == 0
+    output = tmp_path / "k8s"
+    version = kubernetes_version_of((output / "kubeadm-init.yaml").read_text())
+    assert version is not None
+    binary = kubeadm_for(version)
+    files = sorted(output.glob("kubeadm-*.yaml"))
+    assert len(files) >= 3  # init, a join, the upgrade
+    for path in files:
+        # the values join-<node>.sh fills in from the environment
+        filled = path.read_text().replace("${KCONF_TOKEN}", TOKEN).replace("${KCONF_CA_CERT_HASH}", CA_HASH)
+        filled = filled.replace("${KCONF_CERTIFICATE_KEY}", CERT_KEY)
+        checked = tmp_path / "checked" / path.name
+        checked.parent.mkdir(exist_ok=True)
+        checked.write_text(filled)
+        verdict = validate(binary, checked)
+        assert verdict.ok, f"{path.name}: {verdict.output}"
