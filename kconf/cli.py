@@ -237,7 +237,10 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--select", default=None, help="Only these rules (comma-separated).")
 @click.option("--ignore", default=None, help="Skip these rules (comma-separated).")
-@click.option("--explain", "explain", default=None, metavar="RULE", help="Print what RULE checks, why, and how to fix it.")
+@click.option(
+    "--explain", "explain", default=None, is_flag=False, flag_value="", metavar="RULE",
+    help="Print what RULE checks, why, and how to fix it (no RULE: list the rules).",
+)
 @click.option("--color/--no-color", default=None, help="Colour the text format (default: on a terminal).")
 @click.option(
     "--cluster", "cluster", default=None, type=click.Path(), metavar="CLUSTER.yaml",
@@ -267,3 +270,55 @@ def lint(
         paths, output_format=output_format, strict=strict, select=select, ignore=ignore,
         explain=explain, color=color, echo=echo, cluster=cluster, fix=fix,
     )
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(allow_dash=True))
+@click.option("--flavour", "--flavor", "flavour", type=click.Choice(["plain", "virtualbox", "aws"]), default="plain",
+              show_default=True, help="Where the machines run: NIC names, addresses, NAT (virtualbox), node names (aws).")
+@click.option("--control-planes", type=int, default=3, show_default=True, help="Control-plane nodes (odd: stacked etcd).")
+@click.option("--workers", type=int, default=3, show_default=True, help="Worker nodes (0: workloads on the control planes).")
+@click.option("--lb-mode", type=click.Choice(["haproxy", "keepalived", "kube-vip"]), default=None,
+              help="loadBalancer.mode (default: haproxy with more than one control plane, none with one).")
+@click.option("--kubernetes-version", default=None, help="spec.kubernetesVersion (default: v1.36.3).")
+@click.option("--region", default=None, help="--flavour aws: the region of the EC2 node names (default: eu-west-1).")
+@click.option("--name", default="k8s", show_default=True, help="metadata.name, and the start of node names.")
+@handles_errors
+def init(
+    path: str | None, flavour: str, control_planes: int, workers: int, lb_mode: str | None,
+    kubernetes_version: str | None, region: str | None, name: str,
+) -> int:  # fmt: skip
+    """Write a commented cluster description that lints clean and renders.
+
+    PATH is a file, a folder (PATH/cluster.yaml), or none or - for standard
+    output. An existing file is never overwritten."""
+    from kconf.init import InitOptions, run_init
+
+    options = InitOptions(name=name, flavour=flavour, control_planes=control_planes, workers=workers,
+                          lb_mode=lb_mode, kubernetes_version=kubernetes_version, region=region)  # fmt: skip
+    return run_init(path, options, echo=echo)
+
+
+@main.command()
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write to this file (default: stdout), e.g. cluster.schema.json beside the description.")
+@handles_errors
+def schema(output: str | None) -> int:
+    """Print the cluster description's JSON Schema, for editors.
+
+    It is the schema kconf validates with, for yaml-language-server (VS Code's
+    YAML extension) and check-jsonschema."""
+    from kconf.schema_cmd import run_schema
+
+    return run_schema(output, echo=echo)
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="markdown: docs/rules.md.")
+@handles_errors
+def rules(output_format: str) -> int:
+    """List the lint rules: name, default severity, what each finds."""
+    from kconf.lint.catalogue import run_rules
+
+    return run_rules(output_format, echo=echo)

@@ -269,7 +269,12 @@ def run_lint(
     from kconf.lint.reporters import REPORTERS
 
     if explain is not None:
-        echo(explain_rule(explain), nl=False)
+        if not explain.strip():  # `--explain` alone: which rules there are to ask about
+            from kconf.lint.catalogue import listing_for_explain
+
+            echo(listing_for_explain(), nl=False)
+        else:
+            echo(explain_rule(explain), nl=False)
         return 0
     reporter_class = REPORTERS.get(output_format)
     if reporter_class is None:
