@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from collections.abc import Callable, Iterator, Sequence
 from ipaddress import ip_interface
@@ -214,11 +215,13 @@ class Cluster:
     kube_proxy: dict[str, Any] | None = None
     components: Components = Components()
 
-    @property
+    # cached (the instance is frozen): every node's files ask for them, and a
+    # fresh scan each time made a 5,000-node render quadratic
+    @cached_property
     def control_plane_nodes(self) -> tuple[Node, ...]:
         return tuple(n for n in self.nodes if n.is_control_plane)
 
-    @property
+    @cached_property
     def first_control_plane(self) -> Node:
         return self.control_plane_nodes[0]
 
