@@ -10,13 +10,14 @@ error, as in kubeadm's strict decoder) and tags it does not know.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf.errors import KconfError
 
@@ -31,8 +32,10 @@ MAX_EXPANDED_CHARS = MAX_BYTES
 Path = tuple["str | int", ...]
 
 
-@dataclass(frozen=True, order=True)
-class Position:
+class Position(NamedTuple):
+    """Ordered as (line, column). A named tuple: the composer makes one per
+    node, and a frozen dataclass costs several times more to create."""
+
     line: int  # 1-based
     column: int  # 1-based
 
@@ -305,10 +308,17 @@ class _Composer:
 
     # events -----------------------------------------------------------------------
     def feed(self, event: Any) -> None:
-        name = type(event).__name__
-        handler = getattr(self, "on_" + name, None)
-        if handler is not None:
-            handler(event)
+        kind = type(event)
+        handler = self._handlers.get(kind)
+        if handler is None:
+            handler = self._handlers[kind] = getattr(type(self), "on_" + kind.__name__, _Composer._ignore)
+        handler(self, event)
+
+    def _ignore(self, event: Any) -> None:
+        pass
+
+    # event class -> unbound handler, shared by every composer (both parsers' classes)
+    _handlers: dict[type, Callable[[_Composer, Any], None]] = {}
 
     def on_DocumentStartEvent(self, event: Any) -> None:
         self.doc = Document(None, len(self.documents), self.pos(event), spans=Spans() if self.spans else None)
@@ -556,6 +566,7 @@ _PLAIN_START = re.compile(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s]")
 _NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
+@functools.lru_cache(maxsize=8192)  # keys and values repeat across documents and files
 def _plain_ok(text: str) -> bool:
     return (
         bool(_PLAIN_START.match(text))
