@@ -32,6 +32,7 @@ from kconf.addresses import (
 from kconf.calico.autodetect import AutodetectMethod, MethodError
 from kconf.calico.autodetect import parse as parse_method
 from kconf.errors import KconfError
+from kconf.lazyre import lazy
 from kconf.yamlio import Document, Path as FieldPath
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ MINIMUM_KUBERNETES = (1, 22)
 V1BETA4_FROM = (1, 31)
 V1BETA3_REMOVED = (1, 37)
 
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$")
+_VERSION = lazy(r"^v?(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$")
 
 
 def parse_kubernetes_version(text: str) -> tuple[int, int, int]:
@@ -431,7 +432,7 @@ PARTS = frozenset({
 
 # Stands in for an address that does not parse; never read (its part is broken).
 _PLACEHOLDER_INTERFACE = ip_interface("0.0.0.0/32")
-_REQUIRED = re.compile(r"^'([^']+)' is required")
+_REQUIRED = lazy(r"^'([^']+)' is required")
 
 T = TypeVar("T")
 
