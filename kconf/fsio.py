@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-import shutil
 import signal
 import stat
 import sys
@@ -23,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from kconf.errors import KconfError
+from kconf.lazyre import lazy
 from kconf.yamlio import MAX_BYTES
 
 
 # Paths that name an open file descriptor: a shell's <(...) (/dev/fd/N) and
 # /dev/stdin are pipes the user asked kconf to read, and are read as such.
-_DESCRIPTOR_PATH = re.compile(r"^/(?:dev/(?:stdin|fd/[0-9]+)|proc/(?:self|[0-9]+)/fd/[0-9]+)$")
+_DESCRIPTOR_PATH = lazy(r"^/(?:dev/(?:stdin|fd/[0-9]+)|proc/(?:self|[0-9]+)/fd/[0-9]+)$")
 
 
 def read_bytes(path: str) -> bytes:
@@ -172,7 +171,7 @@ def _new_file(folder: Path, suffix: str, created: list[Path]) -> tuple[int, Path
     is short (a target's own name may be up to NAME_MAX long) and is listed
     in ``created`` before the file exists, so cleanup never misses it."""
     for _ in range(100):
-        path = folder / f".{secrets.token_hex(6)}{suffix}"
+        path = folder / f".{os.urandom(6).hex()}{suffix}"  # secrets.token_hex(6), without importing secrets
         created.append(path)
         try:
             return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), path
@@ -232,6 +231,8 @@ def _backup(target: Path, created: list[Path]) -> Path | None:
         os.unlink(backup)
         os.link(target, backup)
     except OSError:  # a file system without hard links: a copy does
+        import shutil
+
         shutil.copy2(target, backup)
     return backup
 
