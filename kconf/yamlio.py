@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from kconf.errors import KconfError
+from kconf.lazyre import lazy
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 200
@@ -107,16 +107,16 @@ def decode(data: bytes, path: str) -> str:
 
 # --- plain scalar resolution: the YAML 1.2 core schema --------------------------------
 
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_NULL = lazy(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT10 = re.compile(r"^[-+]?[0-9]+$")
-_INT8 = re.compile(r"^0o[0-7]+$")
-_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
-_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_INT10 = lazy(r"^[-+]?[0-9]+$")
+_INT8 = lazy(r"^0o[0-7]+$")
+_INT16 = lazy(r"^0x[0-9a-fA-F]+$")
+_FLOAT = lazy(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = lazy(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = lazy(r"^\.(?:nan|NaN|NAN)$")
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _KNOWN_TAGS = {
@@ -131,8 +131,14 @@ _KNOWN_TAGS = {
 }
 
 
+# What a non-string plain scalar can start with (null, bools, numbers, .inf, .nan).
+_NON_STRING_START = frozenset("~nNtTfF0123456789-+.")
+
+
 def resolve_plain(text: str) -> Any:
     """The value of an untagged plain scalar (YAML 1.2 core schema)."""
+    if text and text[0] not in _NON_STRING_START and text != "\n":  # "\n": $ matches before a final newline
+        return text  # most scalars: none of the patterns below can match
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -533,7 +539,7 @@ def load_one(text: str, path: str) -> Document:
 # base, sexagesimal and floats, timestamps (``2024-01-02``, a valid node or
 # cluster name), ``=`` (the value key) and ``<<`` (the merge key). ruamel (YAML 1.2) would write some of them
 # unquoted (``on``, ``yes``, ``0755``, ``12:30``), so they are quoted explicitly.
-_YAML11_NON_STRING = re.compile(
+_YAML11_NON_STRING = lazy(
     r"""^(?:=|<<|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
     |[0-9]{4}-[0-9]{2}-[0-9]{2}
     |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[\ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
@@ -558,12 +564,12 @@ class Quoted(str):
 
 # A string written plain in block context: no indicator first, no ": " or
 # " #" inside, no trailing ":", nothing that is not printable.
-_PLAIN_START = re.compile(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s]")
+_PLAIN_START = lazy(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s]")
 
 
 # Characters YAML does not allow raw, and the ones YAML 1.1 reads as line
 # breaks (NEL, LS, PS), which would fold inside a quoted scalar.
-_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_NOT_YAML_PRINTABLE = lazy("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 @functools.lru_cache(maxsize=8192)  # keys and values repeat across documents and files
@@ -598,6 +604,12 @@ def _scalar(value: Any) -> str:
     # A JSON string is a valid YAML double-quoted scalar (escapes included),
     # once the characters YAML does not allow raw (DEL, C1 controls,
     # U+FFFE/U+FFFF) are escaped too.
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    import json  # only for quoting: reading YAML (lint, calico patch) does not need it
+
     return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
@@ -662,7 +674,7 @@ def dump_documents(documents: list[Any]) -> str:
 # text loads to the data it means.
 
 # Line breaks YAML knows that a split on "\n" would not see (or YAML 1.1 readers would see more).
-ODD_LINE_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+ODD_LINE_BREAKS = lazy("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -732,7 +744,7 @@ def block_scalar(value: Any) -> str:
     return _scalar(value)
 
 
-_FLOW_PLAIN = re.compile(r"^[A-Za-z0-9_./=+-]+$")
+_FLOW_PLAIN = lazy(r"^[A-Za-z0-9_./=+-]+$")
 
 
 def flow_scalar(value: Any) -> str:
@@ -741,7 +753,7 @@ def flow_scalar(value: Any) -> str:
     if isinstance(value, str) and not isinstance(value, Quoted):
         if _FLOW_PLAIN.match(value) and _plain_ok(value):
             return value
-        return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+        return _double_quoted(value)
     return _scalar(value)
 
 
