@@ -229,7 +229,14 @@ def _compile(schema: Any, strict_integers: bool) -> Predicate:
     if len(checks) == 1:
         return checks[0]
     every = tuple(checks)
-    return lambda value: all(check(value) for check in every)
+
+    def valid(value: Any) -> bool:
+        for check in every:
+            if not check(value):
+                return False
+        return True
+
+    return valid
 
 
 def _always(value: Any) -> bool:
