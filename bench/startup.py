@@ -21,9 +21,11 @@ on a shared machine hits all of them alike), and the figures are medians over
 the repetitions. One untimed round first warms the page and bytecode caches.
 
 Both tools run as users run them: console scripts of a virtualenv with a
-non-editable install (``pip install .[bench]`` of this checkout into a
-throw-away virtualenv, or into ``--venv DIR``, which is kept and reused:
-kconf is reinstalled there each run, without its dependencies). An editable
+non-editable install (this checkout and check-jsonschema, the ``bench``
+extra, installed into a throw-away virtualenv, or into ``--venv DIR``, which
+is kept and reused: kconf is reinstalled there each run, without its
+dependencies; ``--source DIR`` measures another checkout, e.g. an older
+commit's ``git archive``, for before/after figures). An editable
 development install would add its import hook to every start, `python -c
 pass` included. The reference `python -c pass` is that virtualenv's python.
 
@@ -35,7 +37,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -214,15 +218,16 @@ def mixed_folder(folder: Path, corpus: Path, count: int = 1000) -> dict[str, int
 # --- running ---------------------------------------------------------------------------
 
 
-def prepare_venv(venv: Path) -> Path:
-    """A virtualenv with this checkout installed non-editable, with the bench extra."""
+def prepare_venv(venv: Path, source: Path) -> Path:
+    """A virtualenv with ``source`` (a kconf checkout) installed non-editable,
+    and check-jsonschema."""
     python = venv / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", f"{REPO}[bench]"], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", str(source), "check-jsonschema"], check=True)
     else:
         subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(REPO)], check=True
+            [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(source)], check=True
         )
     return venv / "bin"
 
@@ -232,21 +237,30 @@ class Command:
     name: str
     argv: list[str]
     ok: Callable[[int], bool] = lambda code: code == 0
+    before: Callable[[], None] | None = None  # untimed, before every run (a fresh output folder)
 
 
-def run_once(command: Command, cwd: Path) -> float:
+def run_once(command: Command, cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system of the child)."""
+    if command.before is not None:
+        command.before()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command.argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if not command.ok(result.returncode):
         sys.stderr.write(f"bench: {command.name} exited {result.returncode}: {' '.join(command.argv)}\n")
         sys.stderr.write(result.stderr.decode(errors="replace")[-2000:])
         raise SystemExit(2)
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
-def interleaved(commands: list[Command], runs: int, cwd: Path) -> dict[str, float]:
-    samples: dict[str, list[float]] = {c.name: [] for c in commands}
+def interleaved(commands: list[Command], runs: int, cwd: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """Medians of (wall, CPU) seconds by command name."""
+    walls: dict[str, list[float]] = {c.name: [] for c in commands}
+    cpus: dict[str, list[float]] = {c.name: [] for c in commands}
     rng = random.Random()
     for command in commands:  # warm-up, untimed
         run_once(command, cwd)
@@ -254,8 +268,11 @@ def interleaved(commands: list[Command], runs: int, cwd: Path) -> dict[str, floa
         order = commands[:]
         rng.shuffle(order)
         for command in order:
-            samples[command.name].append(run_once(command, cwd))
-    return {name: statistics.median(values) for name, values in samples.items()}
+            wall, cpu = run_once(command, cwd)
+            walls[command.name].append(wall)
+            cpus[command.name].append(cpu)
+    median = statistics.median
+    return {n: median(v) for n, v in walls.items()}, {n: median(v) for n, v in cpus.items()}
 
 
 def table(rows: list[tuple[str, str, str, str, str, bool]]) -> str:
@@ -279,6 +296,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=11, help="interleaved repetitions (median taken); default 11")
     parser.add_argument("--venv", type=Path, default=None, help="keep the virtualenv here and reuse it next time")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"default: {DEFAULT_CORPUS}")
+    parser.add_argument(
+        "--source", type=Path, default=REPO,
+        help="the kconf checkout to measure (default: this one; e.g. `git archive` of an older commit, for before/after)",
+    )  # fmt: skip
     args = parser.parse_args()
     manifest = args.corpus / MANIFEST
     if not manifest.is_file():
@@ -286,7 +307,7 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="kconf-bench-") as scratch_name:
         scratch = Path(scratch_name)
-        bin_dir = prepare_venv(args.venv.resolve() if args.venv else scratch / "venv")
+        bin_dir = prepare_venv(args.venv.resolve() if args.venv else scratch / "venv", args.source.resolve())
         python, kconf, cj = str(bin_dir / "python"), str(bin_dir / "kconf"), str(bin_dir / "check-jsonschema")
         if not Path(cj).exists():
             cj = shutil.which("check-jsonschema") or cj
@@ -308,15 +329,28 @@ def main() -> int:
             Command("lint-mixed", [kconf, "lint", str(mixed)], lint_ok),
             Command("lint-500", [kconf, "lint", str(scratch / "nodes-500.yaml")], lint_ok),
             Command("lint-5000", [kconf, "lint", str(scratch / "nodes-5000.yaml")], lint_ok),
-            Command("render-5000", [kconf, "render", str(scratch / "nodes-5000.yaml"), "-o", str(scratch / "out")]),
+            # into an empty folder every time: a second render into the same one writes nothing
+            Command("render-5000", [kconf, "render", str(scratch / "nodes-5000.yaml"), "-o", str(scratch / "out")],
+                    before=lambda: shutil.rmtree(scratch / "out", ignore_errors=True)),
         ]
         runs = max(1, args.runs)
-        t = interleaved(commands, runs, scratch)
+        wall, cpu = interleaved(commands, runs, scratch)
+    rows = [_row(wall), _row(cpu)]
+    print(f"medians of {runs} interleaved runs, whole processes; Python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print("mixed folder: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    print("wall-clock time (the targets):")
+    print(table(rows[0]))
+    print("CPU time (user + system) of the same runs, less sensitive to other load on the machine:")
+    print(table(rows[1]))
+    return 0
+
+
+def _row(t: dict[str, float]) -> list[tuple[str, str, str, str, str, bool]]:
     version_extra = t["version"] - t["pass"]
     patch_ratio = t["patch"] / t["pass"]
     lint_ratio = t["lint-golden"] / t["check-jsonschema"]
     scale = t["lint-5000"] / t["lint-500"]
-    rows = [
+    return [
         ("kconf --version", ms(t["version"]), f"python -c pass {ms(t['pass'])}", f"+{version_extra * 1000:.1f} ms",
          "<= +15 ms", version_extra <= 0.015),
         (f"kconf calico patch {MANIFEST}", ms(t["patch"]), f"python -c pass {ms(t['pass'])}", f"{patch_ratio:.2f}x",
@@ -327,10 +361,6 @@ def main() -> int:
         ("kconf lint, 5,000 nodes", ms(t["lint-5000"]), f"500 nodes {ms(t['lint-500'])}", f"{scale:.2f}x", "<= 6x", scale <= 6),
         ("kconf render, 5,000 nodes", ms(t["render-5000"]), "-", f"{t['render-5000']:.2f} s", "< 5 s", t["render-5000"] < 5),
     ]  # fmt: skip
-    print(f"medians of {runs} interleaved runs, whole processes; Python {sys.version.split()[0]}")
-    print("mixed folder: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
-    print(table(rows))
-    return 0
 
 
 if __name__ == "__main__":
