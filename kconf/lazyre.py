@@ -14,8 +14,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 
+_METHODS = ("match", "fullmatch", "search", "finditer", "findall", "split", "sub", "subn")
+
+
 class LazyPattern:
-    __slots__ = ("_pattern", "_flags", "_compiled")
+    """Once compiled, the pattern's own bound methods are put into the
+    instance's namespace, where they shadow the methods below: a call then
+    costs what a call on the compiled pattern costs (recognition runs a
+    dozen patterns over every file)."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self._pattern = pattern
@@ -25,7 +31,9 @@ class LazyPattern:
     @property
     def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
-            self._compiled = re.compile(self._pattern, self._flags)
+            compiled = re.compile(self._pattern, self._flags)
+            self.__dict__.update({name: getattr(compiled, name) for name in _METHODS})
+            self._compiled = compiled
         return self._compiled
 
     @property
