@@ -184,6 +184,10 @@ def _scalar_tag(event: Any) -> str | None:
     return str(tag.value if hasattr(tag, "value") else tag)
 
 
+# Position(line, column) without the named tuple's Python-level __new__ (one per node)
+_new_position: Callable[[type[Position], tuple[int, int]], Position] = tuple.__new__
+
+
 class _Frame:
     __slots__ = ("container", "path", "pending_key", "pending_key_pos", "pending_key_end", "pending_merge", "anchor", "size", "chars", "merged")
 
@@ -222,12 +226,12 @@ class _Composer:
     @staticmethod
     def pos(event: Any) -> Position:
         mark = event.start_mark
-        return Position(mark.line + 1, mark.column + 1)
+        return _new_position(Position, (mark.line + 1, mark.column + 1))
 
     @staticmethod
     def end(event: Any) -> Position:
         mark = event.end_mark
-        return Position(mark.line + 1, mark.column + 1)
+        return _new_position(Position, (mark.line + 1, mark.column + 1))
 
     # where the next node goes ------------------------------------------------------
     def _slot(self) -> tuple[Path, bool]:
