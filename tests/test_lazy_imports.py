@@ -145,9 +145,9 @@ STARTUP_TABLE: list[tuple[str, list[str], dict[str, bool], Check]] = [
         "jsonschema": False, "ruamel": False, "deepdiff": False,
     }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 10, "unrecognised": []}),
     ("lint-not-kconfs", ["lint", "--format", "json", "values.yaml"], {
-        # recognition is by regular expressions first: nothing here is parsed
-        "yaml": False, "kconf.lint.reporters": True, "jsonschema": False, "jinja2": False, "ruamel": False,
-        "deepdiff": False, "kconf.render": False,
+        # recognition is by regular expressions first: nothing here is parsed, and no rule runs
+        "yaml": False, "kconf.lint.reporters": True, "kconf.lint.rules": False, "jsonschema": False,
+        "jinja2": False, "ruamel": False, "deepdiff": False, "kconf.render": False,
     }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 0, "unrecognised": ["values.yaml"]}),
     ("render", ["render", str(EXAMPLES / "aws" / "cluster.yaml"), "-o", "out"], {
         "yaml": True, "jinja2": True, "kconf.render": True, "jsonschema": False, "ruamel": False, "deepdiff": False,
