@@ -1,3 +1,3 @@
-from kconf.cli import main
+from kconf.entry import main
 
 main()

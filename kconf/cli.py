@@ -18,7 +18,7 @@ import click
 
 from kconf import __version__
 from kconf.errors import KconfError
-from kconf.lint.reporters import REPORTERS
+from kconf.lint import FORMATS  # the reporters' names; the reporters load with the lint command
 from kconf.secrets import TOKEN, redact  # tiny (re only); needed even when memory is short
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -232,7 +232,7 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format", "output_format", default="text", show_default=True,
-    type=click.Choice(list(REPORTERS)), help="Output format.",
+    type=click.Choice(list(FORMATS)), help="Output format.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--select", default=None, help="Only these rules (comma-separated).")

@@ -29,6 +29,7 @@ from typing import Any
 from kconf.errors import KconfError, printable_name
 from kconf.kubeadm.convert import V1BETA3, V1BETA4, V1BETA4_FROM, apply_plan, kubernetes_minor, plan_v1beta4, type_name
 from kconf.kubeadm.sockets import EXAMPLE_SOCKET, CriSocketError, SocketSetting, check_cri_socket, checked_socket, socket_from_cluster, socket_setting
+from kconf.lazyre import lazy
 from kconf.secrets import CERTIFICATE_KEY, TOKEN, redact
 from kconf.yamlio import Document, Position, dump_documents, load_documents
 from kconf.yamlio import Path as FieldPath
@@ -91,7 +92,7 @@ class Location:
         return KconfError(message, self.path, self.line(inner_line), self.field + tuple(inner_path))
 
 
-_BLOCK_SCALAR = re.compile(r"(?:[!&]\S*\s+)*\|")
+_BLOCK_SCALAR = lazy(r"(?:[!&]\S*\s+)*\|")
 
 
 def _block_scalar_line(text: str, position: Position) -> int | None:

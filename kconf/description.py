@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from collections.abc import Callable, Iterator, Sequence
 from ipaddress import ip_interface
@@ -31,6 +32,7 @@ from kconf.addresses import (
 from kconf.calico.autodetect import AutodetectMethod, MethodError
 from kconf.calico.autodetect import parse as parse_method
 from kconf.errors import KconfError
+from kconf.lazyre import lazy
 from kconf.yamlio import Document, Path as FieldPath
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ MINIMUM_KUBERNETES = (1, 22)
 V1BETA4_FROM = (1, 31)
 V1BETA3_REMOVED = (1, 37)
 
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$")
+_VERSION = lazy(r"^v?(\d+)\.(\d+)\.(\d+)(?:-[0-9A-Za-z.-]+)?$")
 
 
 def parse_kubernetes_version(text: str) -> tuple[int, int, int]:
@@ -214,11 +216,13 @@ class Cluster:
     kube_proxy: dict[str, Any] | None = None
     components: Components = Components()
 
-    @property
+    # cached (the instance is frozen): every node's files ask for them, and a
+    # fresh scan each time made a 5,000-node render quadratic
+    @cached_property
     def control_plane_nodes(self) -> tuple[Node, ...]:
         return tuple(n for n in self.nodes if n.is_control_plane)
 
-    @property
+    @cached_property
     def first_control_plane(self) -> Node:
         return self.control_plane_nodes[0]
 
@@ -428,7 +432,7 @@ PARTS = frozenset({
 
 # Stands in for an address that does not parse; never read (its part is broken).
 _PLACEHOLDER_INTERFACE = ip_interface("0.0.0.0/32")
-_REQUIRED = re.compile(r"^'([^']+)' is required")
+_REQUIRED = lazy(r"^'([^']+)' is required")
 
 T = TypeVar("T")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -161,9 +162,195 @@ def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
     return path, error.message
 
 
+# --- the fast path: a verdict without jsonschema ----------------------------------------
+#
+# Most documents are valid, and jsonschema costs an import (~0.1 s) and a
+# validator object per subschema visited (0.5 ms a kubeadm document). The
+# keywords kconf's schemas use are compiled once into plain predicates; a
+# document they pass is valid. They are never more lenient than jsonschema
+# (where in doubt they say "invalid": enum values compared with their types,
+# any keyword not listed below makes the schema unsupported), and anything
+# they reject goes to jsonschema, which then finds the issues and words them.
+# tests/test_schemacheck.py compares both verdicts.
+
+Predicate = Callable[[Any], bool]
+
+# keywords that assert nothing (jsonschema ignores them, or only annotates)
+_IGNORED = _ANNOTATIONS | {"$schema", "$id", "$defs", "default", "examples", "format", "x-kconf-absent-from"}
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _is_type(name: str, value: Any, strict_integers: bool) -> bool:
+    if name == "string":
+        return isinstance(value, str)
+    if name == "object":
+        return isinstance(value, dict)
+    if name == "array":
+        return isinstance(value, list)
+    if name == "boolean":
+        return isinstance(value, bool)
+    if name == "null":
+        return value is None
+    if isinstance(value, bool):
+        return False
+    if name == "integer":
+        return isinstance(value, int) or (not strict_integers and isinstance(value, float) and value.is_integer())
+    if name == "number":
+        return isinstance(value, (int, float))
+    raise _Unsupported(name)
+
+
+def _same(value: Any, choice: Any) -> bool:
+    """Equal and of the same type (stricter than JSON Schema, never looser)."""
+    if isinstance(choice, (dict, list)):
+        raise _Unsupported("a structured enum or const")
+    return type(value) is type(choice) and bool(value == choice)
+
+
+def _compile(schema: Any, strict_integers: bool) -> Predicate:
+    if schema is True:
+        return _always
+    if schema is False:
+        return _never
+    if not isinstance(schema, dict):
+        raise _Unsupported(type(schema).__name__)
+    checks: list[Predicate] = []
+    for keyword, argument in schema.items():
+        if keyword in _IGNORED or keyword.startswith("x-kconf-") or keyword == "patternProperties":
+            continue
+        if keyword == "additionalProperties" and "properties" in schema:
+            continue  # compiled with properties
+        checks.append(_keyword(keyword, argument, schema, strict_integers))
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    every = tuple(checks)
+
+    def valid(value: Any) -> bool:
+        for check in every:
+            if not check(value):
+                return False
+        return True
+
+    return valid
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _keyword(keyword: str, argument: Any, schema: dict[str, Any], strict_integers: bool) -> Predicate:  # noqa: C901
+    import re
+
+    if keyword == "type":
+        names = tuple(argument if isinstance(argument, list) else [argument])
+        for name in names:
+            _is_type(name, None, strict_integers)  # raises on an unknown type name
+        return lambda v: any(_is_type(n, v, strict_integers) for n in names)
+    if keyword in ("enum", "const"):
+        choices = tuple(argument) if keyword == "enum" else (argument,)
+        for choice in choices:
+            _same(choice, choice)
+        return lambda v: any(_same(v, c) for c in choices)
+    if keyword == "pattern":
+        search = re.compile(argument).search
+        return lambda v: not isinstance(v, str) or search(v) is not None
+    if keyword in ("minLength", "maxLength", "minItems", "maxItems", "maxProperties", "minimum", "maximum"):
+        limit: int | float = argument
+        kind: type | tuple[type, ...]
+        measure: Callable[[Any], int | float]
+        if keyword in ("minimum", "maximum"):
+            kind, measure = (int, float), _number
+        else:
+            kind, measure = {"minLength": str, "maxLength": str, "minItems": list, "maxItems": list, "maxProperties": dict}[keyword], _size
+        low = keyword.startswith("min")
+
+        def bounded(v: Any) -> bool:
+            if not isinstance(v, kind) or isinstance(v, bool):
+                return True
+            size = measure(v)
+            return size >= limit if low else size <= limit
+
+        return bounded
+    if keyword == "required":
+        required = tuple(argument)
+        return lambda v: not isinstance(v, dict) or all(n in v for n in required)
+    if keyword == "items":
+        if "prefixItems" in schema:
+            raise _Unsupported("prefixItems")
+        item = _compile(argument, strict_integers)
+        return lambda v: not isinstance(v, list) or all(item(i) for i in v)
+    if keyword == "propertyNames":
+        name_ok = _compile(argument, strict_integers)
+        return lambda v: not isinstance(v, dict) or all(name_ok(k) for k in v)
+    if keyword == "anyOf":
+        branches = tuple(_compile(branch, strict_integers) for branch in argument)
+        return lambda v: any(b(v) for b in branches)
+    if keyword in ("properties", "additionalProperties"):
+        return _compile_properties(schema, strict_integers)
+    raise _Unsupported(keyword)
+
+
+def _size(value: Any) -> int:
+    return len(value)
+
+
+def _number(value: Any) -> int | float:
+    number: int | float = value
+    return number
+
+
+def _compile_properties(schema: dict[str, Any], strict_integers: bool) -> Predicate:
+    properties = {name: _compile(sub, strict_integers) for name, sub in schema.get("properties", {}).items()}
+    if schema.get("patternProperties"):
+        raise _Unsupported("patternProperties")  # none of kconf's schemas has them
+    extra: Predicate | None = None
+    if "additionalProperties" in schema:
+        extra = _compile(schema["additionalProperties"], strict_integers)
+
+    def valid(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return True
+        for key, item in value.items():
+            check = properties.get(key)
+            if check is None:
+                check = extra
+                if check is None:
+                    continue
+            if not check(item):
+                return False
+        return True
+
+    return valid
+
+
+@cache
+def fast_validator(name: str) -> Predicate | None:
+    """A predicate that is True only for documents valid against the schema;
+    None when the schema uses a keyword it does not know (jsonschema then
+    judges every document)."""
+    from kconf.resources import schema
+
+    try:
+        return _compile(inline_refs(schema(name)), name in STRICT_INTEGERS)
+    except _Unsupported:
+        return None
+
+
 def check(schema_name: str, data: Any) -> list[SchemaIssue]:
     """Every violation, sorted by field path; the deepest (most useful) error
     of each oneOf/anyOf branch is reported, not the whole branch."""
+    fast = fast_validator(schema_name)
+    if fast is not None and fast(data):
+        return []
     from jsonschema.exceptions import best_match
 
     validator = _validator(schema_name)

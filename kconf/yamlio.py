@@ -10,15 +10,16 @@ error, as in kubeadm's strict decoder) and tags it does not know.
 
 from __future__ import annotations
 
+import functools
 import io
-import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf.errors import KconfError
+from kconf.lazyre import lazy
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 200
@@ -31,8 +32,10 @@ MAX_EXPANDED_CHARS = MAX_BYTES
 Path = tuple["str | int", ...]
 
 
-@dataclass(frozen=True, order=True)
-class Position:
+class Position(NamedTuple):
+    """Ordered as (line, column). A named tuple: the composer makes one per
+    node, and a frozen dataclass costs several times more to create."""
+
     line: int  # 1-based
     column: int  # 1-based
 
@@ -104,16 +107,16 @@ def decode(data: bytes, path: str) -> str:
 
 # --- plain scalar resolution: the YAML 1.2 core schema --------------------------------
 
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_NULL = lazy(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT10 = re.compile(r"^[-+]?[0-9]+$")
-_INT8 = re.compile(r"^0o[0-7]+$")
-_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
-_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
-_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_INT10 = lazy(r"^[-+]?[0-9]+$")
+_INT8 = lazy(r"^0o[0-7]+$")
+_INT16 = lazy(r"^0x[0-9a-fA-F]+$")
+_FLOAT = lazy(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = lazy(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = lazy(r"^\.(?:nan|NaN|NAN)$")
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _KNOWN_TAGS = {
@@ -128,8 +131,14 @@ _KNOWN_TAGS = {
 }
 
 
+# What a non-string plain scalar can start with (null, bools, numbers, .inf, .nan).
+_NON_STRING_START = frozenset("~nNtTfF0123456789-+.")
+
+
 def resolve_plain(text: str) -> Any:
     """The value of an untagged plain scalar (YAML 1.2 core schema)."""
+    if text and text[0] not in _NON_STRING_START and text != "\n":  # "\n": $ matches before a final newline
+        return text  # most scalars: none of the patterns below can match
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -175,6 +184,10 @@ def _scalar_tag(event: Any) -> str | None:
     return str(tag.value if hasattr(tag, "value") else tag)
 
 
+# Position(line, column) without the named tuple's Python-level __new__ (one per node)
+_new_position: Callable[[type[Position], tuple[int, int]], Position] = tuple.__new__
+
+
 class _Frame:
     __slots__ = ("container", "path", "pending_key", "pending_key_pos", "pending_key_end", "pending_merge", "anchor", "size", "chars", "merged")
 
@@ -213,12 +226,12 @@ class _Composer:
     @staticmethod
     def pos(event: Any) -> Position:
         mark = event.start_mark
-        return Position(mark.line + 1, mark.column + 1)
+        return _new_position(Position, (mark.line + 1, mark.column + 1))
 
     @staticmethod
     def end(event: Any) -> Position:
         mark = event.end_mark
-        return Position(mark.line + 1, mark.column + 1)
+        return _new_position(Position, (mark.line + 1, mark.column + 1))
 
     # where the next node goes ------------------------------------------------------
     def _slot(self) -> tuple[Path, bool]:
@@ -305,10 +318,17 @@ class _Composer:
 
     # events -----------------------------------------------------------------------
     def feed(self, event: Any) -> None:
-        name = type(event).__name__
-        handler = getattr(self, "on_" + name, None)
-        if handler is not None:
-            handler(event)
+        kind = type(event)
+        handler = self._handlers.get(kind)
+        if handler is None:
+            handler = self._handlers[kind] = getattr(type(self), "on_" + kind.__name__, _Composer._ignore)
+        handler(self, event)
+
+    def _ignore(self, event: Any) -> None:
+        pass
+
+    # event class -> unbound handler, shared by every composer (both parsers' classes)
+    _handlers: dict[type, Callable[[_Composer, Any], None]] = {}
 
     def on_DocumentStartEvent(self, event: Any) -> None:
         self.doc = Document(None, len(self.documents), self.pos(event), spans=Spans() if self.spans else None)
@@ -523,7 +543,7 @@ def load_one(text: str, path: str) -> Document:
 # base, sexagesimal and floats, timestamps (``2024-01-02``, a valid node or
 # cluster name), ``=`` (the value key) and ``<<`` (the merge key). ruamel (YAML 1.2) would write some of them
 # unquoted (``on``, ``yes``, ``0755``, ``12:30``), so they are quoted explicitly.
-_YAML11_NON_STRING = re.compile(
+_YAML11_NON_STRING = lazy(
     r"""^(?:=|<<|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
     |[0-9]{4}-[0-9]{2}-[0-9]{2}
     |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[\ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
@@ -548,14 +568,15 @@ class Quoted(str):
 
 # A string written plain in block context: no indicator first, no ": " or
 # " #" inside, no trailing ":", nothing that is not printable.
-_PLAIN_START = re.compile(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s]")
+_PLAIN_START = lazy(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s]")
 
 
 # Characters YAML does not allow raw, and the ones YAML 1.1 reads as line
 # breaks (NEL, LS, PS), which would fold inside a quoted scalar.
-_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_NOT_YAML_PRINTABLE = lazy("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
+@functools.lru_cache(maxsize=8192)  # keys and values repeat across documents and files
 def _plain_ok(text: str) -> bool:
     return (
         bool(_PLAIN_START.match(text))
@@ -587,6 +608,12 @@ def _scalar(value: Any) -> str:
     # A JSON string is a valid YAML double-quoted scalar (escapes included),
     # once the characters YAML does not allow raw (DEL, C1 controls,
     # U+FFFE/U+FFFF) are escaped too.
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    import json  # only for quoting: reading YAML (lint, calico patch) does not need it
+
     return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
@@ -651,7 +678,7 @@ def dump_documents(documents: list[Any]) -> str:
 # text loads to the data it means.
 
 # Line breaks YAML knows that a split on "\n" would not see (or YAML 1.1 readers would see more).
-ODD_LINE_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+ODD_LINE_BREAKS = lazy("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -721,7 +748,7 @@ def block_scalar(value: Any) -> str:
     return _scalar(value)
 
 
-_FLOW_PLAIN = re.compile(r"^[A-Za-z0-9_./=+-]+$")
+_FLOW_PLAIN = lazy(r"^[A-Za-z0-9_./=+-]+$")
 
 
 def flow_scalar(value: Any) -> str:
@@ -730,7 +757,7 @@ def flow_scalar(value: Any) -> str:
     if isinstance(value, str) and not isinstance(value, Quoted):
         if _FLOW_PLAIN.match(value) and _plain_ok(value):
             return value
-        return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+        return _double_quoted(value)
     return _scalar(value)
 
 

@@ -5,6 +5,7 @@ shell command. The generated-input counterpart is tests/test_properties.py."""
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import os
 import re
@@ -258,12 +259,12 @@ def rendered_folder(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def fail_on_call(number: int, real: Callable[..., Any], error: OSError) -> Callable[..., Any]:
-    calls = 0
+    # next() of a count is atomic: kconf writes temporary files from several
+    # threads, and a `calls += 1` could skip the failing call
+    calls = itertools.count(1)
 
     def fake(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls == number:
+        if next(calls) == number:
             raise error
         return real(*args, **kwargs)
 
@@ -299,7 +300,7 @@ def test_a_disk_full_during_a_write_leaves_no_partial_file(
     description, out = rendered_folder
     before = snapshot(out)
     real_fdopen = os.fdopen
-    opened = 0
+    opened = itertools.count(1)  # atomic: the temporary files are written from several threads
 
     class HalfWriter:
         """Writes half of what it is given, then fails as a full disk does."""
@@ -322,10 +323,9 @@ def test_a_disk_full_during_a_write_leaves_no_partial_file(
             return getattr(self.handle, name)
 
     def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
-        nonlocal opened
-        opened += 1
+        number = next(opened)
         handle = real_fdopen(fd, *args, **kwargs)
-        return HalfWriter(handle) if opened == 5 else handle
+        return HalfWriter(handle) if number == 5 else handle
 
     monkeypatch.setattr(os, "fdopen", fdopen)
     assert_clean_failure(run_cli("render", str(description), "-o", str(out)), "No space left on device")

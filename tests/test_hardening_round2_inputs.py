@@ -121,14 +121,12 @@ def assert_old_or_new(out: Path, old: dict[str, Any], new: dict[str, Any]) -> st
 # A signal raised at a chosen call inside kconf: deterministic, and the same
 # points on any version of fsio (every write fsyncs, renames and links).
 HOOKED_KCONF = """\
-import os, signal, sys
+import itertools, os, signal, sys
 where, number, sig = os.environ["HOOK_WHERE"], int(os.environ["HOOK_AT"]), getattr(signal, os.environ["HOOK_SIGNAL"])
 real = getattr(os, where)
-calls = 0
+calls = itertools.count(1)  # next() is atomic: kconf writes temporary files from several threads
 def hooked(*args, **kwargs):
-    global calls
-    calls += 1
-    if calls == number:
+    if next(calls) == number:
         signal.raise_signal(sig)
     return real(*args, **kwargs)
 setattr(os, where, hooked)

@@ -89,3 +89,91 @@ def test_the_probe_reports_a_failing_command() -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("kconf: error: no-such-file.yaml")
     assert "kconf" in modules
+
+
+# --- what each command may load at start-up (issue 16) ---------------------------------
+#
+# Whole module names, through the console script's own entry (kconf.entry),
+# so `kconf --version` is probed as users run it. A heavy module is "no"
+# (never loaded), "yes" (the command needs it: the row proves the probe sees
+# it) or absent from the row (either is fine). Start-up time is most of a
+# pre-commit hook's run: a change that loads one of these where the table
+# says no is a regression of bench/startup.py's figures.
+
+ENTRY_PROBE = """\
+import atexit, json, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+sys.argv = ["kconf", *sys.argv[1:]]
+from kconf.entry import main
+main()
+"""
+
+HEAVY = {
+    "click": "click",
+    "jsonschema": "jsonschema",
+    "jinja2": "jinja2",
+    "ruamel": "ruamel.yaml",
+    "deepdiff": "deepdiff",
+    "yaml": "yaml",  # PyYAML: its package loads its pure-Python loader and dumper too
+    "kconf.cli": "kconf.cli",
+    "kconf.lint.reporters": "kconf.lint.reporters",
+    "kconf.lint.rules": "kconf.lint.rules",  # the rule catalogue and every rule module
+    "kconf.render": "kconf.render",
+}
+
+Check = Any  # (CompletedProcess, cwd) -> whether the command did its work
+
+STARTUP_TABLE: list[tuple[str, list[str], dict[str, bool], Check]] = [
+    ("version", ["--version"], {
+        "click": False, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False, "yaml": False,
+        "kconf.cli": False, "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+    }, lambda r, cwd: r.stdout == "kconf, version 0.1.0\n"),
+    ("help", ["--help"], {
+        "click": True, "kconf.cli": True, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False,
+        "yaml": False, "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+    }, lambda r, cwd: r.stdout.startswith("Usage: kconf ")),
+    ("lint-help", ["lint", "--help"], {
+        "click": True, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False, "yaml": False,
+        "kconf.lint.reporters": False, "kconf.lint.rules": False,
+    }, lambda r, cwd: r.stdout.startswith("Usage: kconf lint ")),
+    ("calico-patch", ["calico", "patch", "calico.yaml", "--pod-cidr", "172.16.0.0/16"], {
+        "click": True, "yaml": True, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False,
+        "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+    }, lambda r, cwd: '              value: "172.16.0.0/16"\n' in r.stdout),
+    ("lint-golden", ["lint", "--format", "json", str(GOLDEN / "ha-haproxy")], {
+        "yaml": True, "kconf.lint.rules": True, "kconf.lint.reporters": True, "jinja2": True,
+        "jsonschema": False, "ruamel": False, "deepdiff": False,
+    }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 10, "unrecognised": []}),
+    ("lint-not-kconfs", ["lint", "--format", "json", "values.yaml"], {
+        # recognition is by regular expressions first: nothing here is parsed, and no rule runs
+        "yaml": False, "kconf.lint.reporters": True, "kconf.lint.rules": False, "jsonschema": False,
+        "jinja2": False, "ruamel": False, "deepdiff": False, "kconf.render": False,
+    }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 0, "unrecognised": ["values.yaml"]}),
+    ("render", ["render", str(EXAMPLES / "aws" / "cluster.yaml"), "-o", "out"], {
+        "yaml": True, "jinja2": True, "kconf.render": True, "jsonschema": False, "ruamel": False, "deepdiff": False,
+    }, lambda r, cwd: len(list((cwd / "out").iterdir())) == 9),
+]
+
+
+@pytest.mark.parametrize(("args", "expected", "did_its_work"), [pytest.param(a, e, c, id=n) for n, a, e, c in STARTUP_TABLE])
+def test_start_up_loads_what_the_table_says(tmp_path: Path, args: list[str], expected: dict[str, bool], did_its_work: Check) -> None:
+    (tmp_path / "calico.yaml").write_text(MANIFEST)
+    (tmp_path / "values.yaml").write_text("replicaCount: 1\nimage: {repository: nginx}\n")
+    result = subprocess.run([sys.executable, "-c", ENTRY_PROBE, *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    *messages, modules_line = result.stderr.strip().splitlines()
+    assert result.returncode == 0, "\n".join(messages)  # a failing command proves nothing about its imports
+    assert did_its_work(result, tmp_path), (result.stdout[-500:], messages[-5:])
+    modules = set(json.loads(modules_line))
+    assert "kconf.entry" in modules
+    loaded_now = {name: any(m == module or m.startswith(module + ".") for m in modules) for name, module in HEAVY.items()}
+    wrong = {name: loaded_now[name] for name, wanted in expected.items() if loaded_now[name] != wanted}
+    assert wrong == {}, f"loaded (True) or not (False), against the table: {wrong}"
+
+
+def test_the_version_fast_path_prints_what_click_prints() -> None:
+    fast = subprocess.run([sys.executable, "-m", "kconf", "--version"], capture_output=True, text=True, timeout=60)
+    via_click = subprocess.run(
+        [sys.executable, "-c", "from kconf.cli import main; main(['--version'], prog_name='kconf')"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert (fast.returncode, fast.stdout, fast.stderr) == (via_click.returncode, via_click.stdout, via_click.stderr) == (0, "kconf, version 0.1.0\n", "")

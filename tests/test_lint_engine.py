@@ -79,6 +79,19 @@ def test_unknown_rule_is_a_usage_error(project: Path, args: tuple[str, ...], mes
     assert result.stderr == f"kconf: error: {message} (rules: marker-a, marker-b)\n"
 
 
+@pytest.mark.parametrize("name", ["values.yaml", "missing.yaml"])
+def test_unknown_rule_is_a_usage_error_without_any_file_of_kconfs(project: Path, name: str) -> None:
+    """The rule names are checked first, also when no file is kconf's (and
+    the catalogue is otherwise not loaded) or a file is missing."""
+    (project / "values.yaml").write_text("replicaCount: 1\n")
+    result = run_cli("lint", "--select", "nope", name)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "kconf: error: --select: unknown rule nope (rules: marker-a, marker-b)\n"
+    (project / ".kconf.yaml").write_text("disable: [nope]\n")
+    result = run_cli("lint", name)
+    assert result.exit_code == 2 and "unknown rule nope" in result.stderr, result.stderr
+
+
 def test_an_empty_select_is_a_usage_error(project: Path) -> None:
     result = lint_file(project, A_ERROR, "--select", " , ")
     assert (result.exit_code, result.stdout) == (2, "")

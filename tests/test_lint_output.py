@@ -315,6 +315,9 @@ def test_every_format_is_in_the_reporter_table_and_the_cli() -> None:
 
     choices = next(p for p in lint.params if p.name == "output_format").type.choices  # type: ignore[attr-defined]
     assert sorted(choices) == sorted(REPORTERS) == ["github", "json", "sarif", "text"]
+    from kconf.lint import FORMATS  # what the CLI offers without importing the reporters
+
+    assert list(choices) == list(FORMATS) == list(REPORTERS)
 
 
 def test_the_schema_check_rejects_what_code_scanning_would() -> None:

@@ -282,3 +282,27 @@ def test_a_walked_folder_lists_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(tmp_path)
     assert (run_cli("lint", ".").stdout, run_cli("lint").stdout) == ("", "")
     assert run_cli("lint", "--format", "sarif", ".").stdout.count("invocations") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        pytest.param("replicaCount: 1\n# the chart's kind: Cluster and its nodes: are templates\n", False, id="comment"),
+        pytest.param("image: x  # nodes: 3\n", False, id="trailing-comment"),
+        pytest.param('a: "x #"\nb: {c: 1, nodes: [1]}\n', True, id="hash-in-quotes-then-a-key"),
+        pytest.param('{"a": "x # y", "nodes": []}\n', True, id="json"),
+        pytest.param("kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: worker\n", True, id="a-key"),
+    ],
+)
+def test_a_description_key_only_in_a_comment_does_not_parse_the_file(
+    monkeypatch: pytest.MonkeyPatch, text: str, parsed: bool
+) -> None:
+    """The misnamed-description check parses a file only when `kind: Cluster`
+    or `nodes:` may be a key (a pre-commit hook sees every YAML file)."""
+    import kconf.lint.sources as sources
+
+    calls: list[str] = []
+    real = sources._documents
+    monkeypatch.setattr(sources, "_documents", lambda t, p: calls.append(p) or real(t, p))
+    assert sources.recognise("values.yaml", text.encode()) is None
+    assert bool(calls) is parsed

@@ -59,3 +59,84 @@ def test_recursive_definitions_keep_their_reference() -> None:
     assert inlined["properties"]["root"]["properties"]["child"] == {"$ref": "#/$defs/tree"}
     data = {"root": {"child": {"child": 1}}}
     assert _errors(schema, data) == _errors(inlined, data) == [("['root', 'child', 'child']", "type")]
+
+
+# --- the fast path (kconf.schemacheck.fast_validator) ----------------------------------
+
+_ODD_VALUES: list[Any] = [
+    None, True, False, 0, -1, 1, 6443, 6443.0, 6443.5, 65536, 1e300, "", "x", "-bad", "UPPER", "a" * 300,
+    "10.0.0.1", "10.0.0.1/24", "v1.31.2", "unix:///run/x.sock", [], [1], ["x"], {}, {"x": 1},
+]
+
+
+def _leaves(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(data, dict):
+        found = [path] if path else []
+        for key, value in data.items():
+            found += _leaves(value, (*path, key))
+        return found
+    if isinstance(data, list):
+        found = [path]
+        for index, value in enumerate(data[:3]):
+            found += _leaves(value, (*path, index))
+        return found
+    return [path]
+
+
+def _replaced(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    copied = copy.deepcopy(data)
+    node = copied
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return copied
+
+
+def _schema_of(doc: Any) -> str | None:
+    from kconf.kubeadm.schema import schema_name
+
+    if not isinstance(doc, dict):
+        return None
+    if doc.get("apiVersion") == "kconf/v1alpha1":
+        return "cluster.schema.json"
+    if doc.get("kind") in ("KubeletConfiguration", "KubeProxyConfiguration"):
+        return f"components/{doc['kind']}.json"
+    api, kind = doc.get("apiVersion"), doc.get("kind")
+    return schema_name(api, kind) if isinstance(api, str) and isinstance(kind, str) else None
+
+
+def _documents_by_schema() -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {}
+    for path in sorted([*GOLDEN.rglob("*.yaml"), *(REPO / "examples").rglob("*.yaml")]):
+        for document in load_documents(path.read_text(), str(path)):
+            name = _schema_of(document.data)
+            if name is not None:
+                found.setdefault(name, []).append(document.data)
+    return found
+
+
+def test_the_fast_path_passes_only_what_jsonschema_passes() -> None:
+    """Every leaf (and every mapping and list) of every golden and example
+    document, replaced by odd values: whenever the fast predicate says valid,
+    jsonschema finds no error (it may say invalid more often: jsonschema then
+    decides). The documents as they are pass it, or it would save nothing."""
+    from kconf.schemacheck import _validator, fast_validator
+
+    by_schema = _documents_by_schema()
+    assert len(by_schema) >= 6, sorted(by_schema)
+    compared = rejected = 0
+    for name, documents in sorted(by_schema.items()):
+        fast = fast_validator(name)
+        assert fast is not None, f"{name}: the fast path does not support this schema"
+        validator = _validator(name)
+        for document in documents:
+            assert fast(document), f"{name}: a golden document fails the fast path"
+        for document in documents[:3]:  # the others are much alike (join configurations)
+            for path in _leaves(document):
+                for value in _ODD_VALUES:
+                    sample = _replaced(document, path, value)
+                    valid = next(iter(validator.iter_errors(sample)), None) is None
+                    assert not (fast(sample) and not valid), (name, path, value)
+                    compared += 1
+                    rejected += not valid
+    assert compared > 5_000 and rejected > compared // 4, (compared, rejected)

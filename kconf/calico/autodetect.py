@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kconf.addresses import AddressError, parse_address, parse_network
+from kconf.lazyre import lazy
 
 FIRST_FOUND = "first-found"
 CAN_REACH = "can-reach"
@@ -28,8 +29,8 @@ METHODS = (FIRST_FOUND, CAN_REACH, INTERFACE, SKIP_INTERFACE, CIDR, KUBERNETES_I
 # calico-node with "Invalid IP autodetection method").
 MINIMUM_CALICO = {KUBERNETES_INTERNAL_IP: (3, 22)}
 
-_LIST_SPLIT = re.compile(r"\s*,\s*")
-_HOSTNAME = re.compile(
+_LIST_SPLIT = lazy(r"\s*,\s*")
+_HOSTNAME = lazy(
     r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
 )
 

@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from kconf.errors import KconfError
+from kconf.lazyre import lazy
 
 if TYPE_CHECKING:
     from kconf.yamlio import Document, Path
@@ -68,17 +69,17 @@ CONTAINER_NAME = "calico-node"
 _CONTAINERS: tuple[str, ...] = ("spec", "template", "spec", "containers")
 
 # A document marker: ``---`` at column 0 followed by white space or the end of the line.
-_MARKER = re.compile(r"^---(?=[ \t\r]|$)", re.MULTILINE)
+_MARKER = lazy(r"^---(?=[ \t\r]|$)", re.MULTILINE)
 # Cheap pre-filter: a document can only be the DaemonSet if its text says so.
-_DAEMONSET_KIND = re.compile(r"""["']?\bkind["']?[ \t]*:[ \t]*(?:![^ \t]*[ \t]+)?["']?DaemonSet\b""")
+_DAEMONSET_KIND = lazy(r"""["']?\bkind["']?[ \t]*:[ \t]*(?:![^ \t]*[ \t]+)?["']?DaemonSet\b""")
 # Line breaks other than \n and \r\n would make ruamel's line numbers differ from ours.
-_ODD_BREAKS = re.compile(r"\r(?!\n)|[\x85\u2028\u2029]")
-_COMMENTED_NAME = re.compile(
+_ODD_BREAKS = lazy(r"\r(?!\n)|[\x85\u2028\u2029]")
+_COMMENTED_NAME = lazy(
     r"^ *# *- +name: *(?P<q>[\"']?)" + CIDR_NAME + r"(?P=q) *$"
 )
-_COMMENTED_VALUE = re.compile(r"^ *# *value: *(?P<value>.*?) *$")
-_PLAIN_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/=,*+-]*$")  # no ":" (a trailing one starts a mapping)
-_TRAILER = re.compile(r"^[ \t]*(?:#.*)?\r?$")
+_COMMENTED_VALUE = lazy(r"^ *# *value: *(?P<value>.*?) *$")
+_PLAIN_SAFE = lazy(r"^[A-Za-z0-9][A-Za-z0-9._/=,*+-]*$")  # no ":" (a trailing one starts a mapping)
+_TRAILER = lazy(r"^[ \t]*(?:#.*)?\r?$")
 
 
 class Echo(Protocol):
@@ -688,11 +689,11 @@ def _plan_env(node: CalicoNodeEnv, lines: list[str], wants: list[_Want]) -> tupl
 
 # --- the calico-config ConfigMap ------------------------------------------------------------
 
-_CONFIGMAP_KIND = re.compile(r"""["']?\bkind["']?[ \t]*:[ \t]*(?:![^ \t]*[ \t]+)?["']?ConfigMap\b""")
-_IPAM_OPEN = re.compile(r'^[ ]*"ipam"[ ]*:[ ]*\{[ ]*\r?$')
-_JSON_MEMBER = re.compile(r'^(?P<indent>[ ]*)"(?P<key>[^"\\]*)"[ ]*:[ ]*(?P<value>"[^"\\]*"|true|false|-?[0-9]+)(?P<comma>[ ]*,)?[ ]*\r?$')
-_JSON_CLOSE = re.compile(r"^[ ]*\}[ ]*,?[ ]*\r?$")
-_PLACEHOLDER = re.compile(r"__[A-Z0-9_]+__")  # __CNI_MTU__ and friends, filled in by install-cni
+_CONFIGMAP_KIND = lazy(r"""["']?\bkind["']?[ \t]*:[ \t]*(?:![^ \t]*[ \t]+)?["']?ConfigMap\b""")
+_IPAM_OPEN = lazy(r'^[ ]*"ipam"[ ]*:[ ]*\{[ ]*\r?$')
+_JSON_MEMBER = lazy(r'^(?P<indent>[ ]*)"(?P<key>[^"\\]*)"[ ]*:[ ]*(?P<value>"[^"\\]*"|true|false|-?[0-9]+)(?P<comma>[ ]*,)?[ ]*\r?$')
+_JSON_CLOSE = lazy(r"^[ ]*\}[ ]*,?[ ]*\r?$")
+_PLACEHOLDER = lazy(r"__[A-Z0-9_]+__")  # __CNI_MTU__ and friends, filled in by install-cni
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from kconf.lazyre import lazy
 from kconf.schemacheck import SchemaIssue, check
 
 # group -> (version, kind): the one version of each group kubeadm reads.
@@ -25,7 +26,7 @@ COMPONENT_CONFIGS = {
 }
 
 Minor = tuple[int, int]
-_MINOR = re.compile(r"^v?(\d+)\.(\d+)")
+_MINOR = lazy(r"^v?(\d+)\.(\d+)")
 
 
 def minor_of(value: object) -> Minor | None:

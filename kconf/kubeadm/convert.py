@@ -43,6 +43,7 @@ from typing import Any, Union
 
 from kconf.errors import KconfError
 from kconf.kubeadm.components import COMPONENT_CONFIGS as COMPONENT_VERSIONS
+from kconf.lazyre import lazy
 
 GROUP = "kubeadm.k8s.io"
 V1BETA3 = f"{GROUP}/v1beta3"
@@ -150,8 +151,8 @@ _REMOVED_FIELDS: dict[Path, str] = {
 }
 
 # Go's time.ParseDuration, without a sign (kubeadm's timeouts are not negative).
-_DURATION = re.compile(r"^(?:0|(?:[0-9]+(?:\.[0-9]*)?(?:ns|us|µs|ms|s|m|h))+)$")
-_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]*)?)(?:ns|us|µs|ms|s|m|h)")
+_DURATION = lazy(r"^(?:0|(?:[0-9]+(?:\.[0-9]*)?(?:ns|us|µs|ms|s|m|h))+)$")
+_DURATION_PART = lazy(r"([0-9]+(?:\.[0-9]*)?)(?:ns|us|µs|ms|s|m|h)")
 
 
 def is_zero_duration(text: str) -> bool:

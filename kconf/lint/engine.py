@@ -129,8 +129,19 @@ def lint_files(
     ``cluster``: check every file against that description (--cluster)."""
     from kconf.lint.sources import build_groups
 
-    chosen = project_selection(select, ignore, settings)
+    if settings is None:
+        settings = load_settings()
+    # Rule names are checked first (a usage error before any file is read);
+    # with none to check, the rule catalogue is imported only when a file
+    # kconf reads was found (a hook run over another project's YAML files
+    # never loads it).
+    names_given = select is not None or ignore is not None or bool(settings.disabled) or bool(settings.severity)
+    chosen = project_selection(select, ignore, settings) if names_given else None
     gathered = build_groups(paths, cluster=cluster)
+    if not gathered.groups:
+        return LintResult([], gathered.files, gathered.unrecognised)
+    if chosen is None:
+        chosen = project_selection(select, ignore, settings)
     return LintResult(lint_groups(gathered.groups, chosen), gathered.files, gathered.unrecognised)
 
 

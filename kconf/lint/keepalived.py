@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from kconf.errors import KconfError
+from kconf.lazyre import lazy
 
-_TOKEN = re.compile(r'"[^"]*"|[{}]|[^\s{}"]+')
+_TOKEN = lazy(r'"[^"]*"|[{}]|[^\s{}"]+')
 # settings read from a vrrp_instance; blocks whose words are kept as values
 SETTINGS = ("state", "interface", "virtual_router_id", "priority", "unicast_src_ip")
 LISTS = ("unicast_peer", "virtual_ipaddress")

@@ -119,11 +119,14 @@ class DocumentView:
 
     def get(self, *field_path: str | int) -> Any:
         """The value at a field path, or None when any step is missing."""
-        value = self.data
+        value = self.document.data
         for step in field_path:
+            if isinstance(value, dict):  # the usual step first (rules ask for fields by name)
+                if isinstance(step, str) and step in value:
+                    value = value[step]
+                    continue
+                return None
             if isinstance(step, int) and isinstance(value, list) and -len(value) <= step < len(value):
-                value = value[step]
-            elif isinstance(step, str) and isinstance(value, dict) and step in value:
                 value = value[step]
             else:
                 return None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
+from kconf.lazyre import lazy
 from kconf.lint.model import Finding, SourceFile
 
 _NAMES = r"([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*)"
-_DISABLE = re.compile(r"#[ \t]*kconf:[ \t]*disable=" + _NAMES)
-_DISABLE_FILE = re.compile(r"#[ \t]*kconf:[ \t]*disable-file=" + _NAMES)
+_DISABLE = lazy(r"#[ \t]*kconf:[ \t]*disable=" + _NAMES)
+_DISABLE_FILE = lazy(r"#[ \t]*kconf:[ \t]*disable-file=" + _NAMES)
 
 
 def _names(match: re.Match[str]) -> set[str]:

@@ -12,8 +12,22 @@ from kconf.outputs import Files, yaml_file, yaml_text_file
 from kconf.yamlio import dump_documents
 
 
+# The last cluster's join configurations: kubeadm-join-<node>.yaml and
+# join-<node>.sh both carry one, and dumping it twice was a tenth of a large
+# render. Keyed by identity (a Cluster is frozen; the reference held keeps
+# its id from being reused).
+_joins: tuple[Cluster, dict[int, tuple[Node, str]]] | None = None
+
+
 def join_config_text(cluster: Cluster, node: Node) -> str:
-    return dump_documents([kubeadm.join_configuration(cluster, node)])
+    global _joins
+    if _joins is None or _joins[0] is not cluster:
+        _joins = (cluster, {})
+    texts = _joins[1]
+    known = texts.get(node.index)
+    if known is None or known[0] is not node:
+        known = texts[node.index] = (node, dump_documents([kubeadm.join_configuration(cluster, node)]))
+    return known[1]
 
 
 def kubeadm_files(cluster: Cluster) -> Files:

@@ -42,6 +42,7 @@ from kconf.addresses import (
 )
 from kconf.description import DEFAULT_NODE_MASK, DEFAULT_SERVICE_SUBNET, NODE_ADDRESSES, NODE_NAMES, NodeInterface
 from kconf.errors import format_field_path
+from kconf.lazyre import lazy
 from kconf.lint.model import (
     ERROR,
     WARNING,
@@ -74,7 +75,7 @@ SERVICE_EXAMPLES = {4: "10.96.0.0/12", 6: "fd00:10:96::/112"}
 SHOWN = 3  # examples listed in a message before "and N more"
 
 # A value left for a template engine to fill in (`${VAR}`, `{{ var }}`): not a value yet.
-_TEMPLATE = re.compile(r"^\s*(?:\$\{[A-Za-z_][A-Za-z0-9_]*\}|\{\{.*\}\})\s*$")
+_TEMPLATE = lazy(r"^\s*(?:\$\{[A-Za-z_][A-Za-z0-9_]*\}|\{\{.*\}\})\s*$")
 
 
 def is_template(value: object) -> bool:

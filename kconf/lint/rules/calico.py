@@ -38,6 +38,7 @@ from kconf.calico.autodetect import (
     parse,
 )
 from kconf.calico import AUTODETECT_NAME, CIDR_NAME
+from kconf.lazyre import lazy
 
 if TYPE_CHECKING:
     from kconf.calico.patch import CalicoNodeEnv
@@ -59,7 +60,7 @@ IPV6_CIDR_NAME = "CALICO_IPV6POOL_CIDR"
 IPV6_AUTODETECT_NAME = "IP6_AUTODETECTION_METHOD"
 _AUTODETECT_KEYS = {4: "nodeAddressAutodetectionV4", 6: "nodeAddressAutodetectionV6"}
 _OPERATOR_METHODS = "firstFound, canReach, interface, skipInterface, cidrs, kubernetes"
-_COMMENTED_CIDR = re.compile(r"^\s*#\s*-\s*name:\s*[\"']?" + CIDR_NAME + r"\b")
+_COMMENTED_CIDR = lazy(r"^\s*#\s*-\s*name:\s*[\"']?" + CIDR_NAME + r"\b")
 
 
 # --- calico-node env -----------------------------------------------------------------------

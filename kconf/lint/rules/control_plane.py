@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from kconf.addresses import Address, AddressError, split_host_port
 from kconf import description as model
 from kconf.description import DEFAULT_BIND_PORT, Cluster, Node
+from kconf.lazyre import lazy
 from kconf.lint.haproxy import (
     BIND_KINDS,
     PROXY_KINDS,
@@ -34,7 +35,7 @@ from kconf.lint.model import (
 from kconf.lint.registry import Rule
 
 # Names people give the API server's proxies (a standalone haproxy.cfg has no description to tell).
-_APISERVER_NAME = re.compile(r"api[-_]?server|kube[-_]?api|k8s[-_]?api|control[-_]?plane", re.IGNORECASE)
+_APISERVER_NAME = lazy(r"api[-_]?server|kube[-_]?api|k8s[-_]?api|control[-_]?plane", re.IGNORECASE)
 
 
 def _hostport(address: Address, port: int) -> str:

@@ -40,6 +40,7 @@ from typing import Any
 
 from kconf.description import COMPLETE
 from kconf.errors import KconfError, format_field_path
+from kconf.lazyre import lazy
 from kconf.lint.model import ERROR, Group, Loc, RawFinding
 from kconf.lint.registry import Rule
 
@@ -70,7 +71,7 @@ class FileDrift:
 
 
 # Tokens worth comparing across files: addresses, CIDRs, host:port, versions, names with a digit.
-_DISTINCT = re.compile(r"^(?=.*[0-9])[\w.:/\[\]-]{4,}$")
+_DISTINCT = lazy(r"^(?=.*[0-9])[\w.:/\[\]-]{4,}$")
 
 
 def _distinct(value: object) -> bool:

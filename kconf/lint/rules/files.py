@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from kconf.description import MINIMUM_KUBERNETES, V1BETA3_REMOVED, V1BETA4_FROM
+from kconf.lazyre import lazy
 from kconf.lint.model import ERROR, WARNING, BrokenFile, ClusterFile, DocumentView, Group, KubeadmFile, Loc, RawFinding
 from kconf.errors import format_field_path
 from kconf.kubeadm.components import COMPONENT_CONFIGS
@@ -109,7 +110,7 @@ def kubeadm_schema(group: Group) -> Iterator[RawFinding]:
             yield RawFinding("kubeadm-schema", view.loc(issue.path, key=key), str(issue))
 
 
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)")
+_VERSION = lazy(r"^v?(\d+)\.(\d+)")
 _REMOVED = {"v1beta1": (1, 22), "v1beta2": (1, 27), "v1beta3": V1BETA3_REMOVED}
 _INTRODUCED = {"v1beta4": V1BETA4_FROM, "v1beta3": MINIMUM_KUBERNETES}
 # Removed versions kconf has no schemas of: this rule's alone (kubeadm-schema skips them).

@@ -19,6 +19,7 @@ from kconf.addresses import Address, AddressError, parse_address
 from kconf.errors import format_field_path
 from kconf.description import V1BETA4_FROM
 from kconf.kubeadm.components import Minor, minor_of
+from kconf.lazyre import lazy
 from kconf.lint.model import ERROR, WARNING, DocumentView, Group, KubeadmFile, Loc, RawFinding, Replacement
 from kconf.lint.registry import Rule
 from kconf.lint.rules.addresses import (
@@ -44,19 +45,19 @@ DEPRECATED_REGISTRY = "k8s.gcr.io"
 REGISTRY = "registry.k8s.io"
 EXAMPLE_SOCKET = "unix:///var/run/containerd/containerd.sock"
 
-_TOKEN_FORMAT = re.compile(r"^[a-z0-9]{6}\.[a-z0-9]{16}$")
-_CA_CERT_HASH_FORMAT = re.compile(r"^sha256:[0-9a-fA-F]{64}$")
-_CERTIFICATE_KEY_FORMAT = re.compile(r"^[0-9a-fA-F]{64}$")
+_TOKEN_FORMAT = lazy(r"^[a-z0-9]{6}\.[a-z0-9]{16}$")
+_CA_CERT_HASH_FORMAT = lazy(r"^sha256:[0-9a-fA-F]{64}$")
+_CERTIFICATE_KEY_FORMAT = lazy(r"^[0-9a-fA-F]{64}$")
 # A certificate key written after its name (a YAML field, a flag, a variable),
 # so that other 64-hex strings (digests, checksums) are not taken for one.
-_NAMED_CERTIFICATE_KEY = re.compile(
+_NAMED_CERTIFICATE_KEY = lazy(
     r"certificate[-_]?key[\"']?\s*[:=]?\s*[\"']?(?<![0-9a-fA-F])([0-9a-fA-F]{64})(?![0-9a-fA-F])", re.IGNORECASE
 )
 # EC2 private DNS names (hostname types "IP name" and "resource name"): `.ec2.internal` in
 # us-east-1, `.<region>.compute.internal` elsewhere; an instance id is i- and 8 or 17 hex digits.
 _EC2_SUFFIX = r"\.(?:([a-z0-9-]+)\.compute|ec2)\.internal$"
-_EC2_IP_NAME = re.compile(r"^ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})" + _EC2_SUFFIX)
-_EC2_RESOURCE_NAME = re.compile(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})" + _EC2_SUFFIX)
+_EC2_IP_NAME = lazy(r"^ip-(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})" + _EC2_SUFFIX)
+_EC2_RESOURCE_NAME = lazy(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})" + _EC2_SUFFIX)
 US_EAST_1 = "us-east-1"
 
 

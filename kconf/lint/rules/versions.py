@@ -10,12 +10,13 @@ from kconf import description as model
 from kconf.calico import support
 from kconf.description import parse_kubernetes_version
 from kconf.kubernetes_apis import removed_in
+from kconf.lazyre import lazy
 from kconf.lint.model import ERROR, WARNING, CalicoManifestFile, Group, Loc, RawFinding
 from kconf.lint.registry import Rule
 
-_DOCUMENT = re.compile(r"^---[^\n]*$", re.MULTILINE)
-_API_VERSION = re.compile(r"""^apiVersion:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
-_KIND = re.compile(r"""^kind:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
+_DOCUMENT = lazy(r"^---[^\n]*$", re.MULTILINE)
+_API_VERSION = lazy(r"""^apiVersion:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
+_KIND = lazy(r"""^kind:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
 
 
 def _cluster_version(group: Group) -> tuple[tuple[int, int], str] | None:
