@@ -149,6 +149,23 @@ STARTUP_TABLE: list[tuple[str, list[str], dict[str, bool], Check]] = [
         "yaml": False, "kconf.lint.reporters": True, "kconf.lint.rules": False, "jsonschema": False,
         "jinja2": False, "ruamel": False, "deepdiff": False, "kconf.render": False,
     }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 0, "unrecognised": ["values.yaml"]}),
+    ("schema", ["schema"], {
+        "click": True, "yaml": False, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False,
+        "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+    }, lambda r, cwd: r.stdout.startswith("{")),
+    ("rules", ["rules"], {
+        "kconf.lint.rules": True, "yaml": False, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False,
+        "kconf.lint.reporters": False, "kconf.render": False,
+    }, lambda r, cwd: "cidr-host-bits" in r.stdout),
+    ("init", ["init"], {
+        "jinja2": True, "yaml": False, "jsonschema": False, "ruamel": False, "deepdiff": False,
+        "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+    }, lambda r, cwd: "kind: Cluster\n" in r.stdout),
+    ("migrate", ["migrate", "k.yaml"], {
+        # the lint gate runs the rules on what it writes; the reporters only to list refused findings
+        "yaml": True, "kconf.lint.rules": True, "kconf.lint.reporters": False, "jsonschema": False, "jinja2": False,
+        "ruamel": False, "deepdiff": False, "kconf.render": False,
+    }, lambda r, cwd: r.stdout.startswith("apiVersion: kubeadm.k8s.io/v1beta4\n")),
     ("render", ["render", str(EXAMPLES / "aws" / "cluster.yaml"), "-o", "out"], {
         "yaml": True, "jinja2": True, "kconf.render": True, "jsonschema": False, "ruamel": False, "deepdiff": False,
     }, lambda r, cwd: len(list((cwd / "out").iterdir())) == 9),
@@ -159,6 +176,9 @@ STARTUP_TABLE: list[tuple[str, list[str], dict[str, bool], Check]] = [
 def test_start_up_loads_what_the_table_says(tmp_path: Path, args: list[str], expected: dict[str, bool], did_its_work: Check) -> None:
     (tmp_path / "calico.yaml").write_text(MANIFEST)
     (tmp_path / "values.yaml").write_text("replicaCount: 1\nimage: {repository: nginx}\n")
+    (tmp_path / "k.yaml").write_text(
+        "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.31.2\ncontrolPlaneEndpoint: k8s-api:6443\n"
+    )
     result = subprocess.run([sys.executable, "-c", ENTRY_PROBE, *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     *messages, modules_line = result.stderr.strip().splitlines()
     assert result.returncode == 0, "\n".join(messages)  # a failing command proves nothing about its imports

@@ -231,8 +231,6 @@ def gate_output(path: str, data: bytes, source: str, before: bytes, echo: Callab
     ``written``: the file the output goes to, None for standard output."""
     from collections import Counter
 
-    from kconf.lint.reporters import TextReporter
-
     findings = lint_output(path, data, GATE_HANDLED)
     had = Counter(f.rule for f in lint_output(source, before, GATE_HANDLED) if f.severity == ERROR)
     brought: list[Finding] = []
@@ -244,6 +242,8 @@ def gate_output(path: str, data: bytes, source: str, before: bytes, echo: Callab
         else:
             brought.append(finding)
     if brought:
+        from kconf.lint.reporters import TextReporter  # only to list them: start-up stays small
+
         echo(TextReporter(color=False).render(brought, 1), nl=False, err=True)
         echo(f"kconf: {source}: {len(brought)} error(s) found by the lint rules in what would be written; nothing written", err=True)
         return 1
