@@ -322,7 +322,27 @@ def run_init(path: str | None, options: InitOptions, *, echo: Callable[..., Any]
             raise KconfError(f"cannot create its folder: {exc.strerror or exc}", str(target)) from None
     write_new_file(target, text.encode("utf-8"), "kconf init")
     shown = plain_line(str(target))
-    schema = plain_line(str(target.parent / SCHEMA_FILE_NAME))
-    echo(f"kconf: wrote {shown}; next: edit its names and addresses, then `kconf lint {shown}` and `kconf render {shown}`"
-         f" (editor completion: `kconf schema -o {schema}`)", err=True)  # fmt: skip
+    echo(f"kconf: wrote {shown}; next: edit its names and addresses, then `kconf lint {shown}` and `kconf render {shown}`", err=True)
+    echo(_schema_beside(target.parent / SCHEMA_FILE_NAME), err=True)
     return 0
+
+
+def _schema_beside(path: Path) -> str:
+    """The description's first line points the editor at the schema in its
+    own folder: write it there unless a file of that name is there already
+    (never overwritten); the line to print about it."""
+    from kconf.errors import plain_line
+    from kconf.fsio import write_new_file
+    from kconf.schema_cmd import schema_bytes
+
+    shown = plain_line(str(path))
+    current = schema_bytes()
+    try:
+        if path.read_bytes() == current:
+            return f"kconf: {shown} is the current schema (editor completion works offline)"
+    except FileNotFoundError:
+        write_new_file(path, current, "kconf init")
+        return f"kconf: wrote {shown}, the schema its first line names (editor completion, offline)"
+    except OSError:
+        pass
+    return f"kconf: {shown} exists and is not kconf's current schema: left as it is (`kconf schema -o FILE` writes it)"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import run_cli
+from conftest import REPO, run_cli
 from kconf.yamlio import load_one
 from test_lazy_imports import loaded
 
@@ -357,10 +357,29 @@ def test_writes_the_file_and_says_what_next(tmp_path: Path) -> None:
     assert target.read_text() == run_cli("init").stdout
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
     assert result.stderr == (
-        f"kconf: wrote {target}; next: edit its names and addresses, then `kconf lint {target}` and "
-        f"`kconf render {target}` (editor completion: `kconf schema -o {tmp_path / 'cluster.schema.json'}`)\n"
+        f"kconf: wrote {target}; next: edit its names and addresses, then `kconf lint {target}` and `kconf render {target}`\n"
+        f"kconf: wrote {tmp_path / 'cluster.schema.json'}, the schema its first line names (editor completion, offline)\n"
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cluster.yaml"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cluster.schema.json", "cluster.yaml"]  # no temporary file left
+    assert (tmp_path / "cluster.schema.json").read_bytes() == (REPO / "schemas" / "cluster.schema.json").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("existing", "said"),
+    [
+        pytest.param("same", "is the current schema (editor completion works offline)", id="current"),
+        pytest.param('{"old": true}\n', "exists and is not kconf's current schema: left as it is (`kconf schema -o FILE` writes it)",
+                     id="other-left-alone"),
+    ],
+)
+def test_a_schema_file_already_there_is_never_overwritten(tmp_path: Path, existing: str, said: str) -> None:
+    schema = tmp_path / "cluster.schema.json"
+    text = (REPO / "schemas" / "cluster.schema.json").read_text() if existing == "same" else existing
+    schema.write_text(text)
+    result = run_cli("init", str(tmp_path / "cluster.yaml"))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == f"kconf: {schema} {said}"
+    assert schema.read_text() == text
 
 
 def test_the_header_names_the_file_written(tmp_path: Path) -> None:
@@ -376,7 +395,7 @@ def test_a_folder_gets_cluster_yaml(tmp_path: Path, form: str) -> None:
         folder.mkdir()
     result = run_cli("init", str(folder) + ("/" if form == "trailing-slash" else ""))
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in folder.iterdir()) == ["cluster.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == ["cluster.schema.json", "cluster.yaml"]
 
 
 def test_missing_folders_are_created(tmp_path: Path) -> None:
@@ -441,7 +460,7 @@ def test_a_file_system_without_hard_links_still_gets_the_file(tmp_path: Path, mo
     target = tmp_path / "cluster.yaml"
     assert run_cli("init", str(target)).exit_code == 0
     assert target.read_text() == run_cli("init").stdout
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cluster.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cluster.schema.json", "cluster.yaml"]
 
 
 def test_init_is_deterministic(tmp_path: Path) -> None:
