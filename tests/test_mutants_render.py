@@ -305,8 +305,8 @@ def test_the_lint_gate_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
 
 
 QUORUM = (
-    "cluster.yaml:22:13: warning: 2 control-plane nodes with stacked etcd: quorum is 2, so it survives 0 failure(s), "
-    "no more than 1 nodes would; use an odd number [etcd-quorum]\n"
+    "cluster.yaml:22:13: warning: 2 control-plane nodes with stacked etcd: quorum is 2, so it survives no failure, "
+    "the same as 1 node; use an odd number [etcd-quorum]\n"
 )
 TWO_CONTROL_PLANES = edit("    - name: cp-3\n      role: control-plane\n      address: 192.168.51.83/24\n", "")
 
