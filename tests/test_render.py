@@ -603,7 +603,7 @@ ERRORS = [
     pytest.param(
         ("    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n",
          "    - {name: worker-1, role: worker, address: 192.168.51.91/24,fd00:51::91/64}\n"), 24,
-        "spec.nodes[2].fd00:51::91/64: unknown field 'fd00:51::91/64' (in a flow mapping {...} a comma ends the value: quote "
+        "spec.nodes[2][\"fd00:51::91/64\"]: unknown field 'fd00:51::91/64' (in a flow mapping {...} a comma ends the value: quote "
         'a dual-stack pair, e.g. address: "192.168.51.81/24,fd00:51::81/64")',
         id="dual-stack-pair-split-by-a-flow-mapping",
     ),
