@@ -223,5 +223,8 @@ def run_lint(
     reporter = reporter_class(color=color)
     # click.echo strips ANSI codes off a non-terminal unless told: --color means colour
     echo(reporter.render(result.findings, result.files, result.unrecognised), nl=False, color=reporter.color)
+    summary = reporter.summary(result.findings, result.files)
+    if summary:
+        echo(summary, nl=False, err=True)
     return exit_code(result.findings, strict)
 

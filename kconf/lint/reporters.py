@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from kconf.errors import plain_line
 from kconf.lint.severity import ERROR
+from kconf.wording import counted
 
 if TYPE_CHECKING:
     from kconf.lint.model import Finding
@@ -32,13 +33,31 @@ _SEVERITY_COLOURS = {ERROR: "\x1b[1;31m", "warning": "\x1b[1;33m"}
 _DIM = "\x1b[2m"
 
 NOT_RECOGNISED = "not recognised (not kconf's): not linted"
+NOTHING_RECOGNISED = (
+    "No file recognised: nothing was linted (kconf lints cluster descriptions, kubeadm configs, kubeadm-config "
+    "ConfigMaps, Calico manifests, Calico Installation resources and HAProxy configs)"
+)
 
 
 def use_colour(requested: bool | None) -> bool:
-    """--color/--no-color when given; else colour on a terminal unless NO_COLOR is set."""
+    """Whether the text format is coloured, first rule that applies:
+
+    1. ``--color`` / ``--no-color``;
+    2. ``FORCE_COLOR`` set and not empty: colour, even on a pipe (force-color.org);
+    3. ``NO_COLOR`` set and not empty: no colour (no-color.org);
+    4. ``TERM=dumb``: no colour;
+    5. colour when standard output is a terminal.
+
+    FORCE_COLOR wins over NO_COLOR, in the order of force-color.org's
+    reference code (NO_COLOR read first, FORCE_COLOR turning colour back on);
+    an empty value counts as not set, as both standards say."""
     if requested is not None:
         return requested
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout is not None and sys.stdout.isatty()
 
 
 class Reporter:
@@ -51,6 +70,11 @@ class Reporter:
         """``unrecognised``: files named on the command line that kconf does
         not read (not kconf's); they are no finding, only said."""
         raise NotImplementedError
+
+    def summary(self, findings: Sequence[Finding], files: int) -> str:
+        """A last line for stderr (so stdout stays the findings); "" for none.
+        Only the text format has one: the others are read by programs."""
+        return ""
 
 
 def unrecognised_summary(unrecognised: Sequence[str]) -> str:
@@ -75,6 +99,17 @@ class TextReporter(Reporter):
         if unrecognised:
             text += f"kconf: {unrecognised_summary(unrecognised)}\n"
         return text
+
+    def summary(self, findings: Sequence[Finding], files: int) -> str:
+        """``2 errors, 1 warning in 3 files`` (the files checked), ``All
+        checks passed (3 files)``, or that no file was recognised at all."""
+        if files == 0:
+            return NOTHING_RECOGNISED + "\n"
+        checked = counted(files, "file")
+        if not findings:
+            return f"All checks passed ({checked})\n"
+        errors = sum(f.severity == ERROR for f in findings)
+        return f"{counted(errors, 'error')}, {counted(len(findings) - errors, 'warning')} in {checked}\n"
 
     def _line(self, f: Finding) -> str:
         severity, rule = f.severity, f"[{f.rule}]"
