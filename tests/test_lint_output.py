@@ -339,7 +339,7 @@ def test_every_format_is_in_the_reporter_table_and_the_cli() -> None:
     from kconf.cli import lint
 
     choices = next(p for p in lint.params if p.name == "output_format").type.choices  # type: ignore[attr-defined]
-    assert sorted(choices) == sorted(REPORTERS) == ["github", "json", "sarif", "text"]
+    assert sorted(choices) == sorted(REPORTERS) == ["github", "json", "junit", "sarif", "text"]
 
 
 def test_the_schema_check_rejects_what_code_scanning_would() -> None:
@@ -383,7 +383,7 @@ def test_a_lint_that_recognised_no_file_says_so(
 
 
 def test_only_the_text_format_has_a_summary(project: Path) -> None:
-    for output_format in ("json", "sarif", "github"):
+    for output_format in ("json", "sarif", "github", "junit"):
         result = lint_cli("--format", output_format)
         assert (output_format, result.exit_code, result.stderr) == (output_format, 1, "")
 

@@ -117,6 +117,7 @@ class LintResult:
     findings: list[Finding]
     files: int  # files kconf recognised and read
     unrecognised: list[str] = field(default_factory=list)  # named on the command line, not kconf's
+    checked: list[str] = field(default_factory=list)  # the files recognised and read
 
 
 def lint_files(
@@ -130,7 +131,7 @@ def lint_files(
 
     chosen = project_selection(select, ignore, settings)
     gathered = build_groups(paths, cluster=cluster)
-    return LintResult(lint_groups(gathered.groups, chosen), gathered.files, gathered.unrecognised)
+    return LintResult(lint_groups(gathered.groups, chosen), gathered.files, gathered.unrecognised, gathered.checked)
 
 
 def lint_paths(
@@ -222,7 +223,8 @@ def run_lint(
     result = lint_files(list(paths) or ["."], select=select, ignore=ignore, cluster=cluster)
     reporter = reporter_class(color=color)
     # click.echo strips ANSI codes off a non-terminal unless told: --color means colour
-    echo(reporter.render(result.findings, result.files, result.unrecognised), nl=False, color=reporter.color)
+    text = reporter.render(result.findings, result.files, result.unrecognised, checked=result.checked)
+    echo(text, nl=False, color=reporter.color)
     summary = reporter.summary(result.findings, result.files)
     if summary:
         echo(summary, nl=False, err=True)
