@@ -126,13 +126,14 @@ def main() -> None:
     help="Output folder (default: a folder named after metadata.name beside CLUSTER).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file that differs.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of each difference on stdout (implies --check).")
 @handles_errors
-def render(cluster: str, output_dir: str | None, check: bool) -> int:
+def render(cluster: str, output_dir: str | None, check: bool, diff: bool) -> int:
     """Render CLUSTER (a cluster description) into kubeadm, join, HAProxy,
     hosts and Calico files."""
     from kconf.render import run_render
 
-    return run_render(cluster, output_dir, check=check, echo=echo)
+    return run_render(cluster, output_dir, check=check, echo=echo, diff=diff)
 
 
 @main.group()

@@ -194,7 +194,7 @@ def test_render_check_of_a_description_changed_without_rendering(tmp_path: Path,
     assert result.stderr == (
         "lab/calico-installation.yaml: differs\n"
         "lab/kubeadm-init.yaml: differs\n"
-        "kconf: 2 file(s) in lab are not what `kconf render cluster.yaml` writes\n"
+        "kconf: 2 files in lab are not what `kconf render cluster.yaml` writes\n"
     )
 
 
@@ -210,7 +210,7 @@ def test_render_check_of_a_hand_edit(tmp_path: Path, monkeypatch: pytest.MonkeyP
     replace(tmp_path / "lab" / "hosts", "192.168.51.91", "192.168.51.99")
     result = render_check(tmp_path, monkeypatch, *given)
     assert (result.exit_code, result.stderr) == (
-        1, "lab/hosts: differs\nkconf: 1 file(s) in lab are not what `kconf render cluster.yaml` writes\n"
+        1, "lab/hosts: differs\nkconf: 1 file in lab is not what `kconf render cluster.yaml` writes\n"
     )
 
 
