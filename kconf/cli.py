@@ -226,7 +226,10 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
 @click.option("--select", default=None, help="Only these rules (comma-separated).")
 @click.option("--ignore", default=None, help="Skip these rules (comma-separated).")
 @click.option("--explain", "explain", default=None, metavar="RULE", help="Print what RULE checks, why, and how to fix it.")
-@click.option("--color/--no-color", default=None, help="Colour the text format (default: on a terminal).")
+@click.option(
+    "--color/--no-color", default=None,
+    help="Colour the text format (default: FORCE_COLOR on, NO_COLOR or TERM=dumb off, else on a terminal).",
+)
 @click.option(
     "--cluster", "cluster", default=None, type=click.Path(), metavar="CLUSTER.yaml",
     help="Check the files named (kept outside the output folder: a haproxy.cfg from /etc/haproxy, a kubeadm "
