@@ -414,18 +414,25 @@ def run_from_configmap(
     """Read the ConfigMap (file or ``-``), write the upload-certs config to
     ``output`` (atomically) or stdout, and print the next command to stderr."""
     from kconf.fsio import read_text, write_file
+    from kconf.lint.engine import gate_output
 
     socket, socket_warnings = checked_socket(socket_setting(cri_socket, cluster))
     if source == "-" and sys.stdin.isatty():
         echo(f"kconf: reading the ConfigMap from standard input (pipe `{KUBECTL_COMMAND}` into kconf)", err=True)
     display = "<stdin>" if source == "-" else source
-    stored, input_warnings = parse_configmap(read_text(source), display)
+    text = read_text(source)
+    stored, input_warnings = parse_configmap(text, display)
     config = build_upload_certs_config(stored, socket, to_version)
     for warning in [*input_warnings, *socket_warnings, *config.warnings]:
         echo(f"kconf: warning: {warning}", err=True)
+    note = gate_output(output or STDOUT_CONFIG_NAME, config.text.encode("utf-8"), display, text.encode("utf-8"), echo, output)
+    if note == 1:
+        return 1  # kconf writes nothing its lint rules refuse: the findings are on stderr
     if output is None:
         echo(config.text, nl=False)
     else:
         write_file(Path(output), config.text.encode("utf-8"))
+    if isinstance(note, str):
+        echo(note, err=True)
     echo(next_step(output), err=True)
     return 0

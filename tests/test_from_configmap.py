@@ -155,6 +155,14 @@ STDOUT_NEXT = (
 )
 
 
+def carried(source: str, written: str | None = None) -> str:
+    """The note of the lint gate on V1BETA3_CLUSTER's one warning, its
+    imageRepository k8s.gcr.io (image-repository-deprecated): the cluster's,
+    carried over, so it is written and counted."""
+    lists = f"`kconf lint {written}` lists them" if written else "`kconf lint` on the saved file lists them"
+    return f"kconf: note: the output has 1 warning(s) of the lint rules ({lists})\n"
+
+
 def documents(text: str) -> list[Any]:
     return [d.data for d in load_documents(text, "out.yaml") if d.data is not None]
 
@@ -183,7 +191,7 @@ def test_cluster_configuration_is_copied_byte_for_byte(tmp_path: Path, source: s
     result = run_cli("from-configmap", str(path), "--cri-socket", SOCKET)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == header(str(path)) + inner + init_configuration(api)
-    assert result.stderr == STDOUT_NEXT
+    assert result.stderr == (carried(str(path)) if inner == V1BETA3_CLUSTER else "") + STDOUT_NEXT
 
 
 @pytest.mark.parametrize(
@@ -217,7 +225,7 @@ def test_output_file_is_written_and_the_next_command_printed(tmp_path: Path) -> 
     result = run_cli("from-configmap", str(source), "--cri-socket", SOCKET, "-o", str(target))
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
-    assert result.stderr == (
+    assert result.stderr == carried(str(source), str(target)) + (
         f"kconf: wrote {target}; now run on a control-plane node:\n"
         f"  sudo kubeadm init phase upload-certs --upload-certs --config '{target}'\n"
     )
@@ -315,7 +323,7 @@ def test_to_v1beta4_converts_extra_args_and_moves_the_timeout() -> None:
     )
     assert result.stderr == (
         "kconf: warning: the cluster runs Kubernetes 1.24 and kubeadm.k8s.io/v1beta4 needs kubeadm 1.31 or newer: "
-        "an older kubeadm rejects this file (drop --to v1beta4 to keep v1beta3)\n" + STDOUT_NEXT
+        "an older kubeadm rejects this file (drop --to v1beta4 to keep v1beta3)\n" + carried("<stdin>") + STDOUT_NEXT
     )
 
 
@@ -355,7 +363,7 @@ def test_to_v1beta4_on_a_1_31_v1beta3_cluster_does_not_warn() -> None:
     inner = V1BETA3_CLUSTER.replace("v1.24.17", "v1.31.0")
     result = run_cli("from-configmap", "-", "--cri-socket", SOCKET, "--to", "v1beta4", input=configmap(inner))
     assert result.exit_code == 0
-    assert result.stderr == STDOUT_NEXT
+    assert result.stderr == carried("<stdin>") + STDOUT_NEXT  # no version warning; the lint gate's note stays
 
 
 @pytest.mark.parametrize(
@@ -709,7 +717,9 @@ def test_socket_warning_goes_to_stderr() -> None:
     assert result.exit_code == 0
     assert result.stderr == (
         "kconf: warning: --cri-socket: CRI socket 'unix:///run/containerd/containerd' does not end in .sock, "
-        "as runtime sockets usually do; check the path\n" + STDOUT_NEXT
+        "as runtime sockets usually do; check the path\n"
+        # the same warning from the lint rules, on the socket written into the InitConfiguration
+        "kconf: note: the output has 1 warning(s) of the lint rules (`kconf lint` on the saved file lists them)\n" + STDOUT_NEXT
     )
 
 
@@ -844,3 +854,44 @@ def test_a_hostname_that_contains_a_token_shape_is_not_a_secret() -> None:
     result = run_cli("from-configmap", "-", "--cri-socket", SOCKET, input=configmap(inner))
     assert result.exit_code == 0, result.stderr
     assert "k8sapi.examplecorporate.com:6443" in result.stdout
+
+
+# --- the lint gate: what kconf writes, its lint rules read first ---------------------------
+
+
+def test_a_socket_the_lint_rules_refuse_is_not_written(tmp_path: Path) -> None:
+    """The --cri-socket goes into kconf's InitConfiguration: dockershim's
+    socket on Kubernetes 1.31 is an error (cri-socket) kconf brought in, so
+    nothing is written (it was written before the gate)."""
+    target = tmp_path / "upload-certs.yaml"
+    result = run_cli(
+        "from-configmap", "-", "--cri-socket", "unix:///var/run/dockershim.sock", "-o", str(target), input=configmap(V1BETA4_CLUSTER)
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{target}:35:14: error: nodeRegistration.criSocket: 'unix:///var/run/dockershim.sock' is dockershim's socket, "
+        "and dockershim was removed in Kubernetes 1.24 (kubernetesVersion is 1.31): no kubelet serves it; use cri-dockerd's "
+        "unix:///var/run/cri-dockerd.sock (Docker Engine) or containerd's unix:///var/run/containerd/containerd.sock [cri-socket]\n"
+        "kconf: <stdin>: 1 error(s) found by the lint rules in what would be written; nothing written\n"
+    )
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_error_of_the_stored_configuration_is_carried_over_and_counted(tmp_path: Path) -> None:
+    """The cluster's own ClusterConfiguration with an error (podSubnet with
+    host bits) is the running cluster's: copied as stored, and the note
+    counts it and says how to list it."""
+    inner = V1BETA4_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.33.10/16")
+    target = tmp_path / "upload-certs.yaml"
+    result = run_cli("from-configmap", "-", "--cri-socket", SOCKET, "-o", str(target), input=configmap(inner))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"kconf: note: the output has 1 error(s) of the lint rules (`kconf lint {target}` lists them)\n"
+        f"kconf: wrote {target}; now run on a control-plane node:\n"
+        f"  sudo kubeadm init phase upload-certs --upload-certs --config {target}\n"
+    )
+    assert "  podSubnet: 172.16.33.10/16\n" in target.read_text()
+    listed = run_cli("lint", str(target))
+    assert listed.exit_code == 1
+    assert "'172.16.33.10/16' has host bits set" in listed.stdout

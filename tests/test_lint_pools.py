@@ -100,6 +100,30 @@ def test_calico_mtu_triggers(tmp_path: Path, calico: str, expected: str) -> None
     assert found(tmp_path, text, "calico-mtu") == [(line, "error", expected)]
 
 
+DUAL_STACK = (Path(__file__).parent.parent / "golden" / "dual-stack" / "cluster.yaml").read_text()
+DUAL_NODE = '    - {name: dual-cp-1, role: control-plane, address: "192.168.60.81/24,fd00:60::81/64"}\n'
+DUAL_INTERFACES = (
+    "    - name: dual-cp-1\n      role: control-plane\n      address: 192.168.60.81/24,fd00:60::81/64\n"
+    "      interfaces:\n        - {name: eth1, address: 192.168.60.81/24, mtu: 1500}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("mtu", "expected"),
+    [
+        pytest.param(1450, [(21, "error", "calico.mtu 1450 plus 70 bytes of VXLANCrossSubnet over IPv6 is more than the MTU 1500 "
+                                          "of dual-cp-1 (eth1): use 1430 or less")], id="vxlan-ipv6-70-bytes"),
+        pytest.param(1430, [], id="fits-with-70-bytes"),
+    ],
+)
+def test_calico_mtu_counts_70_bytes_for_vxlan_over_ipv6(tmp_path: Path, mtu: int, expected: list[tuple[int, str, str]]) -> None:
+    """Dual stack, VXLANCrossSubnet (golden dual-stack): the one veth MTU
+    serves the IPv6 pool too, whose VXLAN outer header is IPv6 (40 bytes, not 20)."""
+    text = edited(DUAL_STACK, DUAL_NODE, DUAL_INTERFACES)
+    text = edited(text, "    encapsulation: VXLANCrossSubnet\n", f"    encapsulation: VXLANCrossSubnet\n    mtu: {mtu}\n")
+    assert found(tmp_path, text, "calico-mtu") == expected
+
+
 @pytest.mark.parametrize(
     ("interfaces", "calico"),
     [

@@ -201,6 +201,8 @@ def test_a_file_without_an_init_configuration_gets_one_for_the_control_plane_tim
         "timeouts:\n  controlPlaneComponentHealthCheck: 5m0s  # etcd is slow to start here\n"
     )
     assert result.stderr == (
+        # control-plane-endpoint-missing: the ClusterConfiguration has no controlPlaneEndpoint
+        "kconf: note: the output has 1 warning(s) of the lint rules (`kconf lint` on the saved file lists them)\n"
         f"kconf: {path}: migrated ClusterConfiguration to kubeadm.k8s.io/v1beta4; "
         "added an InitConfiguration for timeouts.controlPlaneComponentHealthCheck\n"
     )
@@ -279,6 +281,8 @@ def test_an_older_kubernetes_version_is_warned_about(write: Any, version: str, a
     result = run_cli("migrate", str(path))
     assert result.exit_code == 0
     assert result.stderr == f"kconf: warning: {path}:3: kubernetesVersion: {advice}\n" + (
+        # control-plane-endpoint-missing; kubeadm-api-version is left to the warning above
+        "kconf: note: the output has 1 warning(s) of the lint rules (`kconf lint` on the saved file lists them)\n"
         f"kconf: {path}: migrated ClusterConfiguration to kubeadm.k8s.io/v1beta4\n"
     )
 
@@ -731,3 +735,21 @@ def _rule(table: Any, path: tuple[str, ...]) -> Any:
     for part in path:
         table = table[part]
     return table
+
+
+def test_the_lint_gate_counts_what_the_file_carries_and_names_the_file_in_place(write: Any) -> None:
+    """migrate --in-place writes the user's file with its findings (an
+    imageRepository k8s.gcr.io warning, carried over), and the note names the
+    file to lint."""
+    path = write("k.yaml", "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.31.2\n"
+                           "controlPlaneEndpoint: k8s-api:6443\nimageRepository: k8s.gcr.io\n")
+    result = run_cli("migrate", "--in-place", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        f"kconf: note: the output has 1 warning(s) of the lint rules (`kconf lint {path}` lists them)\n"
+        f"kconf: {path}: migrated ClusterConfiguration to kubeadm.k8s.io/v1beta4; rewrote the file\n"
+    )
+    assert path.read_text() == (
+        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.31.2\n"
+        "controlPlaneEndpoint: k8s-api:6443\nimageRepository: k8s.gcr.io\n"
+    )

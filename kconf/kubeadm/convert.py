@@ -42,6 +42,7 @@ from enum import Enum
 from typing import Any, Union
 
 from kconf.errors import KconfError
+from kconf.kubeadm.components import COMPONENT_CONFIGS as COMPONENT_VERSIONS
 
 GROUP = "kubeadm.k8s.io"
 V1BETA3 = f"{GROUP}/v1beta3"
@@ -49,11 +50,9 @@ V1BETA4 = f"{GROUP}/v1beta4"
 # kubeadm 1.31 is the first to read v1beta4; render and lint pair v1beta4 with Kubernetes 1.31+.
 V1BETA4_FROM = (1, 31)
 
-# The component configs kubeadm reads beside its own documents: kept as they are.
-COMPONENT_CONFIGS: dict[str, str] = {
-    "kubelet.config.k8s.io/v1beta1": "KubeletConfiguration",
-    "kubeproxy.config.k8s.io/v1alpha1": "KubeProxyConfiguration",
-}
+# The component configs kubeadm reads beside its own documents (apiVersion ->
+# kind): kept as they are.
+COMPONENT_CONFIGS: dict[str, str] = {f"{group}/{version}": kind for group, (version, kind) in COMPONENT_VERSIONS.items()}
 
 Path = tuple["str | int", ...]
 ErrorAt = Callable[[int, Path, str], KconfError]

@@ -584,6 +584,7 @@ def summary(migration: Migration, source: str, output: str | None, in_place: boo
 def run_migrate(source: str, *, to_version: str, output: str | None, in_place: bool, echo: Echo) -> int:
     """``kconf migrate``: exit 0, or KconfError (exit 2) with nothing written."""
     from kconf.fsio import read_bytes, write_file, write_in_place
+    from kconf.lint.engine import gate_output
     from kconf.yamlio import decode
 
     if output is not None and in_place:
@@ -597,6 +598,9 @@ def run_migrate(source: str, *, to_version: str, output: str | None, in_place: b
         echo(f"kconf: warning: {warning}", err=True)
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     data = bom + migration.text.encode("utf-8")
+    note = gate_output(output or (source if source != "-" else "migrated.yaml"), data, display, raw, echo, source if in_place else output)
+    if note == 1:
+        return 1  # kconf writes nothing its lint rules refuse: the findings are on stderr
     if in_place:
         if not migration.already:
             write_in_place(FilePath(source), data)
@@ -604,6 +608,8 @@ def run_migrate(source: str, *, to_version: str, output: str | None, in_place: b
         write_file(FilePath(output), data)
     else:
         echo(data, nl=False)
+    if isinstance(note, str):
+        echo(note, err=True)
     echo(summary(migration, display, output, in_place), err=True)
     return 0
 

@@ -189,6 +189,61 @@ def lint_render(source: ClusterFile, output_dir: Path, rendered: dict[str, tuple
 DRIFT_RULES = frozenset({"rendered-drift"})
 
 
+def lint_output(path: str, data: bytes, handled: frozenset[str] = frozenset()) -> list[Finding]:
+    """What ``kconf lint PATH`` would find in ``data`` written at ``path``
+    (read from memory, before anything is written), without the rules in
+    ``handled``: the gate of the commands that write one file (migrate,
+    from-configmap), as lint_render is render's."""
+    from kconf.lint.sources import YAML_SUFFIXES, recognise
+
+    # the commands write YAML whatever the name (-o out.conf): read it as YAML
+    member = recognise(os.path.normpath(path if path.endswith(YAML_SUFFIXES) else f"{path}.yaml"), data)
+    if member is None:
+        return []
+    chosen = project_selection()
+    chosen = Selection(chosen.enabled - DRIFT_RULES - handled, chosen.severity)
+    return lint_groups([Group(files=[member])], chosen)
+
+
+# migrate and from-configmap write the kubeadm apiVersion they were asked for
+# and warn themselves when the cluster's Kubernetes version is older than it needs
+GATE_HANDLED = frozenset({"kubeadm-api-version"})
+
+
+def gate_output(path: str, data: bytes, source: str, before: bytes, echo: Callable[..., Any], written: str | None) -> int | str | None:
+    """Lint one file a command is about to write from ``before`` (the file
+    ``source``, read as it is). The file is mostly the user's, carried over:
+    what the input already has is the user's to fix and is only counted, with
+    the command that lists it; an error the command's own change brings in
+    is listed and nothing is written (1). Otherwise the note that counts the
+    findings, for the caller to print once the file is written, or None.
+    ``written``: the file the output goes to, None for standard output."""
+    from collections import Counter
+
+    from kconf.lint.reporters import TextReporter
+
+    findings = lint_output(path, data, GATE_HANDLED)
+    had = Counter(f.rule for f in lint_output(source, before, GATE_HANDLED) if f.severity == ERROR)
+    brought: list[Finding] = []
+    for finding in findings:
+        if finding.severity != ERROR:
+            continue
+        if had[finding.rule]:
+            had[finding.rule] -= 1
+        else:
+            brought.append(finding)
+    if brought:
+        echo(TextReporter(color=False).render(brought, 1), nl=False, err=True)
+        echo(f"kconf: {source}: {len(brought)} error(s) found by the lint rules in what would be written; nothing written", err=True)
+        return 1
+    if findings:
+        errors = sum(f.severity == ERROR for f in findings)
+        counts = " and ".join(f"{n} {word}" for n, word in ((errors, "error(s)"), (len(findings) - errors, "warning(s)")) if n)
+        lists = f"`kconf lint {written}` lists them" if written else "`kconf lint` on the saved file lists them"
+        return f"kconf: note: the output has {counts} of the lint rules ({lists})"
+    return None
+
+
 def explain(rule_name: str) -> str:
     """The user documentation of a rule: name, default severity, summary, and
     its docstring (what it checks, Why:, Fix:)."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from kconf.description import MINIMUM_KUBERNETES, V1BETA3_REMOVED, V1BETA4_FROM
 from kconf.lint.model import ERROR, WARNING, BrokenFile, ClusterFile, DocumentView, Group, KubeadmFile, Loc, RawFinding
 from kconf.errors import format_field_path
+from kconf.kubeadm.components import COMPONENT_CONFIGS
 from kconf.lint.registry import Rule
 
 # Description fields whose bad values a value rule reports under its own name
@@ -142,7 +143,9 @@ def kubeadm_api_version(group: Group) -> Iterator[RawFinding]:
     serves.
 
     Fix: write the apiVersion that matches kubernetesVersion (kconf render picks
-    it), or convert with `kconf from-configmap --to v1beta4`."""
+    it); convert a file with `kconf migrate FILE` (`kubeadm config migrate`
+    offline, comments kept), the cluster's stored config with
+    `kconf from-configmap --to v1beta4`."""
     kubeadm_files = dict(_files_with_documents(group))
     for path, documents in kubeadm_files.items():
         versions = {d.api_version for d in documents}
@@ -203,11 +206,6 @@ def _version_findings(view: DocumentView, version: str, minor: tuple[int, int] |
         )
 
 
-# The component configs kubeadm reads beside its own documents: group -> (version, kind).
-COMPONENT_CONFIGS = {
-    "kubelet.config.k8s.io": ("v1beta1", "KubeletConfiguration"),
-    "kubeproxy.config.k8s.io": ("v1alpha1", "KubeProxyConfiguration"),
-}
 
 
 def component_config_api_version(group: Group) -> Iterator[RawFinding]:

@@ -22,6 +22,10 @@ from kconf.lint.rules.calico import _env, _installations, _manifests
 # VXLAN 50 over IPv4 (70 over IPv6); CrossSubnet modes encapsulate across
 # subnets, so the same.
 OVERHEAD = {"IPIP": 20, "IPIPCrossSubnet": 20, "VXLAN": 50, "VXLANCrossSubnet": 50, "None": 0}
+# An IPv6 pool with VXLAN carries a 40-byte IPv6 outer header instead of 20
+# (IP-in-IP is IPv4 only: kconf's IPv6 pool then has no encapsulation), and the
+# one veth MTU serves both families: the larger overhead counts.
+OVERHEAD_IPV6 = {"VXLAN": 70, "VXLANCrossSubnet": 70}
 DEFAULT_BLOCK = {4: 26, 6: 122}
 
 
@@ -117,7 +121,8 @@ def _vm_mtus(cluster: Cluster) -> list[tuple[int, str]]:
 def calico_mtu(group: Group) -> Iterator[RawFinding]:
     """The pods' MTU (calico.mtu, an Installation's calicoNetwork.mtu) is larger than the MTU of a node's cluster
     interface (nodes[].interfaces[].mtu) less what the encapsulation adds
-    (IP-in-IP 20, VXLAN 50). Only where both are known.
+    (IP-in-IP 20, VXLAN 50, VXLAN 70 with an IPv6 pool). Only where both
+    are known.
 
     Why: encapsulated packets larger than the link MTU are dropped or
     fragmented: pods reach each other with small packets (ping, DNS) but TLS
@@ -125,7 +130,8 @@ def calico_mtu(group: Group) -> Iterator[RawFinding]:
     kubekey #1572).
 
     Fix: set calico.mtu to the smallest node MTU less the overhead (e.g. 1450
-    for VXLAN on a 1500 network), or leave it unset: Calico then detects it."""
+    for VXLAN on a 1500 network, 1430 with an IPv6 pool), or leave it unset:
+    Calico then detects it."""
     cluster = group.cluster
     if cluster is None:
         return
@@ -133,12 +139,15 @@ def calico_mtu(group: Group) -> Iterator[RawFinding]:
     if not links:
         return
     link, where = min(links)
-    overhead = OVERHEAD.get(cluster.calico.encapsulation, 0)
+    encapsulation = cluster.calico.encapsulation
+    overhead, over = OVERHEAD.get(encapsulation, 0), ""
+    if 6 in cluster.families and OVERHEAD_IPV6.get(encapsulation, 0) > overhead:
+        overhead, over = OVERHEAD_IPV6[encapsulation], " over IPv6"
     for mtu, loc, what in _mtus(group, cluster):
         if mtu + overhead > link:
             yield RawFinding(
                 "calico-mtu", loc,
-                f"{what} {mtu} plus {overhead} bytes of {cluster.calico.encapsulation} is more than the MTU {link} of "
+                f"{what} {mtu} plus {overhead} bytes of {encapsulation}{over} is more than the MTU {link} of "
                 f"{where}: use {link - overhead} or less",
             )
 
