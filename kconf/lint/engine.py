@@ -19,6 +19,7 @@ from kconf.errors import KconfError
 from kconf.lint.model import ERROR, WARNING, ClusterFile, Finding, Group, RawFinding, SourceFile
 from kconf.lint.registry import Rule
 from kconf.lint.settings import Settings, load_settings
+from kconf.wording import counted
 
 
 @dataclass(frozen=True)
@@ -234,11 +235,11 @@ def gate_output(path: str, data: bytes, source: str, before: bytes, echo: Callab
             brought.append(finding)
     if brought:
         echo(TextReporter(color=False).render(brought, 1), nl=False, err=True)
-        echo(f"kconf: {source}: {len(brought)} error(s) found by the lint rules in what would be written; nothing written", err=True)
+        echo(f"kconf: {source}: {counted(len(brought), 'error')} found by the lint rules in what would be written; nothing written", err=True)
         return 1
     if findings:
         errors = sum(f.severity == ERROR for f in findings)
-        counts = " and ".join(f"{n} {word}" for n, word in ((errors, "error(s)"), (len(findings) - errors, "warning(s)")) if n)
+        counts = " and ".join(counted(n, word) for n, word in ((errors, "error"), (len(findings) - errors, "warning")) if n)
         lists = f"`kconf lint {written}` lists them" if written else "`kconf lint` on the saved file lists them"
         return f"kconf: note: the output has {counts} of the lint rules ({lists})"
     return None
