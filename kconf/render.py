@@ -124,7 +124,12 @@ def _on_disk(path: Path) -> tuple[bytes | None, int | None, str | None]:
 
 
 def _lines(data: bytes) -> list[str]:
-    return data.decode("utf-8", "replace").splitlines(keepends=True)
+    # split at \n only, as diff and patch do (str.splitlines also splits at
+    # \r, \x0c, \u2028 ..., which would show a CRLF file as twice its lines)
+    text = data.decode("utf-8", "replace")
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def change_diff(path: Path, file: RenderedFile | None) -> str:

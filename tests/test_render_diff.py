@@ -33,7 +33,7 @@ def rendered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def check_diff(*extra: str) -> tuple[int, str, str]:
     result = run_cli("render", "cluster.yaml", "--check", "--diff", *extra)
-    return result.exit_code, result.stdout, result.stderr
+    return result.exit_code, result.stdout_bytes.decode(), result.stderr  # .stdout would turn \r\n into \n
 
 
 def test_a_clean_folder_has_no_diff(rendered: Path) -> None:
@@ -75,6 +75,26 @@ def test_a_missing_file_a_stale_file_and_a_lost_last_newline(rendered: Path) -> 
     assert stderr == (
         "lab/hosts: missing\nlab/kubeadm-upgrade.yaml: differs\nlab/join-old.sh: stale (no longer rendered)\n"
         "kconf: 3 files in lab are not what `kconf render cluster.yaml` writes\n"
+    )
+
+
+def test_crlf_line_ends_show_as_changed_lines_not_extra_ones(rendered: Path) -> None:
+    """Lines are split at \\n only, as diff does: a CRLF file is as many lines
+    as it has, each shown changed (lint's rendered-drift sees the same)."""
+    (rendered / "hosts").write_bytes(HOSTS.replace("\n", "\r\n").encode())
+    _code, stdout, _stderr = check_diff()
+    removed = "".join("-" + line.replace("\n", "\r\n") for line in HOSTS.splitlines(keepends=True))
+    added = "".join("+" + line for line in HOSTS.splitlines(keepends=True))
+    assert stdout == "--- lab/hosts\ton disk\n+++ lab/hosts\tkconf render\n@@ -1,7 +1,7 @@\n" + removed + added
+
+
+def test_a_lone_carriage_return_or_form_feed_does_not_split_a_line(rendered: Path) -> None:
+    (rendered / "hosts").write_text(HOSTS.replace("cp-3\n", "cp-3\rx\x0cy\n"))
+    _code, stdout, _stderr = check_diff()
+    assert stdout == (
+        "--- lab/hosts\ton disk\n+++ lab/hosts\tkconf render\n@@ -3,5 +3,5 @@\n"
+        " 192.168.51.80\tlab-lb k8s-vip\n 192.168.51.81\tcp-1\n 192.168.51.82\tcp-2\n"
+        "-192.168.51.83\tcp-3\rx\x0cy\n+192.168.51.83\tcp-3\n 192.168.51.91\tworker-1\n"
     )
 
 
