@@ -136,6 +136,19 @@ def render(cluster: str, output_dir: str | None, check: bool, diff: bool) -> int
     return run_render(cluster, output_dir, check=check, echo=echo, diff=diff)
 
 
+@main.command()
+@click.argument("cluster", type=click.Path(dir_okay=True, allow_dash=False))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write the SVG to this file (default: stdout).")
+@handles_errors
+def graph(cluster: str, output: str | None) -> int:
+    """Draw CLUSTER as a self-contained SVG: the address plan, the path from
+    clients through the load balancer to the API servers, and the lint
+    findings marked on them."""
+    from kconf.graph.command import run_graph
+
+    return run_graph(cluster, output, echo=echo)
+
+
 @main.group()
 def calico() -> None:
     """Calico manifest tools."""
@@ -225,7 +238,10 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--select", default=None, help="Only these rules (comma-separated).")
 @click.option("--ignore", default=None, help="Skip these rules (comma-separated).")
-@click.option("--explain", "explain", default=None, metavar="RULE", help="Print what RULE checks, why, and how to fix it.")
+@click.option(
+    "--explain", "explain", default=None, is_flag=False, flag_value="", metavar="RULE",
+    help="Print what RULE checks, why, and how to fix it (no RULE: list the rules).",
+)
 @click.option(
     "--color/--no-color", default=None,
     help="Colour the text format (default: FORCE_COLOR on, NO_COLOR or TERM=dumb off, else on a terminal).",
@@ -236,10 +252,15 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
     "config from a node, `kubectl get cm -n kube-system kubeadm-config -o yaml`) against this description: "
     "the cross-file rules, and drift from what render writes for each file.",
 )
+@click.option(
+    "--fix", "fix", is_flag=True,
+    help="Make the mechanical fixes in place first (CIDR host bits, k8s.gcr.io, unix://), print each, "
+    "then report what remains.",
+)
 @handles_errors
 def lint(
     paths: tuple[str, ...], output_format: str, strict: bool, select: str | None,
-    ignore: str | None, explain: str | None, color: bool | None, cluster: str | None,
+    ignore: str | None, explain: str | None, color: bool | None, cluster: str | None, fix: bool = False,
 ) -> int:
     """Lint cluster descriptions, kubeadm configs, kubeadm-config ConfigMaps,
     Calico manifests, Installation resources and HAProxy configs.
@@ -251,5 +272,57 @@ def lint(
     require_stdout()  # findings (or --explain) have nowhere else to go
     return run_lint(
         paths, output_format=output_format, strict=strict, select=select, ignore=ignore,
-        explain=explain, color=color, echo=echo, cluster=cluster,
+        explain=explain, color=color, echo=echo, cluster=cluster, fix=fix,
     )
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(allow_dash=True))
+@click.option("--flavour", "--flavor", "flavour", type=click.Choice(["plain", "virtualbox", "aws"]), default="plain",
+              show_default=True, help="Where the machines run: NIC names, addresses, NAT (virtualbox), node names (aws).")
+@click.option("--control-planes", type=int, default=3, show_default=True, help="Control-plane nodes (odd: stacked etcd).")
+@click.option("--workers", type=int, default=3, show_default=True, help="Worker nodes (0: workloads on the control planes).")
+@click.option("--lb-mode", type=click.Choice(["haproxy", "keepalived", "kube-vip"]), default=None,
+              help="loadBalancer.mode (default: haproxy with more than one control plane, none with one).")
+@click.option("--kubernetes-version", default=None, help="spec.kubernetesVersion (default: v1.36.3).")
+@click.option("--region", default=None, help="--flavour aws: the region of the EC2 node names (default: eu-west-1).")
+@click.option("--name", default="k8s", show_default=True, help="metadata.name, and the start of node names.")
+@handles_errors
+def init(
+    path: str | None, flavour: str, control_planes: int, workers: int, lb_mode: str | None,
+    kubernetes_version: str | None, region: str | None, name: str,
+) -> int:  # fmt: skip
+    """Write a commented cluster description that lints clean and renders.
+
+    PATH is a file, a folder (PATH/cluster.yaml), or none or - for standard
+    output. An existing file is never overwritten."""
+    from kconf.init import InitOptions, run_init
+
+    options = InitOptions(name=name, flavour=flavour, control_planes=control_planes, workers=workers,
+                          lb_mode=lb_mode, kubernetes_version=kubernetes_version, region=region)  # fmt: skip
+    return run_init(path, options, echo=echo)
+
+
+@main.command()
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write to this file (default: stdout), e.g. cluster.schema.json beside the description.")
+@handles_errors
+def schema(output: str | None) -> int:
+    """Print the cluster description's JSON Schema, for editors.
+
+    It is the schema kconf validates with, for yaml-language-server (VS Code's
+    YAML extension) and check-jsonschema."""
+    from kconf.schema_cmd import run_schema
+
+    return run_schema(output, echo=echo)
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="markdown: docs/rules.md.")
+@handles_errors
+def rules(output_format: str) -> int:
+    """List the lint rules: name, default severity, what each finds."""
+    from kconf.lint.catalogue import run_rules
+
+    return run_rules(output_format, echo=echo)

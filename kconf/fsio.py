@@ -10,6 +10,7 @@ byte-identical.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -357,3 +358,42 @@ def write_in_place(target: Path, data: bytes) -> None:
         raise KconfError(f"cannot write: {exc.strerror or exc}", str(target)) from None
     finally:
         temp.unlink(missing_ok=True)
+
+
+def write_new_file(target: Path, data: bytes, what: str = "kconf") -> None:
+    """Create ``target`` with ``data`` atomically, never replacing anything
+    there (a file, a directory, a symbolic link, even a dangling one): the
+    complete temporary file is hard-linked to the name, which the kernel
+    refuses when the name exists, so a file that appears meanwhile is not
+    lost either. A file system without hard links gets a rename after a
+    last check. ``what`` names the command in the error."""
+    refused = f"exists; {what} never overwrites a file (remove it, or name another file)"
+    if os.path.lexists(target):
+        raise KconfError(refused, str(target))
+    created: list[Path] = []
+    with SignalsDeferred():
+        try:
+            temp = _write_temp(target, Output(data, 0o644), created)
+            _stop_if_signalled()
+            try:
+                os.link(temp, target)
+            except FileExistsError:
+                raise KconfError(refused, str(target)) from None
+            except OSError as exc:
+                if exc.errno not in _NO_HARD_LINKS:
+                    raise
+                if os.path.lexists(target):
+                    raise KconfError(refused, str(target)) from None
+                os.replace(temp, target)
+        except OSError as exc:
+            raise KconfError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+        finally:
+            for path in created:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+
+
+# link(2) on a file system that has no hard links (vfat, some FUSE and network file systems)
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK})

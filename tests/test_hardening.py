@@ -19,6 +19,7 @@ from typing import Any, Self
 
 import pytest
 from click.testing import Result
+import joinfakes
 from conftest import EXAMPLES, require_corpus, require_tool, run_cli
 
 HA_EXAMPLE = EXAMPLES / "ha-haproxy" / "cluster.yaml"
@@ -761,8 +762,11 @@ def run_join_script(script: Path, work: Path) -> subprocess.CompletedProcess[str
     for name, body in (("kubeadm", FAKE_KUBEADM), ("kubectl", "#!/usr/bin/env bash\nexit 0\n")):
         (fake / "bin" / name).write_text(body)
         (fake / "bin" / name).chmod(0o755)
+    joinfakes.install(fake / "bin")
     env = {
         "PATH": f"{fake / 'bin'}:/usr/bin:/bin", "FAKE": str(fake), "TMPDIR": str(fake / "tmp"),
+        # hostile names are about what the script does with them, not which host it runs on
+        "KCONF_SKIP_HOST_CHECK": "1", "FAKE_UID": "0",
         "KCONF_JOIN_PAUSE": "0", "KCONF_JOIN_WAIT": "0", "KCONF_TOKEN": TOKEN,
         "KCONF_CA_CERT_HASH": "sha256:" + "ab" * 32, "KCONF_CERTIFICATE_KEY": CERT_KEY,
     }
@@ -900,8 +904,10 @@ def test_a_join_script_stopped_midway_removes_its_secret_copy(tmp_path: Path, si
     # kubeadm join hangs (a slow API server) until the test stops the script
     (fake / "bin" / "kubeadm").write_text('#!/usr/bin/env bash\ntouch "$FAKE/started"\nexec sleep 30\n')
     (fake / "bin" / "kubeadm").chmod(0o755)
+    joinfakes.install(fake / "bin")
     env = {
         "PATH": f"{fake / 'bin'}:/usr/bin:/bin", "FAKE": str(fake), "TMPDIR": str(fake / "tmp"),
+        **joinfakes.HA_HOSTS["join-cka-cp-2.sh"],
         "KCONF_TOKEN": TOKEN, "KCONF_CA_CERT_HASH": "sha256:" + "ab" * 32, "KCONF_CERTIFICATE_KEY": CERT_KEY,
     }
     # The three signals back to their defaults in the child: pytest may itself

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import joinfakes
 from conftest import EXAMPLES, run_cli
 
 HA_EXAMPLE = EXAMPLES / "ha-haproxy" / "cluster.yaml"
@@ -415,8 +416,10 @@ def test_join_settings_with_leading_zeros_are_decimal(
     for name, body in FAKE_TOOLS.items():
         (fake / "bin" / name).write_text(body)
         (fake / "bin" / name).chmod(0o755)
+    joinfakes.install(fake / "bin")
     env = {
         "PATH": f"{fake / 'bin'}:/usr/bin:/bin", "FAKE": str(fake), "TMPDIR": str(tmp_path),
+        **joinfakes.HA_HOSTS["join-cka-worker-1.sh"],
         "KCONF_TOKEN": TOKEN, "KCONF_CA_CERT_HASH": "sha256:" + "ab" * 32,
         "KCONF_JOIN_ATTEMPTS": "1", "KCONF_JOIN_PAUSE": "0", "KCONF_JOIN_WAIT": "0", **settings,
     }

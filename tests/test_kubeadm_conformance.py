@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import joinfakes
 from conftest import GOLDEN, golden_cases, run_cli
 from kubeadm_split import split_like_kubeadm, yaml_chunks
 from kubeadm_tools import (
@@ -198,8 +199,11 @@ def run_join_script(script: Path, real_kubeadm: Path, work: Path) -> tuple[subpr
     (bin_dir / "kubectl").write_text("#!/bin/sh\nexit 0\n")
     for name in ("kubeadm", "kubectl"):
         (bin_dir / name).chmod(0o755)
+    joinfakes.install(bin_dir)
     (work / "tmp").mkdir()
     env = {
+        # kubeadm judges the join configuration; which host the script runs on is not the question here
+        "KCONF_SKIP_HOST_CHECK": "1", "FAKE_UID": "0",
         "PATH": f"{bin_dir}:/usr/bin:/bin", "FAKE": str(work), "TMPDIR": str(work / "tmp"), "REAL_KUBEADM": str(real_kubeadm),
         "NO_NETWORK": " ".join(no_network_prefix()),
         "HOME": str(work), "KCONF_TOKEN": TOKEN, "KCONF_CA_CERT_HASH": CA_HASH, "KCONF_CERTIFICATE_KEY": CERT_KEY,

@@ -88,7 +88,7 @@ def test_reordering_keys_is_not_drift_but_whitespace_in_text_files_is(tmp_path: 
     assert lint(tmp_path, select="rendered-drift") == []
     edit(out / "hosts", "192.168.51.91\tworker-1", "192.168.51.91  worker-1")
     assert drift(tmp_path) == [
-        ("lab/hosts", 5, "line changed by hand: kconf render writes '192.168.51.91\\tworker-1'; change the description and re-render")
+        ("lab/hosts", 8, "line changed by hand: kconf render writes '192.168.51.91\\tworker-1'; change the description and re-render")
     ]
 
 
@@ -109,7 +109,10 @@ def test_description_changed_after_rendering(tmp_path: Path) -> None:
     edit(tmp_path / "cluster.yaml", "address: 192.168.51.91/24", "address: 192.168.51.92/24")
     found = drift(tmp_path)
     assert [(p, line) for p, line, _ in found] == [
-        ("lab/hosts", 5), ("lab/join-worker-1.sh", 66), ("lab/kubeadm-join-worker-1.yaml", 15)
+        # PLAN.md: the checks name each node's address; the join script holds it twice: the host check's and
+        # the join configuration's
+        ("lab/PLAN.md", 76), ("lab/hosts", 8), ("lab/join-worker-1.sh", 29), ("lab/join-worker-1.sh", 159),
+        ("lab/kubeadm-join-worker-1.yaml", 15)
     ]
 
 
@@ -182,12 +185,12 @@ TEXT_ADDITIONS = [
     ),
     pytest.param(
         "hosts", "192.168.51.81\tcp-1\n", "10.0.2.15\tcp-1\n192.168.51.81\tcp-1\n",
-        [(4, "line added by hand: '10.0.2.15\\tcp-1'; change the description and re-render")],
+        [(7, "line added by hand: '10.0.2.15\\tcp-1'; change the description and re-render")],
         id="hosts-line-inserted",
     ),
     pytest.param(
         "hosts", "192.168.51.91\tworker-1\n", "192.168.51.91\tworker-1\n10.0.0.1\ta\n10.0.0.2\tb\n",
-        [(8, "line added by hand: '10.0.0.1\\ta' (and 1 more line); change the description and re-render")],
+        [(11, "line added by hand: '10.0.0.1\\ta' (and 1 more line); change the description and re-render")],
         id="hosts-two-lines-at-the-end",
     ),
     pytest.param(
@@ -264,6 +267,8 @@ DESCRIPTION_CHANGES = [
     pytest.param(
         "podSubnet: 172.16.0.0/16", "podSubnet: 172.17.0.0/16",
         [
+            ("lab/PLAN.md", 56, "rendered-drift",  # the Calico step names the pool
+             f"{CHANGED} (kconf render now writes \"The pool is the podSubnet 172.17.0.0/16, not Calico's fallback 192.168.0.0/16, which covers many node networks, and\")"),
             ("lab/calico-installation.yaml", 9, "rendered-drift",
              f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.17.0.0/16')"),
             ("lab/kubeadm-init.yaml", 20, "rendered-drift", f"{CHANGED} (networking.podSubnet: kconf render now writes '172.17.0.0/16')"),
@@ -273,9 +278,9 @@ DESCRIPTION_CHANGES = [
     pytest.param(
         "    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n", "",
         [
-            ("lab/PLAN.md", 8, "rendered-drift",
+            ("lab/PLAN.md", 9, "rendered-drift",
              f"{CHANGED} (kconf render now writes 'Append the lines of `hosts` to `/etc/hosts` on cp-1, cp-2, cp-3, lab-lb.')"),
-            ("lab/hosts", 7, "rendered-drift", f"{CHANGED} (kconf render no longer writes '192.168.51.91\\tworker-1')"),
+            ("lab/hosts", 10, "rendered-drift", f"{CHANGED} (kconf render no longer writes '192.168.51.91\\tworker-1')"),
             ("lab/join-worker-1.sh", 1, "rendered-drift", "kconf render no longer writes this file (a node was removed?); delete it"),
             ("lab/kubeadm-join-worker-1.yaml", 1, "rendered-drift",
              "kconf render no longer writes this file (a node was removed?); delete it"),
@@ -374,6 +379,8 @@ def test_a_warning_of_an_earlier_render_is_no_hand_edit(tmp_path: Path) -> None:
     edit(tmp_path / "cluster.yaml", "podSubnet: 172.32.0.0/16", "podSubnet: 172.16.0.0/16")
     findings = lint(tmp_path)
     assert [(p, line, rule, f.message) for (p, line, rule), f in zip(where(findings, tmp_path), findings)] == [
+        ("lab/PLAN.md", 56, "rendered-drift",
+         f"{CHANGED} (kconf render now writes \"The pool is the podSubnet 172.16.0.0/16, not Calico's fallback 192.168.0.0/16, which covers many node networks, and\")"),
         ("lab/calico-installation.yaml", 9, "rendered-drift",
          f"{CHANGED} (spec.calicoNetwork.ipPools[0].cidr: kconf render now writes '172.16.0.0/16')"),
         ("lab/kubeadm-init.yaml", 20, "rendered-drift", f"{CHANGED} (networking.podSubnet: kconf render now writes '172.16.0.0/16')"),

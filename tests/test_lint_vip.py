@@ -296,7 +296,7 @@ def test_cert_sans_hold_the_vip_the_endpoint_and_every_alias_of_a_load_balancer(
         "k8s-vip", "192.168.51.80", "cka-hap-1", "192.168.51.78", "cka-hap-2", "192.168.51.79",
         "api.lab.example", "hap-1.lab.example",
     ]
-    hosts = (out / "hosts").read_text().splitlines()[2:]
+    hosts = (out / "hosts").read_text().splitlines()[5:]  # after the header and the 127.0.1.1 comment
     assert hosts[:4] == ["192.168.51.80\tk8s-vip api.lab.example", "192.168.51.78\thap-1.lab.example cka-hap-1",
                          "192.168.51.99\tother.lab.example", "192.168.51.79\tcka-hap-2"]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import joinfakes
 from conftest import GOLDEN, run_cli
 
 TOKEN = "abcdef.0123456789abcdef"
@@ -54,12 +55,16 @@ def fake(tmp_path: Path) -> Path:
     for name, body in FAKE_TOOLS.items():
         (tmp_path / "bin" / name).write_text(body)
         (tmp_path / "bin" / name).chmod(0o755)
+    joinfakes.install(tmp_path / "bin")
     (tmp_path / "tmp").mkdir()
     return tmp_path
 
 
 def run(script: Path, fake: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    environment = {"PATH": f"{fake / 'bin'}:/usr/bin:/bin", "FAKE": str(fake), "TMPDIR": str(fake / "tmp"), **env}
+    environment = {
+        "PATH": f"{fake / 'bin'}:/usr/bin:/bin", "FAKE": str(fake), "TMPDIR": str(fake / "tmp"),
+        **joinfakes.HA_HOSTS[script.name], **env,
+    }
     return subprocess.run(["bash", str(script)], env=environment, capture_output=True, text=True, timeout=60)
 
 

@@ -45,8 +45,9 @@ def test_header(file_name: str, expected: str) -> None:
 
 CLUSTER = SimpleNamespace(
     path=Path("cluster.yaml"), name="lab", node_cri_socket=lambda node: None, first_control_plane=SimpleNamespace(name="cp-1"),
+    cloud_provider="none",
 )
-WORKER = SimpleNamespace(name="w-1", role="worker", is_control_plane=False)
+WORKER = SimpleNamespace(name="w-1", role="worker", is_control_plane=False, addresses=(ipaddress.ip_interface("192.168.51.91/24"),))
 
 
 @pytest.mark.parametrize(

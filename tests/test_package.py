@@ -23,7 +23,7 @@ def test_non_editable_install_ships_schemas_and_templates(tmp_path: Path) -> Non
         "ClusterConfiguration.json", "InitConfiguration.json", "JoinConfiguration.json",
         "ResetConfiguration.json", "UpgradeConfiguration.json",
     ]
-    assert sorted(p.name for p in (package / "templates").glob("*.j2")) == ["PLAN.md.j2", "check_apiserver.sh.j2", "haproxy.cfg.j2", "hosts.j2", "join.sh.j2", "keepalived.conf.j2"]
+    assert sorted(p.name for p in (package / "templates").glob("*.j2")) == ["PLAN.md.j2", "check_apiserver.sh.j2", "cluster.yaml.j2", "haproxy.cfg.j2", "hosts.j2", "join.sh.j2", "keepalived.conf.j2"]
 
     env = {**os.environ, "PYTHONPATH": str(target)}
     work = tmp_path / "elsewhere"
@@ -44,3 +44,12 @@ def test_non_editable_install_ships_schemas_and_templates(tmp_path: Path) -> Non
     rendered = kconf("render", str(EXAMPLES / "ha-haproxy" / "cluster.yaml"), "-o", "out")
     assert rendered.returncode == 0, rendered.stderr
     assert (work / "out" / "haproxy.cfg").read_text().count("    server ") == 3
+    # kconf.graph is a package of its own: shipped too
+    drawn = kconf("graph", str(EXAMPLES / "ha-haproxy" / "cluster.yaml"), "-o", "cka.svg")
+    assert drawn.returncode == 0, drawn.stderr
+    assert (work / "cka.svg").read_text().count('<g id="node-cka-cp-') == 3
+    # init's template and the schema kconf schema prints are package data too
+    assert kconf("init", "new/cluster.yaml").returncode == 0
+    assert (work / "new" / "cluster.yaml").read_text().startswith("# yaml-language-server: $schema=cluster.schema.json\n")
+    printed = kconf("schema")
+    assert printed.returncode == 0 and printed.stdout == (REPO / "schemas" / "cluster.schema.json").read_text()

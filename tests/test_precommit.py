@@ -192,9 +192,10 @@ def test_render_check_of_a_description_changed_without_rendering(tmp_path: Path,
     result = render_check(tmp_path, monkeypatch, "cluster.yaml")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
+        "lab/PLAN.md: differs\n"  # its Calico step names the pool
         "lab/calico-installation.yaml: differs\n"
         "lab/kubeadm-init.yaml: differs\n"
-        "kconf: 2 files in lab are not what `kconf render cluster.yaml` writes\n"
+        "kconf: 3 files in lab are not what `kconf render cluster.yaml` writes\n"
     )
 
 

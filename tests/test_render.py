@@ -374,7 +374,7 @@ def test_dual_stack_kubeadm_documents(
 )
 def test_dual_stack_hosts_and_haproxy_frontend(tmp_path: Path, text: str, lines: list[str], bind: str) -> None:
     files = render_text(tmp_path, text)
-    assert files["hosts"].decode().splitlines()[2:] == lines
+    assert files["hosts"].decode().splitlines()[5:] == lines  # after the header and the 127.0.1.1 comment
     assert [line.strip() for line in files["haproxy.cfg"].decode().splitlines() if line.strip().startswith("bind ")] == [bind]
 
 

@@ -102,7 +102,8 @@ def _without_rendered_copies(group: Group, findings: list[Finding]) -> list[Find
 def _finalise(raw: RawFinding, rule: Rule, chosen: Selection, redact: Callable[[str], str]) -> Finding:
     severity = chosen.severity.get(raw.rule) or raw.severity or rule.severity
     # one spelling per file (./cluster.yaml and cluster.yaml are one file)
-    return Finding(os.path.normpath(raw.loc.path), raw.loc.line, raw.loc.column, raw.rule, severity, redact(raw.message))
+    fix = raw.fix if rule.fix else None  # a rule fixes only what its registry entry declares
+    return Finding(os.path.normpath(raw.loc.path), raw.loc.line, raw.loc.column, raw.rule, severity, redact(raw.message), fix)
 
 
 def exit_code(findings: Sequence[Finding], strict: bool) -> int:
@@ -262,12 +263,20 @@ explain_rule = explain  # run_lint's parameter ``explain`` shadows the function
 def run_lint(
     paths: Sequence[str], *, output_format: str, strict: bool, select: str | None, ignore: str | None,
     explain: str | None, color: bool | None, echo: Callable[..., Any], cluster: str | None = None,
+    fix: bool = False,
 ) -> int:
-    """The ``kconf lint`` command: 0 clean, 1 findings, 2 usage error (raised)."""
+    """The ``kconf lint`` command: 0 clean, 1 findings, 2 usage error (raised).
+    ``fix``: make the rules' mechanical fixes first, print each, and report
+    (and exit on) what a second lint still finds."""
     from kconf.lint.reporters import REPORTERS
 
     if explain is not None:
-        echo(explain_rule(explain), nl=False)
+        if not explain.strip():  # `--explain` alone: which rules there are to ask about
+            from kconf.lint.catalogue import listing_for_explain
+
+            echo(listing_for_explain(), nl=False)
+        else:
+            echo(explain_rule(explain), nl=False)
         return 0
     reporter_class = REPORTERS.get(output_format)
     if reporter_class is None:
@@ -277,6 +286,15 @@ def run_lint(
     if cluster is not None and os.path.isdir(cluster):
         raise KconfError(f"--cluster {cluster}: is a folder; give the cluster description (cluster.yaml)")
     result = lint_files(list(paths) or ["."], select=select, ignore=ignore, cluster=cluster)
+    if fix:
+        from kconf.lint.fix import apply_fixes
+
+        changes = apply_fixes(result.findings)
+        for change in changes:
+            # text: the changes lead the report; other formats keep stdout one document
+            echo(str(change), err=bool(change.problem) or output_format != "text")
+        if any(not change.problem for change in changes):
+            result = lint_files(list(paths) or ["."], select=select, ignore=ignore, cluster=cluster)
     reporter = reporter_class(color=color)
     # click.echo strips ANSI codes off a non-terminal unless told: --color means colour
     text = reporter.render(result.findings, result.files, result.unrecognised, checked=result.checked)

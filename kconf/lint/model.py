@@ -37,14 +37,29 @@ class Loc:
 
 
 @dataclass(frozen=True)
+class Replacement:
+    """A mechanical fix (``kconf lint --fix``): the scalar written at the
+    finding's location holds ``old`` and should hold ``new``. Only the rule
+    knows whether one value is the unambiguous answer in that field (the
+    network of a CIDR with host bits; not "which runtime" for dockershim's
+    socket), so the rule yields it with the finding; the fixer edits just that
+    scalar's text."""
+
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class RawFinding:
     """What a rule yields; ``severity`` only where a rule has two levels
-    (e.g. control-plane-endpoint-missing), else the rule's default."""
+    (e.g. control-plane-endpoint-missing), else the rule's default; ``fix``
+    where the rule's registry entry declares one and this value has one."""
 
     rule: str
     loc: Loc
     message: str
     severity: str | None = None
+    fix: Replacement | None = None
 
 
 @dataclass(frozen=True, order=True)
@@ -55,6 +70,8 @@ class Finding:
     rule: str
     severity: str
     message: str
+    # not part of what a finding is (equality, order, reporters): what --fix may write
+    fix: Replacement | None = field(default=None, compare=False, repr=False)
 
 
 # --- recognised files --------------------------------------------------------------------

@@ -24,7 +24,11 @@ class Rule:
     summary: str
     check: Check
     reads: frozenset[str] = frozenset()
+    # what `kconf lint --fix` writes for this rule's findings that carry a
+    # Replacement ("" : the rule has no mechanical fix, and any it yields is ignored)
+    fix: str = ""
 
     @property
     def documentation(self) -> str:
-        return inspect.cleandoc(self.check.__doc__ or self.summary)
+        text = inspect.cleandoc(self.check.__doc__ or self.summary)
+        return f"{text}\n\n--fix: {self.fix}" if self.fix else text

@@ -13,33 +13,126 @@
 #   KCONF_JOIN_ATTEMPTS  joins to try (default 5)
 #   KCONF_JOIN_PAUSE     seconds between tries (default 20)
 #   KCONF_JOIN_WAIT      seconds to wait for the node to register (default 60)
+# Before joining it checks that it runs as root on cka-worker-3: the hostname,
+# the node's address on an interface (ip -o addr), and that the name does not
+# resolve to a loopback address (the 127.0.1.1 line of Debian and Vagrant
+# images in /etc/hosts):
+#   KCONF_SKIP_HOST_CHECK=1  skip these host checks (not the root check)
+# The node is looked up by name with kubectl, or, without kubectl, with curl
+# and the kubelet's credentials:
+#   KCONF_KUBELET_CONF   the kubelet's kubeconfig (default /etc/kubernetes/kubelet.conf)
 set -euo pipefail
 set +x
 umask 077
 
 node=cka-worker-3
+addresses=(192.168.51.86)
 attempts=${KCONF_JOIN_ATTEMPTS:-5}
 pause=${KCONF_JOIN_PAUSE:-20}
 wait_registered=${KCONF_JOIN_WAIT:-60}
+kubelet_conf=${KCONF_KUBELET_CONF:-/etc/kubernetes/kubelet.conf}
+unregistered_hint='(is the kubelet running? see journalctl -u kubelet on this node; on a cloud, a cloud controller deletes a node not named as its instance: on EC2 the name must be the EC2 private DNS name)'
+
+# One line of stderr for each argument.
+say() {
+    local line
+    for line in "$@"; do
+        printf '%s: %s\n' join-cka-worker-3.sh "$line" >&2
+    done
+}
 
 fail() {
-    printf '%s: %s\n' join-cka-worker-3.sh "$*" >&2
+    say "$*"
     exit 1
 }
 
+# kubeadm join stops without root too, but later and without the hint that
+# sudo drops the variables of the calling shell.
+[[ $(id -u 2>/dev/null) == 0 ]] ||
+    fail "run this as root: sudo KCONF_TOKEN=... KCONF_CA_CERT_HASH=... ./join-cka-worker-3.sh (sudo does not pass on the variables of your shell)"
+
+# Every value wrong is named at once, one line each.
+problems=()
 # Decimal even with leading zeros: bash arithmetic reads 010 as octal 8 and
 # fails on 08, so the checked digits are read with 10# (at most 4 digits
 # after the zeros, so no overflow).
-[[ $attempts =~ ^0*[1-9][0-9]{0,2}$ ]] || fail "KCONF_JOIN_ATTEMPTS must be a whole number from 1 to 999"
-[[ $pause =~ ^0*[0-9]{1,4}$ ]] || fail "KCONF_JOIN_PAUSE must be a whole number of seconds (0 to 9999)"
-[[ $wait_registered =~ ^0*[0-9]{1,4}$ ]] || fail "KCONF_JOIN_WAIT must be a whole number of seconds (0 to 9999)"
+[[ $attempts =~ ^0*[1-9][0-9]{0,2}$ ]] || problems+=("KCONF_JOIN_ATTEMPTS must be a whole number from 1 to 999")
+[[ $pause =~ ^0*[0-9]{1,4}$ ]] || problems+=("KCONF_JOIN_PAUSE must be a whole number of seconds (0 to 9999)")
+[[ $wait_registered =~ ^0*[0-9]{1,4}$ ]] || problems+=("KCONF_JOIN_WAIT must be a whole number of seconds (0 to 9999)")
+[[ ${KCONF_TOKEN:-} =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]] ||
+    problems+=("set KCONF_TOKEN to a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16}; kubeadm token create)")
+[[ ${KCONF_CA_CERT_HASH:-} =~ ^sha256:[a-f0-9]{64}$ ]] ||
+    problems+=("set KCONF_CA_CERT_HASH to sha256:<64 hex digits> (kubeadm token create --print-join-command)")
+if [[ -v 'problems[0]' ]]; then
+    say "${problems[@]}"
+    exit 1
+fi
 attempts=$((10#$attempts))
 pause=$((10#$pause))
 wait_registered=$((10#$wait_registered))
-[[ ${KCONF_TOKEN:-} =~ ^[a-z0-9]{6}\.[a-z0-9]{16}$ ]] ||
-    fail "set KCONF_TOKEN to a bootstrap token ([a-z0-9]{6}.[a-z0-9]{16}; kubeadm token create)"
-[[ ${KCONF_CA_CERT_HASH:-} =~ ^sha256:[a-f0-9]{64}$ ]] ||
-    fail "set KCONF_CA_CERT_HASH to sha256:<64 hex digits> (kubeadm token create --print-join-command)"
+
+# The first address a name resolves to (getent: /etc/hosts, then DNS).
+resolved() {
+    local address _
+    read -r address _ < <(getent hosts "$1" 2>/dev/null || true) || true
+    printf '%s' "${address:-}"
+}
+
+# Run on another host, this script would join that host under this node's
+# name and address. A name resolving to loopback sends whatever looks the node
+# up by name on the node itself (kubeadm's preflight checks, a kubelet without
+# node-ip) to 127.0.1.1.
+host_problems() {
+    local host local_addresses address cidr found name seen=""
+    host=$(hostname 2>/dev/null || true)
+    host=${host,,}
+    if [[ $host != "$node" && $host != "${node%%.*}" ]]; then
+        printf '%s\n' "this host is named '$host', not $node: run join-cka-worker-3.sh on $node, or name this host (hostnamectl set-hostname $node)"
+    fi
+    if ! local_addresses=$(ip -o addr show 2>/dev/null); then
+        printf '%s\n' "cannot list this host's addresses: 'ip -o addr show' failed (install iproute2)"
+    else
+        for address in "${addresses[@]}"; do
+            found=no
+            while read -r _ _ _ cidr _; do
+                [[ ${cidr%/*} == "$address" ]] && found=yes
+            done <<<"$local_addresses"
+            if [[ $found == no ]]; then
+                printf '%s\n' "no interface of this host has $address, the address of $node (ip -o addr show): this is another host, or the address is not configured yet"
+            fi
+        done
+    fi
+    for name in "$host" "$node"; do
+        [[ -n $name && $name != "$seen" ]] || continue
+        seen=$name
+        address=$(resolved "$name")
+        if [[ $address == 127.* || $address == ::1 ]]; then
+            printf '%s\n' "$name resolves to $address (getent hosts $name), a loopback address: remove the '127.0.1.1 $name' line from /etc/hosts (Debian and Vagrant images add it) and add the lines of kconf's hosts file"
+        fi
+    done
+}
+
+if [[ ${KCONF_SKIP_HOST_CHECK:-} == 1 ]]; then
+    say "warning: KCONF_SKIP_HOST_CHECK=1: not checking that this host is $node"
+else
+    found_problems=$(host_problems)
+    if [[ -n $found_problems ]]; then
+        mapfile -t problems <<<"$found_problems"
+        say "${problems[@]}" "not joining; KCONF_SKIP_HOST_CHECK=1 skips these host checks"
+        exit 1
+    fi
+fi
+
+# How the node is looked up by name once kubeadm join succeeded.
+if command -v kubectl >/dev/null 2>&1; then
+    lookup=kubectl
+elif command -v curl >/dev/null 2>&1; then
+    lookup=curl
+    say "warning: kubectl is not installed: looking up node $node with curl and the kubelet's credentials ($kubelet_conf)"
+else
+    lookup=none
+    say "warning: neither kubectl nor curl is installed: cannot check that node $node registers; once joined, run 'kubectl get node $node' on a control-plane node"
+fi
 
 config=$(mktemp "${TMPDIR:-/tmp}/kconf-join.XXXXXXXX")
 trap 'rm -f -- "$config"' EXIT
@@ -74,13 +167,44 @@ template=${template//'${KCONF_CA_CERT_HASH}'/"$KCONF_CA_CERT_HASH"}
 printf '%s\n' "$template" >"$config"
 unset template
 
-registered() {
-    if command -v kubectl >/dev/null 2>&1; then
-        # The kubelet's own credentials may read its Node object.
-        kubectl --kubeconfig /etc/kubernetes/kubelet.conf get node "$node" -o name >/dev/null 2>&1
+# The first value of "key: value" in the kubelet's kubeconfig ("" if none).
+kubeconfig_value() {
+    sed -n "s/^[[:space:]]*$1:[[:space:]]*//p" "$kubelet_conf" 2>/dev/null | head -n 1 || true
+}
+
+# GET /api/v1/nodes/NAME as the kubelet: kubeadm's kubelet.conf after the TLS
+# bootstrap has the server, the CA inline and the client certificate and key
+# in files (or inline). The key travels through a pipe, never the command line.
+registered_by_curl() {
+    local server ca cert key cert_data key_data code
+    server=$(kubeconfig_value server)
+    ca=$(kubeconfig_value certificate-authority-data)
+    cert=$(kubeconfig_value client-certificate)
+    key=$(kubeconfig_value client-key)
+    cert_data=$(kubeconfig_value client-certificate-data)
+    key_data=$(kubeconfig_value client-key-data)
+    [[ -n $server && -n $ca ]] || return 1
+    local request=(curl --silent --output /dev/null --write-out '%{http_code}' --max-time 10)
+    if [[ -n $cert_data && -n $key_data ]]; then
+        code=$("${request[@]}" --cacert <(base64 -d <<<"$ca") --cert <(base64 -d <<<"$cert_data") \
+            --key <(base64 -d <<<"$key_data") "$server/api/v1/nodes/$node") || true
+    elif [[ -n $cert && -n $key ]]; then
+        code=$("${request[@]}" --cacert <(base64 -d <<<"$ca") --cert "$cert" --key "$key" "$server/api/v1/nodes/$node") || true
     else
-        [[ -s /etc/kubernetes/kubelet.conf ]]
+        return 1
     fi
+    [[ $code == 200 ]]
+}
+
+registered() {
+    case $lookup in
+    kubectl)
+        # The kubelet's own credentials may read its Node object.
+        kubectl --kubeconfig "$kubelet_conf" get node "$node" -o name >/dev/null 2>&1
+        ;;
+    curl) registered_by_curl ;;
+    *) return 0 ;;
+    esac
 }
 
 wait_for_registration() {
@@ -99,9 +223,15 @@ for ((try = 1; try <= attempts; try++)); do
         kubeadm reset -f --cri-socket unix:///var/run/cri-dockerd.sock || true
         sleep "$pause"
     fi
-    if kubeadm join --config "$config" && wait_for_registration; then
+    if ! kubeadm join --config "$config"; then
+        last="see the kubeadm output above and 'journalctl -u kubelet' on this node"
+        continue
+    fi
+    if wait_for_registration; then
         printf '%s: node %s joined the cluster\n' join-cka-worker-3.sh "$node"
         exit 0
     fi
+    last="joined, but no node $node registered within $wait_registered s $unregistered_hint"
+    say "$last"
 done
-fail "node $node did not join after $attempts tries; see the kubeadm output above and 'journalctl -u kubelet' on this node"
+fail "node $node did not join after $attempts tries; ${last:-}"

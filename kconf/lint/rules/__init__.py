@@ -1,5 +1,5 @@
-"""The rule catalogue (RULES.md), one module per family; this table is the
-one place a rule is registered.
+"""The rule catalogue (docs/rules.md, generated from here by kconf.lint.catalogue),
+one module per family; this table is the one place a rule is registered.
 
 One problem, one finding: a file of an output folder that is an earlier
 render of a changed description (or another description's render, see

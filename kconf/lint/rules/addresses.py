@@ -53,6 +53,7 @@ from kconf.lint.model import (
     KubeadmFile,
     Loc,
     RawFinding,
+    Replacement,
 )
 from kconf.lint.registry import Rule
 from kconf.wording import counted
@@ -524,8 +525,32 @@ def cidr_host_bits(group: Group) -> Iterator[RawFinding]:
     Fix: write the network address with its prefix length, as the message
     shows (e.g. 172.16.0.0/16), or fix the prefix length."""
     for written in cidr_fields(group):
-        for problem in written.problems():
-            yield RawFinding("cidr-host-bits", written.loc, f"{written.label}: {problem}")
+        problems = written.problems()
+        fix = _network_fix(written) if problems else None
+        for problem in problems:
+            yield RawFinding("cidr-host-bits", written.loc, f"{written.label}: {problem}", fix=fix)
+
+
+def _network_fix(written: CidrField) -> Replacement | None:
+    """The value with each CIDR's host bits cleared, when that is the only
+    problem (172.16.33.10/16 -> 172.16.0.0/16): a part that is no CIDR at all
+    (or a list where the field takes one CIDR) has no mechanical answer."""
+    if not written.list_allowed and "," in written.text:
+        return None
+    parts = written.text.split(",")
+    fixed: list[str] = []
+    for part in parts:
+        text = part.strip()
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return None
+        if "/" not in text or "%" in text:  # a bare address (which prefix length?), a zone id
+            return None
+        # keep the spacing around each comma as written
+        fixed.append(part.replace(text, str(network), 1))
+    new = ",".join(fixed)
+    return Replacement(written.text, new) if new != written.text else None
 
 
 def public_cidr(group: Group) -> Iterator[RawFinding]:
@@ -1018,7 +1043,8 @@ def public_node_network(group: Group) -> Iterator[RawFinding]:
 
 
 RULES = (
-    Rule("cidr-host-bits", ERROR, "a CIDR with host bits set (or not a CIDR at all)", cidr_host_bits),
+    Rule("cidr-host-bits", ERROR, "a CIDR with host bits set (or not a CIDR at all)", cidr_host_bits,
+         fix="writes the network address of each CIDR with host bits set (172.16.33.10/16 -> 172.16.0.0/16)"),
     Rule("public-cidr", WARNING, "pod or service CIDR outside private space", public_cidr),
     Rule("public-node-network", WARNING, "the nodes' network is outside private space (a typo?)", public_node_network,
          reads=frozenset({NODE_ADDRESSES, NODE_NAMES})),

@@ -19,7 +19,7 @@ from kconf.addresses import Address, AddressError, parse_address
 from kconf.errors import format_field_path
 from kconf.description import V1BETA4_FROM
 from kconf.kubeadm.components import Minor, minor_of
-from kconf.lint.model import ERROR, WARNING, DocumentView, Group, KubeadmFile, Loc, RawFinding
+from kconf.lint.model import ERROR, WARNING, DocumentView, Group, KubeadmFile, Loc, RawFinding, Replacement
 from kconf.lint.registry import Rule
 from kconf.lint.rules.addresses import (
     PLACEHOLDER_ADDRESS,
@@ -181,6 +181,16 @@ def _socket_problem(value: str) -> tuple[str, str] | None:
     return (WARNING, warnings[0]) if warnings else None
 
 
+def _scheme_fix(value: str, minor: Minor | None) -> Replacement | None:
+    """unix:// before a socket path written without it (what kubeadm itself
+    prepends), when that is the only problem; dockershim's socket has no one
+    replacement (which runtime?)."""
+    if not value.startswith("/") or "://" in value or _dockershim_problem(value, minor) is not None:
+        return None
+    fixed = "unix://" + value
+    return Replacement(value, fixed) if _socket_problem(fixed) is None else None
+
+
 def cri_socket(group: Group) -> Iterator[RawFinding]:
     """A CRI socket kubeadm cannot use, or a missing one where it is needed:
 
@@ -219,7 +229,7 @@ def cri_socket(group: Group) -> Iterator[RawFinding]:
             continue
         problem = _dockershim_problem(value, minor) or _socket_problem(value)
         if problem is not None:
-            yield RawFinding("cri-socket", loc, f"{label}: {problem[1]}", severity=problem[0])
+            yield RawFinding("cri-socket", loc, f"{label}: {problem[1]}", severity=problem[0], fix=_scheme_fix(value, minor))
     if described is None:
         return
     if described.nodes and described.cri_socket is None and all(n.cri_socket is None for n in described.nodes):
@@ -269,6 +279,7 @@ def image_repository_deprecated(group: Group) -> Iterator[RawFinding]:
             yield RawFinding(
                 "image-repository-deprecated", loc,
                 f"{label} {value} is frozen since April 2023 and gets no new images: write {replacement}",
+                fix=Replacement(value, replacement),
             )
 
 
@@ -531,8 +542,9 @@ def cloud_provider_mixed_regions(group: Group) -> Iterator[RawFinding]:
 
 RULES = (
     Rule("cri-socket", ERROR, "criSocket missing where the node uses cri-dockerd; a socket kubeadm cannot use; dockershim.sock from 1.24",
-         cri_socket),
-    Rule("image-repository-deprecated", WARNING, "imageRepository k8s.gcr.io (frozen; use registry.k8s.io)", image_repository_deprecated),
+         cri_socket, fix="writes unix:// before a socket path written without a scheme (/run/containerd/containerd.sock)"),
+    Rule("image-repository-deprecated", WARNING, "imageRepository k8s.gcr.io (frozen; use registry.k8s.io)", image_repository_deprecated,
+         fix="writes registry.k8s.io for k8s.gcr.io (k8s.gcr.io/PATH -> registry.k8s.io/PATH)"),
     Rule("placeholder-value", ERROR, "values left from `kubeadm config print init-defaults`", placeholder_value),
     Rule("token-format", ERROR, "malformed bootstrap token, CA cert hash or certificate key", token_format),
     Rule("secret-committed", ERROR, "a real bootstrap token or certificate key written in a file", secret_committed),
