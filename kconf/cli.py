@@ -126,13 +126,14 @@ def main() -> None:
     help="Output folder (default: a folder named after metadata.name beside CLUSTER).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file that differs.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of each difference on stdout (implies --check).")
 @handles_errors
-def render(cluster: str, output_dir: str | None, check: bool) -> int:
+def render(cluster: str, output_dir: str | None, check: bool, diff: bool) -> int:
     """Render CLUSTER (a cluster description) into kubeadm, join, HAProxy,
     hosts and Calico files."""
     from kconf.render import run_render
 
-    return run_render(cluster, output_dir, check=check, echo=echo)
+    return run_render(cluster, output_dir, check=check, echo=echo, diff=diff)
 
 
 @main.command()
@@ -241,7 +242,10 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
     "--explain", "explain", default=None, is_flag=False, flag_value="", metavar="RULE",
     help="Print what RULE checks, why, and how to fix it (no RULE: list the rules).",
 )
-@click.option("--color/--no-color", default=None, help="Colour the text format (default: on a terminal).")
+@click.option(
+    "--color/--no-color", default=None,
+    help="Colour the text format (default: FORCE_COLOR on, NO_COLOR or TERM=dumb off, else on a terminal).",
+)
 @click.option(
     "--cluster", "cluster", default=None, type=click.Path(), metavar="CLUSTER.yaml",
     help="Check the files named (kept outside the output folder: a haproxy.cfg from /etc/haproxy, a kubeadm "

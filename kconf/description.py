@@ -9,6 +9,7 @@ names the file, the line and the field path.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +35,7 @@ from kconf.calico.autodetect import parse as parse_method
 from kconf.errors import KconfError
 from kconf.lazyre import lazy
 from kconf.yamlio import Document, Path as FieldPath
+from kconf.wording import counted
 
 if TYPE_CHECKING:
     from kconf.schemacheck import SchemaIssue
@@ -357,7 +359,8 @@ def check_schema(document: Document, path: str) -> None:
     issues = check("cluster.schema.json", document.data)  # a mapping: read_description made sure
     if issues:
         first = issues[0]
-        more = f" (and {len(issues) - 1} more problem{'s' if len(issues) > 2 else ''})" if len(issues) > 1 else ""
+        # the error names the first problem; lint lists them all
+        more = f" (and {counted(len(issues) - 1, 'more problem')}: `kconf lint {shlex.quote(path)}` lists them all)" if len(issues) > 1 else ""
         key = first.message.startswith("unknown field")
         raise KconfError(first.message + more, path, document.line(first.path, key=key), first.path)
 

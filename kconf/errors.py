@@ -6,17 +6,28 @@ Raised anywhere in the core; caught only at the CLI edge, which prints
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 
 FieldPath = Sequence["str | int"]
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def format_field_path(path: FieldPath) -> str:
-    """``("spec", "nodes", 0, "address")`` -> ``spec.nodes[0].address``."""
+    """``("spec", "nodes", 0, "address")`` -> ``spec.nodes[0].address``: the
+    one way every message writes a field path (list items in brackets, never
+    ``spec.nodes.0``). A key that is not a plain name (``memory.available``,
+    a label key ``node-role.kubernetes.io/x``) is quoted in brackets, so its
+    dots are not read as steps: ``labels["node-role.kubernetes.io/x"]``."""
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(str(part)):
+            out += f"[{json.dumps(str(part), ensure_ascii=False)}]"
         else:
             out += f".{part}" if out else str(part)
     return out
@@ -31,12 +42,14 @@ class KconfError(Exception):
         path: str | None = None,
         line: int | None = None,
         field: FieldPath | None = None,
+        column: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
         self.field = tuple(field) if field else ()
+        self.column = column  # 1-based, where known: lint's findings show it (the message keeps FILE:LINE)
 
     def __str__(self) -> str:
         where = ""

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kconf.errors import KconfError
+from kconf.wording import counted
 
 PLAIN = "plain"
 VIRTUALBOX = "virtualbox"
@@ -136,6 +137,10 @@ def _check_name(name: str) -> None:
         raise KconfError(f"--name {name!r}: at most {MAX_NAME} characters (node names add '-worker-NNN' and stay a DNS label)")
 
 
+def _failures(tolerated: int) -> str:
+    return "no failure" if tolerated == 0 else counted(tolerated, "failure")
+
+
 def _check_counts(control_planes: int, workers: int) -> None:
     if control_planes < 1:
         raise KconfError(f"--control-planes {control_planes}: a cluster needs at least 1 control-plane node")
@@ -147,7 +152,8 @@ def _check_counts(control_planes: int, workers: int) -> None:
     if control_planes % 2 == 0:
         raise KconfError(
             f"--control-planes {control_planes}: stacked etcd needs a majority of its members, so {control_planes} "
-            f"survive {control_planes // 2 - 1} failure(s), as {control_planes - 1} do, with one more machine that can "
+            f"survive {_failures(control_planes // 2 - 1)}, as {control_planes - 1} {'does' if control_planes == 2 else 'do'}, "
+            "with one more machine that can "
             f"fail (etcd-quorum); use {control_planes - 1} or {control_planes + 1}"
         )
     if workers < 0:

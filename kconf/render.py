@@ -23,6 +23,7 @@ from kconf.outputs.keepalived import keepalived_files
 from kconf.outputs.kube_vip import kube_vip_files
 from kconf.outputs.kubeadm import kubeadm_files
 from kconf.outputs.plan import plan_files
+from kconf.wording import counted
 
 if TYPE_CHECKING:
     from kconf.lint.model import ClusterFile
@@ -103,6 +104,62 @@ def differences(output_dir: Path, rendered: dict[str, RenderedFile]) -> list[tup
     return found
 
 
+DIFF_LIMIT = 16 * 1024 * 1024  # as kconf reads its inputs: a larger file on disk is not shown
+
+
+def _on_disk(path: Path) -> tuple[bytes | None, int | None, str | None]:
+    """(content, mode, why it is not shown) of what is at ``path``; no
+    content and no reason when nothing is there."""
+    try:
+        if path.is_symlink():
+            return None, None, "a symbolic link: not shown"
+        if not path.is_file():
+            return None, None, None
+        status = path.stat()
+        if status.st_size > DIFF_LIMIT:
+            return None, None, f"{status.st_size:,} bytes: not shown"
+        return path.read_bytes(), status.st_mode & 0o777, None
+    except OSError as exc:
+        return None, None, f"cannot be read: {exc.strerror}"
+
+
+def _lines(data: bytes) -> list[str]:
+    # split at \n only, as diff and patch do (str.splitlines also splits at
+    # \r, \x0c, \u2028 ..., which would show a CRLF file as twice its lines)
+    text = data.decode("utf-8", "replace")
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def change_diff(path: Path, file: RenderedFile | None) -> str:
+    """A unified diff from what is at ``path`` to what render writes there
+    (``file``; None: render writes nothing there, the file is stale):
+    ``--- PATH<TAB>on disk`` / ``+++ PATH<TAB>kconf render``, /dev/null for a
+    side that does not exist, and the two modes in those lines when the mode
+    differs too. What has no hunk (only the mode differs; a symbolic link or
+    an unreadable file) is a ``# PATH: ...`` line, which patch(1) passes over:
+    ``kconf render --diff C | patch -p0`` applies the rest."""
+    import difflib
+
+    shown = plain_line(str(path))
+    old, old_mode, not_shown = _on_disk(path)
+    if not_shown is not None:
+        return f"# {shown}: {not_shown}\n"
+    if old is not None and file is not None and old == file.data:
+        # no hunk to show; a line patch(1) skips, as it skips any text between diffs
+        return f"# {shown}: mode {old_mode:o} on disk, kconf render writes {file.mode:o}\n"
+    old_label, old_date = (shown, "on disk") if old is not None else ("/dev/null", "")
+    new_label, new_date = (shown, "kconf render") if file is not None else ("/dev/null", "")
+    if old_mode is not None and file is not None and old_mode != file.mode:
+        old_date, new_date = f"{old_date}, mode {old_mode:o}", f"{new_date}, mode {file.mode:o}"
+    before, after = _lines(old or b""), _lines(file.data if file is not None else b"")
+    header = f"--- {old_label}{chr(9) + old_date if old_date else ''}\n+++ {new_label}{chr(9) + new_date if new_date else ''}\n"
+    hunks = list(difflib.unified_diff(before, after, n=3))[2:]  # difflib's own header lines have no dates
+    body = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in hunks)
+    return header + body
+
+
 def lint_gate(cluster_path: str, output_dir: str | None, echo: Callable[..., Any]) -> tuple[Cluster, dict[str, RenderedFile], Path] | int:
     """Render is lint-gated: the description and the files it renders, linted
     as ``kconf lint`` would see them in the output folder (the same rules,
@@ -135,13 +192,13 @@ def lint_gate(cluster_path: str, output_dir: str | None, echo: Callable[..., Any
         # independent problem is listed, as lint lists them
         if not errors:  # all of them disabled or suppressed: still nothing to render
             raise _incomplete(source)
-        echo(f"kconf: error: {display}: the description cannot be rendered ({errors} error(s)):", err=True)
+        echo(f"kconf: error: {display}: the description cannot be rendered ({counted(errors, 'error')}):", err=True)
         echo(TextReporter(color=False).render(findings, 1), nl=False, err=True)
         return 2
     if findings:
         echo(TextReporter(color=False).render(findings, 1), nl=False, err=True)
     if errors:
-        echo(f"kconf: {display}: {errors} error(s) found by the lint rules; nothing written", err=True)
+        echo(f"kconf: {display}: {counted(errors, 'error')} found by the lint rules; nothing written", err=True)
         return 1
     return cluster, rendered, target_dir
 
@@ -179,7 +236,10 @@ def refuse_overwriting_inputs(cluster: Cluster, targets: list[Path]) -> None:
                 )
 
 
-def run_render(cluster_path: str, output_dir: str | None, *, check: bool, echo: Callable[..., Any]) -> int:
+def run_render(
+    cluster_path: str, output_dir: str | None, *, check: bool, echo: Callable[..., Any], diff: bool = False
+) -> int:
+    """``diff``: with check, a unified diff of each difference on stdout."""
     from kconf.fsio import Output, SignalsDeferred, write_files
 
     gated = lint_gate(cluster_path, output_dir, echo)
@@ -187,11 +247,15 @@ def run_render(cluster_path: str, output_dir: str | None, *, check: bool, echo: 
         return gated
     cluster, rendered, target_dir = gated
     changes = differences(target_dir, rendered)
-    if check:
+    if check or diff:
         for path, why in changes:
             echo(f"{plain_line(str(path))}: {why}", err=True)
+            if diff:
+                echo(change_diff(path, rendered.get(path.name)), nl=False)  # a stale file: None
         if changes:
-            echo(f"kconf: {len(changes)} file(s) in {plain_line(str(target_dir))} are not what `kconf render {plain_line(cluster_path)}` writes", err=True)
+            shown = counted(len(changes), "file")
+            echo(f"kconf: {shown} in {plain_line(str(target_dir))} {'is' if len(changes) == 1 else 'are'} not what "
+                 f"`kconf render {plain_line(cluster_path)}` writes", err=True)
         return 1 if changes else 0
     if target_dir.is_symlink() or (target_dir.exists() and not target_dir.is_dir()):
         raise KconfError("output folder is not a plain folder (a file or a symbolic link)", str(target_dir))
@@ -218,5 +282,8 @@ def run_render(cluster_path: str, output_dir: str | None, *, check: bool, echo: 
             echo(f"removed {plain_line(str(path))} (no longer rendered)", err=True)
     for path in sorted(to_write):
         echo(f"wrote {plain_line(str(path))}", err=True)
-    echo(f"kconf: {plain_line(str(target_dir))}: {len(rendered)} files, {len(to_write)} written", err=True)
+    up_to_date = "" if to_write else " (it was up to date)"
+    echo(f"kconf: {plain_line(str(target_dir))}: {len(rendered)} files, {len(to_write)} written{up_to_date}", err=True)
+    if "PLAN.md" in rendered:
+        echo(f"next: read {plain_line(str(target_dir / 'PLAN.md'))}: the steps, host by host, from these files to a running cluster", err=True)
     return 0

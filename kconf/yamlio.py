@@ -221,7 +221,7 @@ class _Composer:
         self.expanded = 0  # nodes that came through aliases, of self.nodes
 
     def error(self, message: str, pos: Position) -> KconfError:
-        return KconfError(message, self.path, pos.line)
+        return KconfError(message, self.path, pos.line, column=pos.column)
 
     @staticmethod
     def pos(event: Any) -> Position:
@@ -515,7 +515,8 @@ def load_documents(text: str, path: str, *, spans: bool = False) -> list[Documen
         problem = exc.problem or exc.context or "invalid YAML"  # type: ignore[attr-defined]
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
             problem = "found a tab character that cannot start any token (tabs are not allowed for indentation in YAML)"
-        raise KconfError(f"invalid YAML: {problem}", path, line) from None
+        column = mark.column + 1 if mark is not None else None
+        raise KconfError(f"invalid YAML: {problem}", path, line, column=column) from None
     except YAMLError as exc:
         raise KconfError(f"invalid YAML: {exc}", path) from None
     except RecursionError:

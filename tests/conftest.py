@@ -43,6 +43,13 @@ def require_tool(name: str, path: str | None = None) -> str:
     return found
 
 
+@pytest.fixture(autouse=True)
+def _no_forced_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FORCE_COLOR in the developer's shell would colour every lint output
+    the tests compare as plain text (CliRunner's stdout is no terminal)."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
 def run_cli(*args: str, input: str | None = None) -> Result:
     from kconf.cli import main
 

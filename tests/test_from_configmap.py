@@ -160,7 +160,7 @@ def carried(source: str, written: str | None = None) -> str:
     imageRepository k8s.gcr.io (image-repository-deprecated): the cluster's,
     carried over, so it is written and counted."""
     lists = f"`kconf lint {written}` lists them" if written else "`kconf lint` on the saved file lists them"
-    return f"kconf: note: the output has 1 warning(s) of the lint rules ({lists})\n"
+    return f"kconf: note: the output has 1 warning of the lint rules ({lists})\n"
 
 
 def documents(text: str) -> list[Any]:
@@ -719,7 +719,7 @@ def test_socket_warning_goes_to_stderr() -> None:
         "kconf: warning: --cri-socket: CRI socket 'unix:///run/containerd/containerd' does not end in .sock, "
         "as runtime sockets usually do; check the path\n"
         # the same warning from the lint rules, on the socket written into the InitConfiguration
-        "kconf: note: the output has 1 warning(s) of the lint rules (`kconf lint` on the saved file lists them)\n" + STDOUT_NEXT
+        "kconf: note: the output has 1 warning of the lint rules (`kconf lint` on the saved file lists them)\n" + STDOUT_NEXT
     )
 
 
@@ -872,7 +872,7 @@ def test_a_socket_the_lint_rules_refuse_is_not_written(tmp_path: Path) -> None:
         f"{target}:35:14: error: nodeRegistration.criSocket: 'unix:///var/run/dockershim.sock' is dockershim's socket, "
         "and dockershim was removed in Kubernetes 1.24 (kubernetesVersion is 1.31): no kubelet serves it; use cri-dockerd's "
         "unix:///var/run/cri-dockerd.sock (Docker Engine) or containerd's unix:///var/run/containerd/containerd.sock [cri-socket]\n"
-        "kconf: <stdin>: 1 error(s) found by the lint rules in what would be written; nothing written\n"
+        "kconf: <stdin>: 1 error found by the lint rules in what would be written; nothing written\n"
     )
     assert not target.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
@@ -887,7 +887,7 @@ def test_an_error_of_the_stored_configuration_is_carried_over_and_counted(tmp_pa
     result = run_cli("from-configmap", "-", "--cri-socket", SOCKET, "-o", str(target), input=configmap(inner))
     assert result.exit_code == 0, result.stderr
     assert result.stderr == (
-        f"kconf: note: the output has 1 error(s) of the lint rules (`kconf lint {target}` lists them)\n"
+        f"kconf: note: the output has 1 error of the lint rules (`kconf lint {target}` lists them)\n"
         f"kconf: wrote {target}; now run on a control-plane node:\n"
         f"  sudo kubeadm init phase upload-certs --upload-certs --config {target}\n"
     )

@@ -328,7 +328,7 @@ def test_a_description_that_cannot_be_modelled_is_an_error(tmp_path: Path) -> No
     cluster.write_text((GOLDEN / "ha-haproxy" / "cluster.yaml").read_text().replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.1/16"))
     result = run_cli("graph", str(cluster))
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.splitlines()[0] == f"kconf: error: {cluster}: the description cannot be drawn (1 error(s)):"
+    assert result.stderr.splitlines()[0] == f"kconf: error: {cluster}: the description cannot be drawn (1 error):"
     assert "[cidr-host-bits]" in result.stderr
 
 

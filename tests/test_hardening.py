@@ -38,7 +38,7 @@ SBIN = "/usr/sbin:/usr/local/sbin:/sbin"  # haproxy's home on Debian, off a non-
 def assert_clean_failure(result: Result, *fragments: str) -> None:
     """Exit 2 with one ``kconf: error:`` message naming the problem, or render's
     lint gate: exit 1, lint's findings and "nothing written"."""
-    gated = result.exit_code == 1 and result.stderr.endswith("error(s) found by the lint rules; nothing written\n")
+    gated = result.exit_code == 1 and re.search(r" (1 error|\d+ errors) found by the lint rules; nothing written\n\Z", result.stderr) is not None
     assert result.exit_code == 2 or gated, (result.exit_code, result.output)
     assert gated or result.stderr.startswith("kconf: error: "), result.stderr
     assert "internal error" not in result.output and "Traceback" not in result.output

@@ -67,7 +67,7 @@ def assert_description_refused(result: subprocess.CompletedProcess[str], expecte
     path, line, message = match.groups()
     assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
     lines = result.stderr.splitlines()
-    assert re.fullmatch(rf"kconf: error: {re.escape(path)}: the description cannot be rendered \(\d+ error\(s\)\):", lines[0]), lines[0]
+    assert re.fullmatch(rf"kconf: error: {re.escape(path)}: the description cannot be rendered \((1 error|(?!1 )\d+ errors)\):", lines[0]), lines[0]
     pattern = rf"{re.escape(path)}:{line}:\d+: error: {re.escape(message)} \[[a-z-]+\]"
     assert any(re.fullmatch(pattern, shown) for shown in lines[1:]), result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
@@ -642,7 +642,7 @@ HOSTILE_NAME = "a\n::error file=x::injected\x1b[31m.yaml"
     [
         pytest.param(["render", HOSTILE_NAME, "-o", "out"], "wrote out/kubeadm-init.yaml", id="render-writes"),
         pytest.param(["render", HOSTILE_NAME, "-o", HOSTILE_NAME + "-out", "--check"],
-                     "kconf: 16 file(s) in a\\n::error file=x::injected\\x1b[31m.yaml-out are not what "
+                     "kconf: 16 files in a\\n::error file=x::injected\\x1b[31m.yaml-out are not what "
                      "`kconf render a\\n::error file=x::injected\\x1b[31m.yaml` writes", id="render-check"),
         pytest.param(["lint", HOSTILE_NAME + "-missing"],
                      "kconf: error: a\\n::error file=x::injected\\x1b[31m.yaml-missing: no such file or folder", id="error-line"),

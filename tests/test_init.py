@@ -281,7 +281,7 @@ def test_every_field_has_a_comment() -> None:
     ("args", "message"),
     [
         pytest.param(["--control-planes", "2"], "--control-planes 2: stacked etcd needs a majority of its members, so 2 "
-                     "survive 0 failure(s), as 1 do, with one more machine that can fail (etcd-quorum); use 1 or 3", id="even"),
+                     "survive no failure, as 1 does, with one more machine that can fail (etcd-quorum); use 1 or 3", id="even"),
         pytest.param(["--control-planes", "0"], "--control-planes 0: a cluster needs at least 1 control-plane node", id="none"),
         pytest.param(["--control-planes", "11"], "--control-planes 11: at most 9 (every control plane is a stacked etcd member, "
                      "and each member makes every write slower; 5 already survive two failures)", id="too-many"),

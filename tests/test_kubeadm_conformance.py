@@ -396,7 +396,7 @@ def test_v1beta3_on_1_37_is_refused_by_kconf_and_by_kubeadm(tmp_path: Path) -> N
     assert result.exit_code == 2
     path = tmp_path / "cluster.yaml"
     lines = result.output.splitlines()
-    assert lines[0] == f"kconf: error: {path}: the description cannot be rendered (1 error(s)):"
+    assert lines[0] == f"kconf: error: {path}: the description cannot be rendered (1 error):"
     assert f"{path}:7:22: error: spec.kubeadmAPIVersion: kubeadm v1beta3 was removed in Kubernetes 1.37 " \
         "(kubernetesVersion is 1.37); use v1beta4 [cluster-schema]" in lines
     # the same file, with 1.36, rendered, then moved to 1.37 by hand

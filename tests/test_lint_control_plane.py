@@ -737,8 +737,8 @@ FIVE_CP = FOUR_CP.replace(
 )
 
 QUORUM = [
-    pytest.param(TWO_CP, 22, "2 control-plane nodes with stacked etcd: quorum is 2, so it survives 0 failure(s), no more than 1 nodes would; use an odd number", id="two"),
-    pytest.param(FOUR_CP, 28, "4 control-plane nodes with stacked etcd: quorum is 3, so it survives 1 failure(s), no more than 3 nodes would; use an odd number", id="four"),
+    pytest.param(TWO_CP, 22, "2 control-plane nodes with stacked etcd: quorum is 2, so it survives no failure, the same as 1 node; use an odd number", id="two"),
+    pytest.param(FOUR_CP, 28, "4 control-plane nodes with stacked etcd: quorum is 3, so it survives 1 failure, the same as 3 nodes; use an odd number", id="four"),
 ]
 
 

@@ -44,23 +44,24 @@ def lines(result: Any) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("body", "args", "code"),
+    ("body", "args", "code", "summary"),
     [
-        pytest.param("", (), 0, id="clean"),
-        pytest.param("", ("--strict",), 0, id="clean-strict"),
-        pytest.param(B_WARNING, (), 0, id="warning-only"),
-        pytest.param(B_WARNING, ("--strict",), 1, id="warning-strict"),
-        pytest.param(A_ERROR, (), 1, id="error"),
-        pytest.param(A_ERROR + B_WARNING, ("--strict",), 1, id="both-strict"),
-        pytest.param(A_ERROR, ("--ignore", "marker-a"), 0, id="error-ignored"),
-        pytest.param(A_ERROR + B_WARNING, ("--select", "marker-b"), 0, id="only-the-warning-selected"),
-        pytest.param(A_ERROR + B_WARNING, ("--select", "marker-b", "--strict"), 1, id="selected-warning-strict"),
-        pytest.param("# marker-b error: raised by the rule\n", (), 1, id="rule-raises-its-own-level"),
+        pytest.param("", (), 0, "All checks passed (1 file)\n", id="clean"),
+        pytest.param("", ("--strict",), 0, "All checks passed (1 file)\n", id="clean-strict"),
+        pytest.param(B_WARNING, (), 0, "0 errors, 1 warning in 1 file\n", id="warning-only"),
+        pytest.param(B_WARNING, ("--strict",), 1, "0 errors, 1 warning in 1 file\n", id="warning-strict"),
+        pytest.param(A_ERROR, (), 1, "1 error, 0 warnings in 1 file\n", id="error"),
+        pytest.param(A_ERROR + B_WARNING, ("--strict",), 1, "1 error, 1 warning in 1 file\n", id="both-strict"),
+        pytest.param(A_ERROR, ("--ignore", "marker-a"), 0, "All checks passed (1 file)\n", id="error-ignored"),
+        pytest.param(A_ERROR + B_WARNING, ("--select", "marker-b"), 0, "0 errors, 1 warning in 1 file\n", id="only-the-warning-selected"),
+        pytest.param(A_ERROR + B_WARNING, ("--select", "marker-b", "--strict"), 1, "0 errors, 1 warning in 1 file\n", id="selected-warning-strict"),
+        pytest.param("# marker-b error: raised by the rule\n", (), 1, "1 error, 0 warnings in 1 file\n", id="rule-raises-its-own-level"),
     ],
 )
-def test_exit_code(project: Path, body: str, args: tuple[str, ...], code: int) -> None:
+def test_exit_code(project: Path, body: str, args: tuple[str, ...], code: int, summary: str) -> None:
+    """The findings on stdout, the summary alone on stderr."""
     result = lint_file(project, body, *args)
-    assert (result.exit_code, result.stderr) == (code, "")
+    assert (result.exit_code, result.stderr) == (code, summary)
     assert all(line.startswith("k.yaml:") for line in lines(result))
     assert result.stdout or code == 0
 

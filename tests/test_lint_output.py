@@ -53,7 +53,7 @@ def lint_cli(*args: str) -> Any:
 
 def test_text_is_one_line_per_finding(project: Path) -> None:
     result = lint_cli()
-    assert (result.exit_code, result.stdout, result.stderr) == (1, TEXT, "")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, TEXT, "2 errors, 1 warning in 2 files\n")
 
 
 def test_text_colour_only_when_asked(project: Path) -> None:
@@ -78,33 +78,58 @@ class _Stdout:
 
 
 @pytest.mark.parametrize(
-    ("requested", "tty", "no_color", "expected"),
+    ("requested", "tty", "environment", "expected"),
     [
-        pytest.param(True, False, None, True, id="--color-on-a-pipe"),
-        pytest.param(False, True, None, False, id="--no-color-on-a-terminal"),
-        pytest.param(None, True, None, True, id="terminal"),
-        pytest.param(None, False, None, False, id="pipe"),
-        pytest.param(None, True, "1", False, id="terminal-with-NO_COLOR"),
-        pytest.param(True, True, "1", True, id="--color-beats-NO_COLOR"),
+        pytest.param(True, False, {}, True, id="--color-on-a-pipe"),
+        pytest.param(False, True, {}, False, id="--no-color-on-a-terminal"),
+        pytest.param(None, True, {}, True, id="terminal"),
+        pytest.param(None, True, {"TERM": "xterm-256color"}, True, id="terminal-xterm"),
+        pytest.param(None, False, {}, False, id="pipe"),
+        pytest.param(None, True, {"TERM": "dumb"}, False, id="terminal-with-TERM-dumb"),
+        pytest.param(None, True, {"NO_COLOR": "1"}, False, id="terminal-with-NO_COLOR"),
+        pytest.param(None, True, {"NO_COLOR": "0"}, False, id="NO_COLOR-any-non-empty-value"),
+        pytest.param(None, True, {"NO_COLOR": ""}, True, id="NO_COLOR-empty-is-unset"),
+        pytest.param(True, True, {"NO_COLOR": "1"}, True, id="--color-beats-NO_COLOR"),
+        pytest.param(None, False, {"FORCE_COLOR": "1"}, True, id="FORCE_COLOR-on-a-pipe"),
+        pytest.param(None, False, {"FORCE_COLOR": "0"}, True, id="FORCE_COLOR-any-non-empty-value"),
+        pytest.param(None, False, {"FORCE_COLOR": ""}, False, id="FORCE_COLOR-empty-is-unset"),
+        pytest.param(None, True, {"FORCE_COLOR": "1", "TERM": "dumb"}, True, id="FORCE_COLOR-beats-TERM-dumb"),
+        pytest.param(None, False, {"FORCE_COLOR": "1", "NO_COLOR": "1"}, True, id="FORCE_COLOR-beats-NO_COLOR"),
+        pytest.param(False, False, {"FORCE_COLOR": "1"}, False, id="--no-color-beats-FORCE_COLOR"),
     ],
 )
 def test_colour_default(
-    monkeypatch: pytest.MonkeyPatch, requested: bool | None, tty: bool, no_color: str | None, expected: bool
+    monkeypatch: pytest.MonkeyPatch, requested: bool | None, tty: bool, environment: dict[str, str], expected: bool
 ) -> None:
     monkeypatch.setattr(sys, "stdout", _Stdout(tty))
-    if no_color is None:
-        monkeypatch.delenv("NO_COLOR", raising=False)
-    else:
-        monkeypatch.setenv("NO_COLOR", no_color)
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     assert use_colour(requested) is expected
     assert TextReporter(color=requested).color is expected
 
 
+def test_force_color_colours_lint_on_a_pipe(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the CLI: CliRunner's stdout is no terminal, and FORCE_COLOR colours anyway."""
+    red, reset = "\x1b[1;31m", "\x1b[0m"
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert lint_cli().stdout.splitlines()[0] == f'cfg.yaml:5:28: {red}error{reset}: use 10.244.0.0/16, not "this" \x1b[2m[marker-a]{reset}'
+    monkeypatch.setenv("FORCE_COLOR", "")
+    assert lint_cli().stdout == TEXT
+
+
 def test_no_findings_print_nothing(project: Path) -> None:
     (project / "clean.yaml").write_text(MARKED_HEAD)
-    for output_format, stdout in [("text", ""), ("github", ""), ("json", '{\n  "findings": [],\n  "files": 1,\n  "unrecognised": []\n}\n')]:
+    formats = [
+        ("text", "", "All checks passed (1 file)\n"),  # the summary goes to stderr
+        ("github", "", ""),
+        ("json", '{\n  "findings": [],\n  "files": 1,\n  "unrecognised": []\n}\n', ""),
+    ]
+    for output_format, stdout, stderr in formats:
         result = run_cli("lint", "--format", output_format, "clean.yaml")
-        assert (output_format, result.exit_code, result.stdout, result.stderr) == (output_format, 0, stdout, "")
+        assert (output_format, result.exit_code, result.stdout, result.stderr) == (output_format, 0, stdout, stderr)
 
 
 # --- json ------------------------------------------------------------------------------------
@@ -314,7 +339,7 @@ def test_every_format_is_in_the_reporter_table_and_the_cli() -> None:
     from kconf.cli import lint
 
     choices = next(p for p in lint.params if p.name == "output_format").type.choices  # type: ignore[attr-defined]
-    assert sorted(choices) == sorted(REPORTERS) == ["github", "json", "sarif", "text"]
+    assert sorted(choices) == sorted(REPORTERS) == ["github", "json", "junit", "sarif", "text"]
     from kconf.lint import FORMATS  # what the CLI offers without importing the reporters
 
     assert list(choices) == list(FORMATS) == list(REPORTERS)
@@ -328,3 +353,57 @@ def test_the_schema_check_rejects_what_code_scanning_would() -> None:
     log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0
     errors = list(jsonschema.Draft4Validator(sarif_schema()).iter_errors(log))
     assert sorted(e.message for e in errors) == ["'fatal' is not one of ['none', 'note', 'warning', 'error']", "0 is less than the minimum of 1"]
+
+
+# --- the summary line (stderr, text format only) -------------------------------------------------
+
+NOTHING = (
+    "No file recognised: nothing was linted (kconf lints cluster descriptions, kubeadm configs, kubeadm-config "
+    "ConfigMaps, Calico manifests, Calico Installation resources and HAProxy configs)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "stdout"),
+    [
+        pytest.param({"notes/readme.yaml": "title: not kconf's\n"}, ["notes"], "", id="a-folder-of-other-files"),
+        pytest.param({"empty/.keep": ""}, ["empty"], "", id="an-empty-folder"),
+        pytest.param(
+            {"a.yaml": "title: not kconf's\n"}, ["a.yaml"], "kconf: 1 file not recognised (not kconf's): a.yaml\n",
+            id="a-named-file-of-another-tool",
+        ),
+    ],
+)
+def test_a_lint_that_recognised_no_file_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], args: list[str], stdout: str
+) -> None:
+    """Not "All checks passed": nothing was checked. Still exit 0, as the
+    pre-commit hook is pointed at every YAML file of a repository."""
+    lay_out(tmp_path, {**files, ".kconf.yaml": ""})
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("lint", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, stdout, NOTHING)
+
+
+def test_only_the_text_format_has_a_summary(project: Path) -> None:
+    for output_format in ("json", "sarif", "github", "junit"):
+        result = lint_cli("--format", output_format)
+        assert (output_format, result.exit_code, result.stderr) == (output_format, 1, "")
+
+
+@pytest.mark.parametrize(
+    ("findings", "files", "summary"),
+    [
+        pytest.param([], 1, "All checks passed (1 file)\n", id="one-file-clean"),
+        pytest.param([], 12, "All checks passed (12 files)\n", id="files-clean"),
+        pytest.param([Finding("a", 1, 1, "r", "error", "m")], 1, "1 error, 0 warnings in 1 file\n", id="one-error"),
+        pytest.param(
+            [Finding("a", 1, 1, "r", "error", "m"), Finding("a", 2, 1, "r", "error", "m"), Finding("b", 1, 1, "r", "warning", "m")],
+            3, "2 errors, 1 warning in 3 files\n", id="errors-and-a-warning",
+        ),
+        pytest.param([Finding("a", 1, 1, "r", "warning", "m")] * 2, 2, "0 errors, 2 warnings in 2 files\n", id="warnings"),
+        pytest.param([], 0, NOTHING, id="nothing-recognised"),
+    ],
+)
+def test_text_summary(findings: list[Finding], files: int, summary: str) -> None:
+    assert TextReporter(color=False).summary(findings, files) == summary

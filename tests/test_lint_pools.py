@@ -41,7 +41,7 @@ def test_public_node_network_must_not_trigger(tmp_path: Path, network: str) -> N
     ("old", "new", "expected"),
     [
         pytest.param("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.0/25", [
-            (10, "error", "spec.calico.blockSize: pool 172.16.0.0/25 holds 2 block(s) of /26, fewer than the 4 nodes: "
+            (10, "error", "spec.calico.blockSize: pool 172.16.0.0/25 holds 2 blocks of /26, fewer than the 4 nodes: "
                           "use a larger pool or blockSize 27 or more")],
             id="fewer-blocks-than-nodes"),
         pytest.param("  networking:\n", "  calico:\n    blockSize: 22\n  networking:\n", [
@@ -76,7 +76,7 @@ def test_calico_pool_capacity_reads_the_rendered_installation(tmp_path: Path) ->
     installation.write_text(edited(installation.read_text(), "blockSize: 26", "blockSize: 17"))
     findings = lint(out, select="calico-pool-capacity")
     assert [(Path(f.path).name, f.line, f.message) for f in findings] == [
-        ("calico-installation.yaml", 9, "ipPools[0]: pool 172.16.0.0/16 holds 2 block(s) of /17, fewer than the 4 nodes: "
+        ("calico-installation.yaml", 9, "ipPools[0]: pool 172.16.0.0/16 holds 2 blocks of /17, fewer than the 4 nodes: "
                                         "use a larger pool or blockSize 18 or more"),
     ]
 

@@ -233,22 +233,25 @@ NOT_KCONFS = {"a.yaml": "name: not kconf's\n", "b.cfg": "[section]\nkey = value\
 
 
 @pytest.mark.parametrize(
-    ("output_format", "stdout"),
+    ("output_format", "stdout", "stderr"),
     [
-        pytest.param("text", "kconf: 2 files not recognised (not kconf's): a.yaml, b.cfg\n", id="text"),
+        pytest.param("text", "kconf: 2 files not recognised (not kconf's): a.yaml, b.cfg\n", "All checks passed (1 file)\n", id="text"),
         pytest.param(
             "github",
             "::notice file=a.yaml,title=kconf::not recognised (not kconf's): not linted\n"
             "::notice file=b.cfg,title=kconf::not recognised (not kconf's): not linted\n",
+            "",
             id="github",
         ),
     ],
 )
-def test_unrecognised_named_files_are_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str, stdout: str) -> None:
+def test_unrecognised_named_files_are_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str, stdout: str, stderr: str
+) -> None:
     lay_out(tmp_path, {**NOT_KCONFS, "k.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.31.2\ncontrolPlaneEndpoint: k8s-vip:6443\n", ".kconf.yaml": ""})
     monkeypatch.chdir(tmp_path)
     result = run_cli("lint", "--format", output_format, "a.yaml", "k.yaml", "b.cfg")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, stdout, "")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, stdout, stderr)
 
 
 def test_one_unrecognised_file_in_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

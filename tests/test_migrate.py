@@ -202,7 +202,7 @@ def test_a_file_without_an_init_configuration_gets_one_for_the_control_plane_tim
     )
     assert result.stderr == (
         # control-plane-endpoint-missing: the ClusterConfiguration has no controlPlaneEndpoint
-        "kconf: note: the output has 1 warning(s) of the lint rules (`kconf lint` on the saved file lists them)\n"
+        "kconf: note: the output has 1 warning of the lint rules (`kconf lint` on the saved file lists them)\n"
         f"kconf: {path}: migrated ClusterConfiguration to kubeadm.k8s.io/v1beta4; "
         "added an InitConfiguration for timeouts.controlPlaneComponentHealthCheck\n"
     )
@@ -282,7 +282,7 @@ def test_an_older_kubernetes_version_is_warned_about(write: Any, version: str, a
     assert result.exit_code == 0
     assert result.stderr == f"kconf: warning: {path}:3: kubernetesVersion: {advice}\n" + (
         # control-plane-endpoint-missing; kubeadm-api-version is left to the warning above
-        "kconf: note: the output has 1 warning(s) of the lint rules (`kconf lint` on the saved file lists them)\n"
+        "kconf: note: the output has 1 warning of the lint rules (`kconf lint` on the saved file lists them)\n"
         f"kconf: {path}: migrated ClusterConfiguration to kubeadm.k8s.io/v1beta4\n"
     )
 
@@ -746,7 +746,7 @@ def test_the_lint_gate_counts_what_the_file_carries_and_names_the_file_in_place(
     result = run_cli("migrate", "--in-place", str(path))
     assert result.exit_code == 0, result.stderr
     assert result.stderr == (
-        f"kconf: note: the output has 1 warning(s) of the lint rules (`kconf lint {path}` lists them)\n"
+        f"kconf: note: the output has 1 warning of the lint rules (`kconf lint {path}` lists them)\n"
         f"kconf: {path}: migrated ClusterConfiguration to kubeadm.k8s.io/v1beta4; rewrote the file\n"
     )
     assert path.read_text() == (

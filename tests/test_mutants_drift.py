@@ -66,7 +66,7 @@ CUT = "'" + "x" * 56 + "..."  # repr cut to 57 characters, then "..."
                      [(2, 4, "a is 2, kconf render writes 1" + TAIL), (1, 4, "z is 2, kconf render writes 1" + TAIL)],
                      id="sorted-by-field-path"),
         pytest.param(b"a: 2\na': 2\n", b"a: 1\na': 1\n",
-                     [(1, 4, "a is 2, kconf render writes 1" + TAIL), (2, 5, "a' is 2, kconf render writes 1" + TAIL)],
+                     [(1, 4, "a is 2, kconf render writes 1" + TAIL), (2, 5, "[\"a'\"] is 2, kconf render writes 1" + TAIL)],  # not a plain name: quoted
                      id="sorted-by-path-steps-not-path-text"),
         pytest.param(b"a: 1\n---\nb: 2\n", b"a: 1\n", [(3, 1, "the document was added by hand ({'b': 2}); kconf render does not write it" + TAIL)], id="document-added"),
         pytest.param(b"a: 1\n---\nb: 2\n", b"a: 1\n---\nb: 2\n---\nc: 3\n", [(2, 1, "document 3 differs from what kconf render writes")], id="document-removed-at-last-document"),

@@ -200,7 +200,10 @@ def test_render_makes_missing_parent_folders_and_says_what_it_did(description: P
         "kubeadm-init.yaml", "kubeadm-join-cp-2.yaml", "kubeadm-join-cp-3.yaml", "kubeadm-join-worker-1.yaml",
         "kubeadm-upgrade.yaml",
     ]  # fmt: skip
-    assert said == [(f"wrote {out / name}", True) for name in written] + [(f"kconf: {out}: 12 files, 12 written", True)]
+    assert said == [(f"wrote {out / name}", True) for name in written] + [
+        (f"kconf: {out}: 12 files, 12 written", True),
+        (f"next: read {out / 'PLAN.md'}: the steps, host by host, from these files to a running cluster", True),
+    ]
 
     (out / "join-old.sh").write_text(MARK)
     (out / "join-kept.sh").write_text(MARK)
@@ -219,6 +222,7 @@ def test_render_makes_missing_parent_folders_and_says_what_it_did(description: P
         (f"removed {out / 'join-old.sh'} (no longer rendered)", True),
         (f"wrote {out / 'hosts'}", True),
         (f"kconf: {out}: 12 files, 1 written", True),
+        (f"next: read {out / 'PLAN.md'}: the steps, host by host, from these files to a running cluster", True),
     ])  # fmt: skip
 
 
@@ -280,14 +284,14 @@ def edit(old: str, new: str) -> str:
     ("text", "code", "expected"),
     [
         pytest.param(edit("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.31"), 2, [
-            ("kconf: error: sub/../cluster.yaml: the description cannot be rendered (1 error(s)):", True, True),
+            ("kconf: error: sub/../cluster.yaml: the description cannot be rendered (1 error):", True, True),
             ("cluster.yaml:6:22: error: spec.kubernetesVersion: 'v1.31' is not a Kubernetes version like v1.31.2 [cluster-schema]\n", False, True),
         ], id="broken-description-exit-2"),
         pytest.param(edit("podSubnet: 172.16.0.0/16", "podSubnet: 192.168.0.0/16"), 1, [
             ("cluster.yaml:10:16: error: spec.networking.podSubnet 192.168.0.0/16 contains node cp-1 192.168.51.81, node cp-2 "
              "192.168.51.82, node cp-3 192.168.51.83 and 2 more: that traffic would be routed into the pod network; choose a range "
              "that no node network overlaps [cidr-overlaps-node-network]\n", False, True),
-            ("kconf: sub/../cluster.yaml: 1 error(s) found by the lint rules; nothing written", True, True),
+            ("kconf: sub/../cluster.yaml: 1 error found by the lint rules; nothing written", True, True),
         ], id="lint-error-in-the-description-exit-1"),
         pytest.param(edit("  loadBalancer:", MANIFEST_MODE.replace("  loadBalancer:", "    ipAutodetection: kubernetes-internal-ip\n  loadBalancer:")), 1, [
             ("lab/calico.yaml:11:18: warning: Calico v3.20 (calico-node image docker.io/calico/node:v3.20.6) is tested against "
@@ -296,7 +300,7 @@ def edit(old: str, new: str) -> str:
              "lab/calico.yaml:16:22: error: IP_AUTODETECTION_METHOD: kubernetes-internal-ip needs Calico v3.22 or later, but the "
              "calico-node image is docker.io/calico/node:v3.20.6: calico-node terminates with 'Invalid IP autodetection method' "
              "[calico-autodetect-mismatch]\n", False, True),
-            ("kconf: sub/../cluster.yaml: 1 error(s) found by the lint rules; nothing written", True, True),
+            ("kconf: sub/../cluster.yaml: 1 error found by the lint rules; nothing written", True, True),
         ], id="lint-error-in-a-rendered-file-of-the-output-folder"),
     ],
 )  # fmt: skip
@@ -309,8 +313,8 @@ def test_the_lint_gate_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
 
 
 QUORUM = (
-    "cluster.yaml:22:13: warning: 2 control-plane nodes with stacked etcd: quorum is 2, so it survives 0 failure(s), "
-    "no more than 1 nodes would; use an odd number [etcd-quorum]\n"
+    "cluster.yaml:22:13: warning: 2 control-plane nodes with stacked etcd: quorum is 2, so it survives no failure, "
+    "the same as 1 node; use an odd number [etcd-quorum]\n"
 )
 TWO_CONTROL_PLANES = edit("    - name: cp-3\n      role: control-plane\n      address: 192.168.51.83/24\n", "")
 

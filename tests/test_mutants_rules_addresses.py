@@ -290,7 +290,7 @@ AWS_WORKER = "ip-10-0-1-20.eu-west-1.compute.internal"
             ('kubeadm.yaml', 8, 14, 'pod-subnet-capacity', 'error', "networking.podSubnet 10.96.0.0/28 is smaller than one node's block (/24): make the pod subnet /24 or wider, or the node mask longer"),
         ], id="second-document-pod-capacity"),
         pytest.param({"cluster.yaml": sub(CLUSTER, ("172.16.0.0/16", "172.16.0.0/24"))}, "pod-subnet-capacity", [
-            ('cluster.yaml', 10, 16, 'pod-subnet-capacity', 'error', 'spec.networking.podSubnet 172.16.0.0/24 holds 1 node blocks of /24 but the cluster has 3 nodes: 2 would get no pod CIDR; widen the pod subnet or lengthen the node mask'),
+            ('cluster.yaml', 10, 16, 'pod-subnet-capacity', 'error', 'spec.networking.podSubnet 172.16.0.0/24 holds 1 node block of /24 but the cluster has 3 nodes: 2 would get no pod CIDR; widen the pod subnet or lengthen the node mask'),
         ], id="one-block-three-nodes"),
         pytest.param({"cluster.yaml": sub(CLUSTER, ("172.16.0.0/16", "192.168.51.0/25,192.168.51.128/26"))}, "cidr-overlaps-node-network", [
             ('cluster.yaml', 10, 16, 'cidr-overlaps-node-network', 'error', 'spec.networking.podSubnet 192.168.51.0/25 contains node cp-1 192.168.51.81, node worker-1 192.168.51.91, node worker-2 192.168.51.92: that traffic would be routed into the pod network; choose a range that no node network overlaps'),

@@ -318,13 +318,13 @@ def test_haproxy_health_check(tmp_path: Path, text: str, expected: list[Row]) ->
     ], id="lb-on-a-control-plane-node"),
     pytest.param({"cluster.yaml": SIX_CP}, "etcd-quorum", [
         ("cluster.yaml", 31, 26, "etcd-quorum", "warning", "6 control-plane nodes with stacked etcd: quorum is 4, so it survives 2 "
-         "failure(s), no more than 5 nodes would; use an odd number"),
+         "failures, the same as 5 nodes; use an odd number"),
     ], id="six-control-planes"),
     # only a ClusterConfiguration's etcd.external counts: a JoinConfiguration has no such field
     pytest.param({"cluster.yaml": FOUR_CP, "lab/join.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\netcd:\n  external:\n"
                   "    endpoints: [https://10.0.0.5:2379]\n"}, "etcd-quorum", [
         ("cluster.yaml", 28, 13, "etcd-quorum", "warning", "4 control-plane nodes with stacked etcd: quorum is 3, so it survives 1 "
-         "failure(s), no more than 3 nodes would; use an odd number"),
+         "failure, the same as 3 nodes; use an odd number"),
     ], id="external-etcd-of-another-kind"),
 ])
 def test_collision_and_quorum(tmp_path: Path, files: dict[str, str], rule: str, expected: list[Row]) -> None:

@@ -52,8 +52,8 @@ def subnet(cidr: str) -> tuple[str, str]:
 DUAL = ("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.0/16,fd00:10::/56\n    serviceSubnet: 10.96.0.0/12,fd00:20::/108")
 
 
-def fewer(where: str, pool: str, blocks: int, size: int, suggested: int) -> str:
-    return (f"{where}: pool {pool} holds {blocks} block(s) of /{size}, fewer than the 4 nodes: "
+def fewer(where: str, pool: str, blocks: str, size: int, suggested: int) -> str:
+    return (f"{where}: pool {pool} holds {blocks} of /{size}, fewer than the 4 nodes: "
             f"use a larger pool or blockSize {suggested} or more")
 
 
@@ -82,17 +82,17 @@ POOLS = inst(
     ("files", "expected"),
     [
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/25"))}, [
-            ("cluster.yaml", 10, 16, "error", fewer(D, "172.16.0.0/25", 2, 26, 27)),
+            ("cluster.yaml", 10, 16, "error", fewer(D, "172.16.0.0/25", "2 blocks", 26, 27)),
         ], id="at-podSubnet-without-blockSize"),
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/25"), block_size(26))}, [
-            ("cluster.yaml", 12, 16, "error", fewer(D, "172.16.0.0/25", 2, 26, 27)),
+            ("cluster.yaml", 12, 16, "error", fewer(D, "172.16.0.0/25", "2 blocks", 26, 27)),
         ], id="at-blockSize"),
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/24"))}, [], id="one-block-per-node"),
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/24"), block_size(25))}, [
-            ("cluster.yaml", 12, 16, "error", fewer(D, "172.16.0.0/24", 2, 25, 26)),
+            ("cluster.yaml", 12, 16, "error", fewer(D, "172.16.0.0/24", "2 blocks", 25, 26)),
         ], id="half-a-block-per-node"),
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/26"))}, [
-            ("cluster.yaml", 10, 16, "error", fewer(D, "172.16.0.0/26", 1, 26, 28)),
+            ("cluster.yaml", 10, 16, "error", fewer(D, "172.16.0.0/26", "1 block", 26, 28)),
         ], id="block-as-large-as-the-pool"),
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/27"))}, [], id="block-larger-than-the-pool"),
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, block_size(23))}, [
@@ -104,21 +104,21 @@ POOLS = inst(
         ], id="node-cidr-mask-set"),
         # the description's IPv6 pool is not its blockSize's (Calico gives it /122)
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, DUAL, subnet("172.16.0.0/25"))}, [
-            ("cluster.yaml", 10, 16, "error", fewer(D, "172.16.0.0/25", 2, 26, 27)),
+            ("cluster.yaml", 10, 16, "error", fewer(D, "172.16.0.0/25", "2 blocks", 26, 27)),
         ], id="dual-stack-description"),
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/i.yaml": POOLS}, [
-            ("lab/i.yaml", 8, 9, "error", fewer("ipPools[0]", "10.9.0.0/25", 2, 26, 27)),
-            ("lab/i.yaml", 10, 9, "error", fewer("ipPools[2]", "fd00::/121", 2, 122, 123)),
+            ("lab/i.yaml", 8, 9, "error", fewer("ipPools[0]", "10.9.0.0/25", "2 blocks", 26, 27)),
+            ("lab/i.yaml", 10, 9, "error", fewer("ipPools[2]", "fd00::/121", "2 blocks", 122, 123)),
             ("lab/i.yaml", 11, 9, "warning", larger("ipPools[3]", 23, 24, 128, 256)),
-            ("lab/i.yaml", 19, 9, "error", fewer("ipPools[8]", "10.5.0.0/26", 2, 27, 28)),
+            ("lab/i.yaml", 19, 9, "error", fewer("ipPools[8]", "10.5.0.0/26", "2 blocks", 27, 28)),
         ], id="installation-pools"),
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/i.yaml": inst("    ipPools: {cidr: 10.9.0.0/25}\n")}, [], id="ipPools-not-a-list"),
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/25")))}, [
-            ("lab/calico.yaml", 14, 22, "error", fewer("CALICO_IPV4POOL_CIDR", "10.9.0.0/25", 2, 26, 27)),
+            ("lab/calico.yaml", 14, 22, "error", fewer("CALICO_IPV4POOL_CIDR", "10.9.0.0/25", "2 blocks", 26, 27)),
         ], id="manifest-default-block-size"),
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/24"),
                                                                                     ("CALICO_IPV4POOL_BLOCK_SIZE", '"25"')))}, [
-            ("lab/calico.yaml", 16, 22, "error", fewer("CALICO_IPV4POOL_BLOCK_SIZE", "10.9.0.0/24", 2, 25, 26)),
+            ("lab/calico.yaml", 16, 22, "error", fewer("CALICO_IPV4POOL_BLOCK_SIZE", "10.9.0.0/24", "2 blocks", 25, 26)),
         ], id="manifest-block-size"),
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_BLOCK_SIZE", '"22"'),
                                                                                     ("CALICO_IPV4POOL_CIDR", "10.9.0.0/16")))}, [

@@ -144,8 +144,8 @@ def test_render_prints_warnings_and_still_writes(tmp_path: Path, monkeypatch: py
     result = run_cli("render", "cluster.yaml")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == (
-        "cluster.yaml:21:30: warning: 2 control-plane nodes with stacked etcd: quorum is 2, so it survives 0 failure(s), "
-        "no more than 1 nodes would; use an odd number [etcd-quorum]"
+        "cluster.yaml:21:30: warning: 2 control-plane nodes with stacked etcd: quorum is 2, so it survives no failure, "
+        "the same as 1 node; use an odd number [etcd-quorum]"
     )
     assert (tmp_path / "lab" / "haproxy.cfg").is_file()
 

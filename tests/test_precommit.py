@@ -195,7 +195,7 @@ def test_render_check_of_a_description_changed_without_rendering(tmp_path: Path,
         "lab/PLAN.md: differs\n"  # its Calico step names the pool
         "lab/calico-installation.yaml: differs\n"
         "lab/kubeadm-init.yaml: differs\n"
-        "kconf: 3 file(s) in lab are not what `kconf render cluster.yaml` writes\n"
+        "kconf: 3 files in lab are not what `kconf render cluster.yaml` writes\n"
     )
 
 
@@ -211,7 +211,7 @@ def test_render_check_of_a_hand_edit(tmp_path: Path, monkeypatch: pytest.MonkeyP
     replace(tmp_path / "lab" / "hosts", "192.168.51.91", "192.168.51.99")
     result = render_check(tmp_path, monkeypatch, *given)
     assert (result.exit_code, result.stderr) == (
-        1, "lab/hosts: differs\nkconf: 1 file(s) in lab are not what `kconf render cluster.yaml` writes\n"
+        1, "lab/hosts: differs\nkconf: 1 file in lab is not what `kconf render cluster.yaml` writes\n"
     )
 
 

@@ -486,7 +486,7 @@ def test_check_reports_each_differing_file_and_writes_nothing(tmp_path: Path) ->
         f"{out}/haproxy.cfg: differs",
         f"{out}/hosts: missing",
         f"{out}/join-old-node.sh: stale (no longer rendered)",
-        f"kconf: 3 file(s) in {out} are not what `kconf render {path}` writes",
+        f"kconf: 3 files in {out} are not what `kconf render {path}` writes",
     ]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
@@ -532,7 +532,7 @@ def test_check_fails_on_a_single_difference_of_any_kind(
     assert (result.exit_code, result.stdout) == (1, "")
     assert without_quorum_warning(result.stderr).splitlines() == [
         *(line.format(out=out) for line in expected),
-        f"kconf: 1 file(s) in {out} are not what `kconf render {path}` writes",
+        f"kconf: 1 file in {out} is not what `kconf render {path}` writes",
     ]
 
 
@@ -542,7 +542,10 @@ def test_render_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     run_cli("render", str(path))
     result = run_cli("render", str(path))
     assert result.exit_code == 0
-    assert without_quorum_warning(result.stderr) == f"kconf: {tmp_path / 'lab'}: 10 files, 0 written\n"
+    assert without_quorum_warning(result.stderr) == (
+        f"kconf: {tmp_path / 'lab'}: 10 files, 0 written (it was up to date)\n"
+        f"next: read {tmp_path / 'lab' / 'PLAN.md'}: the steps, host by host, from these files to a running cluster\n"
+    )
 
 
 # --- bad descriptions ------------------------------------------------------------------
@@ -603,7 +606,7 @@ ERRORS = [
     pytest.param(
         ("    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n",
          "    - {name: worker-1, role: worker, address: 192.168.51.91/24,fd00:51::91/64}\n"), 24,
-        "spec.nodes[2].fd00:51::91/64: unknown field 'fd00:51::91/64' (in a flow mapping {...} a comma ends the value: quote "
+        "spec.nodes[2][\"fd00:51::91/64\"]: unknown field 'fd00:51::91/64' (in a flow mapping {...} a comma ends the value: quote "
         'a dual-stack pair, e.g. address: "192.168.51.81/24,fd00:51::81/64")',
         id="dual-stack-pair-split-by-a-flow-mapping",
     ),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kconf.errors import KconfError
+from kconf.wording import counted
 
 
 def run_graph(cluster_path: str, output: str | None, *, echo: Callable[..., Any]) -> int:
@@ -34,7 +35,7 @@ def run_graph(cluster_path: str, output: str | None, *, echo: Callable[..., Any]
         errors = sum(f.severity == ERROR for f in findings)
         if not errors:
             raise KconfError("not a usable cluster description", display)
-        echo(f"kconf: error: {display}: the description cannot be drawn ({errors} error(s)):", err=True)
+        echo(f"kconf: error: {display}: the description cannot be drawn ({counted(errors, 'error')}):", err=True)
         echo(TextReporter(color=False).render(findings, 1), nl=False, err=True)
         return 2
     cluster = replace(cluster, path=Path(cluster_path))  # rendered files' paths as render lints them

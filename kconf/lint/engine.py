@@ -19,6 +19,7 @@ from kconf.errors import KconfError
 from kconf.lint.model import ERROR, WARNING, ClusterFile, Finding, Group, RawFinding, SourceFile
 from kconf.lint.registry import Rule
 from kconf.lint.settings import Settings, load_settings
+from kconf.wording import counted
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class LintResult:
     findings: list[Finding]
     files: int  # files kconf recognised and read
     unrecognised: list[str] = field(default_factory=list)  # named on the command line, not kconf's
+    checked: list[str] = field(default_factory=list)  # the files recognised and read
 
 
 def lint_files(
@@ -139,10 +141,10 @@ def lint_files(
     chosen = project_selection(select, ignore, settings) if names_given else None
     gathered = build_groups(paths, cluster=cluster)
     if not gathered.groups:
-        return LintResult([], gathered.files, gathered.unrecognised)
+        return LintResult([], gathered.files, gathered.unrecognised, gathered.checked)
     if chosen is None:
         chosen = project_selection(select, ignore, settings)
-    return LintResult(lint_groups(gathered.groups, chosen), gathered.files, gathered.unrecognised)
+    return LintResult(lint_groups(gathered.groups, chosen), gathered.files, gathered.unrecognised, gathered.checked)
 
 
 def lint_paths(
@@ -245,11 +247,11 @@ def gate_output(path: str, data: bytes, source: str, before: bytes, echo: Callab
         from kconf.lint.reporters import TextReporter  # only to list them: start-up stays small
 
         echo(TextReporter(color=False).render(brought, 1), nl=False, err=True)
-        echo(f"kconf: {source}: {len(brought)} error(s) found by the lint rules in what would be written; nothing written", err=True)
+        echo(f"kconf: {source}: {counted(len(brought), 'error')} found by the lint rules in what would be written; nothing written", err=True)
         return 1
     if findings:
         errors = sum(f.severity == ERROR for f in findings)
-        counts = " and ".join(f"{n} {word}" for n, word in ((errors, "error(s)"), (len(findings) - errors, "warning(s)")) if n)
+        counts = " and ".join(counted(n, word) for n, word in ((errors, "error"), (len(findings) - errors, "warning")) if n)
         lists = f"`kconf lint {written}` lists them" if written else "`kconf lint` on the saved file lists them"
         return f"kconf: note: the output has {counts} of the lint rules ({lists})"
     return None
@@ -306,6 +308,10 @@ def run_lint(
             result = lint_files(list(paths) or ["."], select=select, ignore=ignore, cluster=cluster)
     reporter = reporter_class(color=color)
     # click.echo strips ANSI codes off a non-terminal unless told: --color means colour
-    echo(reporter.render(result.findings, result.files, result.unrecognised), nl=False, color=reporter.color)
+    text = reporter.render(result.findings, result.files, result.unrecognised, checked=result.checked)
+    echo(text, nl=False, color=reporter.color)
+    summary = reporter.summary(result.findings, result.files)
+    if summary:
+        echo(summary, nl=False, err=True)
     return exit_code(result.findings, strict)
 

@@ -344,6 +344,7 @@ class Gathered:
     groups: list[Group]
     files: int
     unrecognised: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # the files recognised and read, normalised and sorted
 
 
 def _named_files(paths: Iterable[str]) -> list[str]:
@@ -373,10 +374,10 @@ def build_groups(paths: Iterable[str], cluster: str | None = None) -> Gathered:
         groups = [_fetched_group(cluster, wanted, loaded)]
     else:
         groups = _groups(wanted, loaded, load)
-    files = sum(1 for s in loaded.values() if s is not None)
-    if cluster is not None and os.path.normpath(cluster) not in loaded:
-        files += 1
-    return Gathered(groups, files, unrecognised)
+    checked = {path for path, source in loaded.items() if source is not None}
+    if cluster is not None:
+        checked.add(os.path.normpath(cluster))
+    return Gathered(groups, len(checked), unrecognised, sorted(checked))
 
 
 def _fetched_group(cluster: str, wanted: list[str], loaded: dict[str, SourceFile | None]) -> Group:

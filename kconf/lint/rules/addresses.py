@@ -57,6 +57,7 @@ from kconf.lint.model import (
     Replacement,
 )
 from kconf.lint.registry import Rule
+from kconf.wording import counted
 from kconf.yamlio import Path as FieldPath
 
 if TYPE_CHECKING:
@@ -1004,7 +1005,7 @@ def _capacity_findings(setting: SubnetSetting, written: CidrField, network: Netw
         blocks = 2 ** (mask - network.prefixlen)
         yield RawFinding(
             "pod-subnet-capacity", written.loc,
-            f"{named(written, network)} holds {blocks} node blocks of /{mask} but the cluster has {node_count} "
+            f"{named(written, network)} holds {counted(blocks, 'node block')} of /{mask} but the cluster has {node_count} "
             f"nodes: {node_count - blocks} would get no pod CIDR; widen the pod subnet or lengthen the node mask",
         )
 

@@ -17,6 +17,7 @@ from typing import Any
 from kconf import description as model
 from kconf.description import Cluster
 from kconf.kubeadm.components import Minor, check_component, component_kind, minor_of
+from kconf.errors import format_field_path
 from kconf.lint.model import ERROR, WARNING, DocumentView, Group, KubeadmFile, Loc, RawFinding
 from kconf.lint.registry import Rule
 from kconf.yamlio import Path as FieldPath
@@ -59,7 +60,7 @@ class Component:
 
     def label(self, *field: str) -> str:
         base = "spec.kubelet" if self.kind == "KubeletConfiguration" else "spec.kubeProxy"
-        return ".".join((base, *field)) if self.prefix else ".".join(field)
+        return format_field_path((*base.split("."), *field) if self.prefix else field)
 
     def get(self, *field: str) -> Any:
         value: Any = self.fields

@@ -33,6 +33,7 @@ from kconf.lint.model import (
     RawFinding,
 )
 from kconf.lint.registry import Rule
+from kconf.wording import counted
 
 # Names people give the API server's proxies (a standalone haproxy.cfg has no description to tell).
 _APISERVER_NAME = lazy(r"api[-_]?server|kube[-_]?api|k8s[-_]?api|control[-_]?plane", re.IGNORECASE)
@@ -836,8 +837,12 @@ def etcd_quorum(group: Group) -> Iterator[RawFinding]:
     yield RawFinding(
         "etcd-quorum", described.loc(("spec", "nodes", last.index, "role")),
         f"{count} control-plane nodes with stacked etcd: quorum is {count // 2 + 1}, so it survives "
-        f"{(count - 1) // 2} failure(s), no more than {count - 1} nodes would; use an odd number",
+        f"{_failures((count - 1) // 2)}, the same as {counted(count - 1, 'node')}; use an odd number",
     )
+
+
+def _failures(tolerated: int) -> str:
+    return "no failure" if tolerated == 0 else counted(tolerated, "failure")
 
 
 # what _ports reads: which HAProxy sections serve the API server

@@ -53,7 +53,7 @@ def yaml_syntax(group: Group) -> Iterator[RawFinding]:
         error = source.error
         if error is None:
             continue
-        yield RawFinding("yaml-syntax", Loc(source.path, error.line or 1), error.message)
+        yield RawFinding("yaml-syntax", Loc(source.path, error.line or 1, error.column or 1), error.message)
 
 
 def cluster_schema(group: Group) -> Iterator[RawFinding]:

@@ -14,6 +14,7 @@ from kconf.addresses import AddressError, Network, parse_network
 from kconf.description import Cluster
 from kconf.lint.model import ERROR, WARNING, ConfigMapFile, Group, IPPoolFile, Loc, RawFinding
 from kconf.lint.registry import Rule
+from kconf.wording import counted
 from kconf.lint.rules.calico import _env, _installations, _manifests
 
 # Bytes each encapsulation adds to a packet (Calico's MTU guide,
@@ -94,7 +95,7 @@ def calico_pool_capacity(group: Group) -> Iterator[RawFinding]:
         if blocks < nodes:
             yield RawFinding(
                 "calico-pool-capacity", pool.loc,
-                f"{pool.where}: pool {pool.cidr} holds {blocks} block(s) of /{pool.block_size}, fewer than the {nodes} nodes: "
+                f"{pool.where}: pool {pool.cidr} holds {counted(blocks, 'block')} of /{pool.block_size}, fewer than the {nodes} nodes: "
                 f"use a larger pool or blockSize {pool.cidr.prefixlen + (nodes - 1).bit_length()} or more",
             )
         elif pool.cidr.version == 4 and pool.block_size < mask:
