@@ -25,6 +25,7 @@ from kconf.kubeadm.convert import (
     type_name,
 )
 from kconf.kubeadm.convert import Path as FieldPath
+from kconf.kubeadm.migrate import migrate_text
 
 INIT = {"apiVersion": V1BETA3, "kind": "InitConfiguration"}
 JOIN = {"apiVersion": V1BETA3, "kind": "JoinConfiguration", "discovery": {"timeout": "5m0s"}}
@@ -115,3 +116,95 @@ def test_kubernetes_minor(documents: list[Any], expected: tuple[int, int] | None
 )
 def test_type_name(value: object, expected: str) -> None:
     assert type_name(value) == expected
+
+
+# --- migrate_text: the edited text ------------------------------------------------------------
+
+FOUR_SPACES = """\
+apiVersion: kubeadm.k8s.io/v1beta3
+kind: InitConfiguration
+nodeRegistration:
+    name: cp-1
+    taints:
+    -   key: a
+        effect: NoSchedule
+---
+apiVersion: kubeadm.k8s.io/v1beta3
+kind: ClusterConfiguration
+apiServer:
+    # health check
+    timeoutForControlPlane: 4m0s   # four
+    certSANs: [a]
+"""
+FOUR_SPACES_MIGRATED = """\
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+nodeRegistration:
+    name: cp-1
+    taints:
+    -   key: a
+        effect: NoSchedule
+timeouts:
+    # health check
+    controlPlaneComponentHealthCheck: 4m0s   # four
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+apiServer:
+    certSANs: [a]
+"""
+CLUSTER_AND_JOIN = """\
+apiVersion: kubeadm.k8s.io/v1beta3
+kind: ClusterConfiguration
+apiServer:
+  timeoutForControlPlane: 4m0s
+---
+apiVersion: kubeadm.k8s.io/v1beta3
+kind: JoinConfiguration
+discovery:
+  bootstrapToken:
+    token: abcdef.0123456789abcdef
+    apiServerEndpoint: 10.0.0.1:6443
+    unsafeSkipCAVerification: true
+  # comment
+  timeout: 5m0s
+"""
+CLUSTER_AND_JOIN_MIGRATED = """\
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+apiServer: {}
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+discovery:
+  bootstrapToken:
+    token: abcdef.0123456789abcdef
+    apiServerEndpoint: 10.0.0.1:6443
+    unsafeSkipCAVerification: true
+timeouts:
+  controlPlaneComponentHealthCheck: 4m0s
+  # comment
+  discovery: 5m0s
+---
+# Added by kconf migrate: kubeadm.k8s.io/v1beta4 keeps the ClusterConfiguration's apiServer.timeoutForControlPlane here, as timeouts.controlPlaneComponentHealthCheck.
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+timeouts:
+  controlPlaneComponentHealthCheck: 4m0s
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "converted", "added"),
+    [
+        # four-space indentation, a block sequence below the last mapping, a comment above and after the moved field
+        pytest.param(FOUR_SPACES, FOUR_SPACES_MIGRATED, ("InitConfiguration", "ClusterConfiguration"), (), id="four-spaces"),
+        # the Join gets the control-plane timeout, the discovery one with its comment; an InitConfiguration is added
+        pytest.param(CLUSTER_AND_JOIN, CLUSTER_AND_JOIN_MIGRATED, ("ClusterConfiguration", "JoinConfiguration"), ("InitConfiguration",),
+                     id="cluster-and-join"),
+    ],
+)
+def test_migrate_text(text: str, expected: str, converted: tuple[str, ...], added: tuple[str, ...]) -> None:
+    migration = migrate_text(text, "in.yaml")
+    assert (migration.text, migration.converted, migration.kept, migration.added, migration.warnings, migration.already) == (
+        expected, converted, (), added, (), False)
