@@ -55,6 +55,11 @@ CASES = [
     pytest.param(files(kubeadm_yaml=sub(KUBEADM, ("advertiseAddress: 192.168.51.81", "advertiseAddress: fd00:51::81"), ("  podSubnet: 172.16.0.0/16\n", ""))), [
         ("kubeadm.yaml", 4, 21, RULE, "error", "localAPIEndpoint.advertiseAddress " + advertised("fd00:51::81", "IPv6", "IPv4", "10.96.0.0/12", " on cp-1")),
     ], id="advertise-kubeadm-without-podSubnet"),
+    # ... and without serviceSubnet either: kubeadm's default Services, IPv4
+    pytest.param(files(kubeadm_yaml=sub(KUBEADM, ("advertiseAddress: 192.168.51.81", "advertiseAddress: fd00:51::81"),
+                                        ("  podSubnet: 172.16.0.0/16\n  serviceSubnet: 10.96.0.0/12\n", "  dnsDomain: cluster.local\n"))), [
+        ("kubeadm.yaml", 4, 21, RULE, "error", "localAPIEndpoint.advertiseAddress " + advertised("fd00:51::81", "IPv6", "IPv4", "10.96.0.0/12", " on cp-1")),
+    ], id="advertise-kubeadm-without-pod-and-service-subnets"),
     # an InitConfiguration with no ClusterConfiguration in the group: the description's Services
     pytest.param(files(cluster_yaml=CLUSTER, lab__init_yaml=sub(INIT_ONLY, ("advertiseAddress: 192.168.51.81", "advertiseAddress: fd00:51::81"))), [
         ("lab/init.yaml", 4, 21, RULE, "error", "localAPIEndpoint.advertiseAddress " + advertised("fd00:51::81", "IPv6", "IPv4", "10.96.0.0/12", " on cp-1")),
