@@ -9,6 +9,7 @@ leave the kubeadm differential of test_migrate.py out, see the README).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +26,7 @@ from kconf.kubeadm.convert import (
     type_name,
 )
 from kconf.kubeadm.convert import Path as FieldPath
-from kconf.kubeadm.migrate import migrate_text
+from kconf.kubeadm.migrate import Migration, migrate_text, run_migrate, summary
 
 INIT = {"apiVersion": V1BETA3, "kind": "InitConfiguration"}
 JOIN = {"apiVersion": V1BETA3, "kind": "JoinConfiguration", "discovery": {"timeout": "5m0s"}}
@@ -208,3 +209,72 @@ def test_migrate_text(text: str, expected: str, converted: tuple[str, ...], adde
     migration = migrate_text(text, "in.yaml")
     assert (migration.text, migration.converted, migration.kept, migration.added, migration.warnings, migration.already) == (
         expected, converted, (), added, (), False)
+
+
+CL = "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\n"
+MOVED = CL + "apiServer:\n  timeoutForControlPlane: 4m0s\n---\n"
+CL4 = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n"
+EMPTIED = CL4 + "apiServer: {}\n---\n"
+INIT3 = "apiVersion: kubeadm.k8s.io/v1beta3\nkind: InitConfiguration\n"
+INIT4 = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n"
+TIMEOUTS = "timeouts:\n  controlPlaneComponentHealthCheck: 4m0s\n"
+ADDED = ("---\n# Added by kconf migrate: kubeadm.k8s.io/v1beta4 keeps the ClusterConfiguration's apiServer.timeoutForControlPlane "
+         "here, as timeouts.controlPlaneComponentHealthCheck.\n" + INIT4 + TIMEOUTS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "warnings"),
+    [
+        # two comment lines above the moved field go along, in their order
+        pytest.param(CL + "apiServer:\n  # one\n  # two\n  timeoutForControlPlane: 4m0s\n  certSANs: [a]\n---\n" + INIT3 + "nodeRegistration:\n  name: a\n",
+                     CL4 + "apiServer:\n  certSANs: [a]\n---\n" + INIT4 + "nodeRegistration:\n  name: a\ntimeouts:\n  # one\n  # two\n"
+                     "  controlPlaneComponentHealthCheck: 4m0s\n", (), id="two-comment-lines"),
+        # a colon in the comment after the emptied parent: " {}" goes after the key's own colon
+        pytest.param(CL + "apiServer:   # was: 4m0s\n  timeoutForControlPlane: 4m0s\n---\n" + INIT3 + "nodeRegistration:\n  name: a\n",
+                     CL4 + "apiServer: {}   # was: 4m0s\n---\n" + INIT4 + "nodeRegistration:\n  name: a\n" + TIMEOUTS, (), id="colon-in-a-comment"),
+        # a flow-style InitConfiguration is written anew, and its comment is lost (said so)
+        pytest.param(MOVED + "{apiVersion: kubeadm.k8s.io/v1beta3, kind: InitConfiguration,  # init\n nodeRegistration: {name: a}}\n",
+                     EMPTIED + INIT4 + "nodeRegistration:\n  name: a\n" + TIMEOUTS,
+                     ("in.yaml:6: InitConfiguration: written anew from its data (the document is in flow style), so its comments are lost; "
+                      "compare it with the original",), id="flow-style-document"),
+        # a document indented as a whole: timeouts at its indentation
+        pytest.param(MOVED + "  apiVersion: kubeadm.k8s.io/v1beta3\n  kind: InitConfiguration\n  nodeRegistration:\n    name: a\n",
+                     EMPTIED + "  apiVersion: kubeadm.k8s.io/v1beta4\n  kind: InitConfiguration\n  nodeRegistration:\n    name: a\n"
+                     "  timeouts:\n    controlPlaneComponentHealthCheck: 4m0s\n", (), id="indented-document"),
+        # no line break at the end of the file: one is put before the timeouts, or the added document
+        pytest.param(MOVED + INIT3 + "nodeRegistration:\n  name: a", EMPTIED + INIT4 + "nodeRegistration:\n  name: a\n" + TIMEOUTS, (),
+                     id="no-final-line-break-before-timeouts"),
+        pytest.param(CL + "apiServer:\n  timeoutForControlPlane: 4m0s\n  certSANs: [a]", CL4 + "apiServer:\n  certSANs: [a]\n" + ADDED, (),
+                     id="no-final-line-break-before-the-added-document"),
+        # the last value of the document over two lines, a block scalar, a sequence at the key's indentation
+        pytest.param(MOVED + INIT3 + "skipPhases: [preflight,\n  addon/kube-proxy]\n",
+                     EMPTIED + INIT4 + "skipPhases: [preflight,\n  addon/kube-proxy]\n" + TIMEOUTS, (), id="flow-sequence-over-two-lines-last"),
+        pytest.param(MOVED + INIT3 + "nodeRegistration:\n  name: |-\n    a\n",
+                     EMPTIED + INIT4 + "nodeRegistration:\n  name: |-\n    a\n" + TIMEOUTS, (), id="block-scalar-last"),
+        pytest.param(MOVED + INIT3 + "skipPhases:\n- preflight\n", EMPTIED + INIT4 + "skipPhases:\n- preflight\n" + TIMEOUTS, (), id="compact-sequence-last"),
+        # the first nested mapping is a flow one: the indentation step is the block mapping's after it
+        pytest.param(MOVED + INIT3 + "localAPIEndpoint: {advertiseAddress: 10.0.0.1}\nnodeRegistration:\n    name: a\n",
+                     EMPTIED + INIT4 + "localAPIEndpoint: {advertiseAddress: 10.0.0.1}\nnodeRegistration:\n    name: a\n"
+                     "timeouts:\n    controlPlaneComponentHealthCheck: 4m0s\n", (), id="flow-mapping-first"),
+    ],
+)
+def test_migrate_text_edits(text: str, expected: str, warnings: tuple[str, ...]) -> None:
+    migration = migrate_text(text, "in.yaml")
+    assert (migration.text, migration.warnings) == (expected, warnings)
+
+
+def test_summary_names_every_kept_document() -> None:
+    migration = Migration("x", converted=("ClusterConfiguration",), kept=("KubeletConfiguration", "KubeProxyConfiguration"))
+    assert summary(migration, "in.yaml", None, False) == (
+        "kconf: in.yaml: migrated ClusterConfiguration to kubeadm.k8s.io/v1beta4; kept as they are: KubeletConfiguration, KubeProxyConfiguration")
+
+
+def test_run_migrate_passes_the_target_version_and_the_file_name(tmp_path: Path) -> None:
+    (tmp_path / "ok.yaml").write_text(CL)
+    with pytest.raises(KconfError) as caught:
+        run_migrate(str(tmp_path / "ok.yaml"), to_version="v1beta3", output=None, in_place=False, echo=print)
+    assert str(caught.value) == "--to v1beta3: kconf migrates only to v1beta4"
+    (tmp_path / "bad.yaml").write_bytes(b"apiVersion: \xff\n")
+    with pytest.raises(KconfError) as caught:
+        run_migrate(str(tmp_path / "bad.yaml"), to_version="v1beta4", output=None, in_place=False, echo=print)
+    assert str(caught.value) == f"{tmp_path / 'bad.yaml'}:1: not UTF-8 text (byte 0xff at offset 12)"
