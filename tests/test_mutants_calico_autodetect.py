@@ -24,6 +24,12 @@ NODES_V6 = ("fd00:51::/64",)
         pytest.param("  ", f"'  ' is not an autodetection method {ONE_OF}", id="blank"),
         pytest.param(5, f"5 is not an autodetection method {ONE_OF}", id="not-text"),
         pytest.param(None, f"None is not an autodetection method {ONE_OF}", id="none"),
+        pytest.param("first-found=x", "first-found takes no value: write 'first-found'", id="first-found-with-a-value"),
+        pytest.param("cidr=  ", "cidr needs a value: cidr=...", id="blank-value"),
+        pytest.param("interface", "interface needs a value: interface=...", id="no-value"),
+        pytest.param("interface=eth0,,eth1", "interface=eth0,,eth1: empty item in the comma-separated list", id="empty-item"),
+        pytest.param("can-reach=a.lab,b.lab", "can-reach=a.lab,b.lab: can-reach takes one destination (an IP address or hostname)",
+                     id="can-reach-two-destinations"),
     ],
 )
 def test_parse_refuses(text: object, message: str) -> None:
