@@ -30,6 +30,8 @@ NODES_V6 = ("fd00:51::/64",)
         pytest.param("interface=eth0,,eth1", "interface=eth0,,eth1: empty item in the comma-separated list", id="empty-item"),
         pytest.param("can-reach=a.lab,b.lab", "can-reach=a.lab,b.lab: can-reach takes one destination (an IP address or hostname)",
                      id="can-reach-two-destinations"),
+        pytest.param("can-reach=no_such host", "can-reach=no_such host: 'no_such host' is neither an IP address nor a hostname",
+                     id="can-reach-neither-address-nor-host-name"),
     ],
 )
 def test_parse_refuses(text: object, message: str) -> None:
