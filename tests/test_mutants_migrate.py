@@ -278,3 +278,53 @@ def test_run_migrate_passes_the_target_version_and_the_file_name(tmp_path: Path)
     with pytest.raises(KconfError) as caught:
         run_migrate(str(tmp_path / "bad.yaml"), to_version="v1beta4", output=None, in_place=False, echo=print)
     assert str(caught.value) == f"{tmp_path / 'bad.yaml'}:1: not UTF-8 text (byte 0xff at offset 12)"
+
+
+def anew(line: int, kind: str, why: str) -> str:
+    return f"in.yaml:{line}: {kind}: written anew from its data ({why}), so its comments are lost; compare it with the original"
+
+
+CERT_SANS_ADDED = CL4 + "apiServer:\n  certSANs:\n    - a\n" + ADDED
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "warnings"),
+    [
+        # why a document is written anew, said in the warning (each has a comment to lose)
+        pytest.param(MOVED + 'apiVersion: "kubeadm.k8s.io/v1beta\\x33"\nkind: InitConfiguration\n# init\nnodeRegistration:\n  name: a\n',
+                     EMPTIED + INIT4 + "nodeRegistration:\n  name: a\n" + TIMEOUTS,
+                     (anew(6, "InitConfiguration", "the apiVersion is written with escapes"),), id="apiVersion-with-an-escape"),
+        pytest.param(INIT3 + "nodeRegistration:\n  kubeletExtraArgs: {node-ip: 10.0.0.1,  # ip\n    v: '2'}\n",
+                     INIT4 + 'nodeRegistration:\n  kubeletExtraArgs:\n    - name: node-ip\n      value: 10.0.0.1\n    - name: v\n      value: "2"\n',
+                     (anew(1, "InitConfiguration", "nodeRegistration.kubeletExtraArgs is a flow mapping with comments inside"),),
+                     id="flow-flags-with-a-comment"),
+        pytest.param(CL + "# cluster\napiServer:\n  timeoutForControlPlane: >-\n    4m0s\n  certSANs: [a]\n", CERT_SANS_ADDED,
+                     (anew(1, "ClusterConfiguration", "apiServer.timeoutForControlPlane is not a plain key: value"),), id="moved-block-scalar"),
+        pytest.param(CL + "# cluster\napiServer:\n  timeoutForControlPlane:\n    4m0s\n  certSANs: [a]\n", CERT_SANS_ADDED,
+                     (anew(1, "ClusterConfiguration", "apiServer.timeoutForControlPlane is written over several lines"),), id="moved-over-two-lines"),
+        pytest.param(CL + "# cluster\napiServer: {timeoutForControlPlane: 4m0s, certSANs: [a]}\n", CERT_SANS_ADDED,
+                     (anew(1, "ClusterConfiguration", "apiServer is in flow style"),), id="flow-parent"),
+        pytest.param(INIT3 + "# init\nnodeRegistration:\n  name: &n a\n  criSocket: *n\n", INIT4 + "nodeRegistration:\n  name: a\n  criSocket: a\n",
+                     (anew(1, "InitConfiguration", "it uses anchors, aliases or merge keys"),), id="anchor"),
+        pytest.param(INIT3 + "# init\u2028# more\nnodeRegistration:\n  kubeletExtraArgs:\n    v: '2'\n",
+                     INIT4 + 'nodeRegistration:\n  kubeletExtraArgs:\n    - name: v\n      value: "2"\n',
+                     (anew(1, "InitConfiguration", "the file has line breaks other than LF and CRLF"),), id="odd-line-break"),
+        # the version warning points at the ClusterConfiguration's kubernetesVersion, not at the first document
+        pytest.param(INIT3 + "nodeRegistration:\n  name: a\n---\n" + CL + "kubernetesVersion: v1.30.4\n",
+                     INIT4 + "nodeRegistration:\n  name: a\n---\n" + CL4 + "kubernetesVersion: v1.30.4\n",
+                     ("in.yaml:8: kubernetesVersion: Kubernetes 1.30 with kubeadm.k8s.io/v1beta4: kubeadm 1.30 does not read v1beta4: "
+                      "use this file with kubeadm 1.31 (it deploys 1.30), or keep the v1beta3 file",), id="version-warning-after-an-init"),
+        # flag names as written (quoted) or as they need to be (block, flow)
+        pytest.param(INIT3 + "nodeRegistration:\n  kubeletExtraArgs:\n    'node-ip': 10.0.0.1\n    x[1]: y\n---\n"
+                     + CL + "apiServer:\n  extraArgs: {\"v\": '2', authorization-mode: Node}\n",
+                     INIT4 + "nodeRegistration:\n  kubeletExtraArgs:\n    - name: 'node-ip'\n      value: 10.0.0.1\n    - name: x[1]\n      value: y\n---\n"
+                     + CL4 + "apiServer:\n  extraArgs: [{name: authorization-mode, value: Node}, {name: \"v\", value: '2'}]\n", (),
+                     id="flag-names"),
+        # a one-line document after the last "---" is a chunk of its own
+        pytest.param(MOVED + "{apiVersion: kubeadm.k8s.io/v1beta3, kind: InitConfiguration}\n", EMPTIED + INIT4 + TIMEOUTS, (),
+                     id="one-line-document-last"),
+    ],
+)
+def test_migrate_text_written_anew_and_warnings(text: str, expected: str, warnings: tuple[str, ...]) -> None:
+    migration = migrate_text(text, "in.yaml")
+    assert (migration.text, migration.warnings) == (expected, warnings)
