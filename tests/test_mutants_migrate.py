@@ -328,3 +328,34 @@ CERT_SANS_ADDED = CL4 + "apiServer:\n  certSANs:\n    - a\n" + ADDED
 def test_migrate_text_written_anew_and_warnings(text: str, expected: str, warnings: tuple[str, ...]) -> None:
     migration = migrate_text(text, "in.yaml")
     assert (migration.text, migration.warnings) == (expected, warnings)
+
+
+NOT_OURS = ("apiVersion 'apps/v1' kind 'Deployment' is neither a kubeadm configuration (kubeadm.k8s.io/v1beta3) nor a component config "
+            "kubeadm reads (kubelet.config.k8s.io/v1beta1 KubeletConfiguration; kubeproxy.config.k8s.io/v1alpha1 KubeProxyConfiguration); "
+            "kubeadm config migrate refuses the file too")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # the lines named: the v1beta3 and v1beta4 apiVersions (after a comment each), the first document's start
+        pytest.param("# c\n" + INIT3 + "---\n# cluster\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n",
+                     "in.yaml:6: apiVersion: mixes kubeadm.k8s.io/v1beta3 (line 2) and kubeadm.k8s.io/v1beta4 (line 6): kconf migrate converts "
+                     "a v1beta3 file; make every kubeadm document of this file v1beta3 (or split it)", id="mixed-versions"),
+        pytest.param("# kubelet\n\napiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+                     "in.yaml:3: holds no kubeadm configuration (kubeadm.k8s.io/v1beta3 InitConfiguration, ClusterConfiguration or "
+                     "JoinConfiguration): nothing to migrate", id="no-kubeadm-configuration"),
+        # a document that is not kubeadm's, its apiVersion below its kind
+        pytest.param(INIT3 + "---\n# d\nkind: Deployment\napiVersion: apps/v1\nmetadata:\n  name: x\n", f"in.yaml:6: apiVersion: {NOT_OURS}",
+                     id="not-kubeadms"),
+    ],
+)
+def test_migrate_text_refuses(text: str, message: str) -> None:
+    with pytest.raises(KconfError) as caught:
+        migrate_text(text, "in.yaml")
+    assert str(caught.value) == message
+
+
+def test_a_v1beta4_file_is_kept_with_its_component_configs_named() -> None:
+    text = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n---\napiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+    assert migrate_text(text, "in.yaml") == Migration(text, kept=("KubeletConfiguration",), already=True)
