@@ -348,6 +348,10 @@ NOT_OURS = ("apiVersion 'apps/v1' kind 'Deployment' is neither a kubeadm configu
         # a document that is not kubeadm's, its apiVersion below its kind
         pytest.param(INIT3 + "---\n# d\nkind: Deployment\napiVersion: apps/v1\nmetadata:\n  name: x\n", f"in.yaml:6: apiVersion: {NOT_OURS}",
                      id="not-kubeadms"),
+        # a field the conversion does not know, its value a mapping on the lines below: the key's line
+        pytest.param(INIT3 + "nodeRegistration:\n  bogus:\n    x: 1\n",
+                     "in.yaml:4: nodeRegistration.bogus: unknown field 'bogus': v1beta3 has no such field, so kconf does not know where it "
+                     "goes in v1beta4; remove it or convert the file by hand", id="unknown-field-with-a-mapping"),
     ],
 )
 def test_migrate_text_refuses(text: str, message: str) -> None:
