@@ -320,6 +320,14 @@ CERT_SANS_ADDED = CL4 + "apiServer:\n  certSANs:\n    - a\n" + ADDED
                      INIT4 + "nodeRegistration:\n  kubeletExtraArgs:\n    - name: 'node-ip'\n      value: 10.0.0.1\n    - name: x[1]\n      value: y\n---\n"
                      + CL4 + "apiServer:\n  extraArgs: [{name: authorization-mode, value: Node}, {name: \"v\", value: '2'}]\n", (),
                      id="flag-names"),
+        # written anew at the end of a file without a final line break: still without one
+        pytest.param(INIT3 + "# init\nnodeRegistration:\n  name: &n a\n  criSocket: *n", INIT4 + "nodeRegistration:\n  name: a\n  criSocket: a",
+                     (anew(1, "InitConfiguration", "it uses anchors, aliases or merge keys"),), id="written-anew-without-a-final-line-break"),
+        # the first document cannot be edited: the next one still is
+        pytest.param("{apiVersion: kubeadm.k8s.io/v1beta3, kind: InitConfiguration,  # init\n nodeRegistration: {name: a}}\n---\n"
+                     + CL + "# cluster\napiServer:\n  timeoutForControlPlane: 4m0s\n  certSANs: [a]\n",
+                     INIT4 + "nodeRegistration:\n  name: a\n" + TIMEOUTS + "---\n" + CL4 + "# cluster\napiServer:\n  certSANs: [a]\n",
+                     (anew(1, "InitConfiguration", "the document is in flow style"),), id="an-unedited-document-then-an-edited-one"),
         # a one-line document after the last "---" is a chunk of its own
         pytest.param(MOVED + "{apiVersion: kubeadm.k8s.io/v1beta3, kind: InitConfiguration}\n", EMPTIED + INIT4 + TIMEOUTS, (),
                      id="one-line-document-last"),
