@@ -347,8 +347,9 @@ NOT_OURS = ("apiVersion 'apps/v1' kind 'Deployment' is neither a kubeadm configu
     ("text", "message"),
     [
         # the lines named: the v1beta3 and v1beta4 apiVersions (after a comment each), the first document's start
-        pytest.param("# c\n" + INIT3 + "---\n# cluster\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n",
-                     "in.yaml:6: apiVersion: mixes kubeadm.k8s.io/v1beta3 (line 2) and kubeadm.k8s.io/v1beta4 (line 6): kconf migrate converts "
+        pytest.param("# c\nkind: InitConfiguration\napiVersion: kubeadm.k8s.io/v1beta3\n---\n# cluster\nkind: ClusterConfiguration\n"
+                     "apiVersion: kubeadm.k8s.io/v1beta4\n",
+                     "in.yaml:7: apiVersion: mixes kubeadm.k8s.io/v1beta3 (line 3) and kubeadm.k8s.io/v1beta4 (line 7): kconf migrate converts "
                      "a v1beta3 file; make every kubeadm document of this file v1beta3 (or split it)", id="mixed-versions"),
         pytest.param("# kubelet\n\napiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
                      "in.yaml:3: holds no kubeadm configuration (kubeadm.k8s.io/v1beta3 InitConfiguration, ClusterConfiguration or "
