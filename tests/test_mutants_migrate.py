@@ -372,3 +372,40 @@ def test_migrate_text_refuses(text: str, message: str) -> None:
 def test_a_v1beta4_file_is_kept_with_its_component_configs_named() -> None:
     text = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n---\napiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
     assert migrate_text(text, "in.yaml") == Migration(text, kept=("KubeletConfiguration",), already=True)
+
+
+TAINTS_AND_FLAGS = "nodeRegistration:\n  taints:\n  - key: a\n    effect: NoSchedule\n  kubeletExtraArgs:\n    node-ip: 10.0.0.1\n"
+TAINTS4 = "nodeRegistration:\n  taints:\n  - key: a\n    effect: NoSchedule\n"
+SANS3, SANS4 = "---\n" + CL + "apiServer:\n  certSANs:\n    - a\n", "---\n" + CL4 + "apiServer:\n  certSANs:\n    - a\n"
+VOLUMES = "controllerManager:\n  extraVolumes:\n    - name: x\n      hostPath: /x\n      mountPath: /x\n"
+COMPACT_FLAGS = "  kubeletExtraArgs:\n  - name: node-ip\n    value: 10.0.0.1\n"
+INDENTED_FLAGS = "  kubeletExtraArgs:\n    - name: node-ip\n      value: 10.0.0.1\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the flags list takes the style most of the file's sequences have: 2 compact against 1 indented, 1 against 1, 2 against 2
+        pytest.param(INIT3 + "skipPhases:\n- preflight\n" + TAINTS_AND_FLAGS + SANS3,
+                     INIT4 + "skipPhases:\n- preflight\n" + TAINTS4 + COMPACT_FLAGS + SANS4, id="mostly-compact-sequences"),
+        pytest.param(INIT3 + TAINTS_AND_FLAGS + SANS3, INIT4 + TAINTS4 + INDENTED_FLAGS + SANS4, id="as-many-compact-as-indented"),
+        pytest.param(INIT3 + "skipPhases:\n- preflight\n" + TAINTS_AND_FLAGS + SANS3 + VOLUMES,
+                     INIT4 + "skipPhases:\n- preflight\n" + TAINTS4 + INDENTED_FLAGS + SANS4 + VOLUMES, id="two-compact-two-indented"),
+        # a flow mapping of flags over two lines (no comment): edited in place; a value over two lines is written anew
+        pytest.param(INIT3 + "nodeRegistration:\n  kubeletExtraArgs: {v: two\n    words, a: b}\n",
+                     INIT4 + 'nodeRegistration:\n  kubeletExtraArgs: [{name: a, value: b}, {name: v, value: "two words"}]\n',
+                     id="flow-flags-over-two-lines"),
+        # the indentation step: one space; the first nested mapping in the file, not by name
+        pytest.param(MOVED + INIT3 + "nodeRegistration:\n name: a\n",
+                     EMPTIED + INIT4 + "nodeRegistration:\n name: a\ntimeouts:\n controlPlaneComponentHealthCheck: 4m0s\n", id="one-space-step"),
+        pytest.param(MOVED + INIT3 + "nodeRegistration:\n    name: a\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.1\n",
+                     EMPTIED + INIT4 + "nodeRegistration:\n    name: a\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.1\n"
+                     "timeouts:\n    controlPlaneComponentHealthCheck: 4m0s\n", id="step-of-the-first-nested-mapping"),
+        # a flag name written plain that a YAML 1.1 reader would take for a boolean is quoted
+        pytest.param(INIT3 + "nodeRegistration:\n  kubeletExtraArgs:\n    yes: '1'\n",
+                     INIT4 + "nodeRegistration:\n  kubeletExtraArgs:\n    - name: \"yes\"\n      value: '1'\n", id="flag-name-yes"),
+    ],
+)
+def test_migrate_text_styles(text: str, expected: str) -> None:
+    migration = migrate_text(text, "in.yaml")
+    assert (migration.text, migration.warnings) == (expected, ())
