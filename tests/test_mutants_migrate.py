@@ -409,3 +409,22 @@ INDENTED_FLAGS = "  kubeletExtraArgs:\n    - name: node-ip\n      value: 10.0.0.
 def test_migrate_text_styles(text: str, expected: str) -> None:
     migration = migrate_text(text, "in.yaml")
     assert (migration.text, migration.warnings) == (expected, ())
+
+
+CLUSTER_MOVED_LAST = "---\n" + CL + "apiServer:\n  timeoutForControlPlane: 4m0s\n"
+CLUSTER_EMPTIED_LAST = "---\n" + CL4 + "apiServer: {}\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the InitConfiguration comes first and ends in a value over several lines: the timeouts go after its last line
+        pytest.param("nodeRegistration:\n  name: a\n    b\n", id="plain-scalar-over-two-lines"),
+        pytest.param("nodeRegistration:\n  name: |-\n    a\n", id="block-scalar"),
+        pytest.param('skipPhases: [preflight, "addon/\n  kube-proxy"]\n', id="quoted-scalar-over-two-lines-in-a-flow-sequence"),
+        pytest.param("nodeRegistration: {name: a,\n  criSocket: b}\n", id="flow-mapping-over-two-lines"),
+    ],
+)
+def test_timeouts_after_a_first_document_ending_over_several_lines(body: str) -> None:
+    migration = migrate_text(INIT3 + "# init\n" + body + CLUSTER_MOVED_LAST, "in.yaml")
+    assert (migration.text, migration.warnings) == (INIT4 + "# init\n" + body + TIMEOUTS + CLUSTER_EMPTIED_LAST, ())
