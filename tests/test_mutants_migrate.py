@@ -401,6 +401,11 @@ INDENTED_FLAGS = "  kubeletExtraArgs:\n    - name: node-ip\n      value: 10.0.0.
         pytest.param(MOVED + INIT3 + "nodeRegistration:\n    name: a\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.1\n",
                      EMPTIED + INIT4 + "nodeRegistration:\n    name: a\nlocalAPIEndpoint:\n  advertiseAddress: 10.0.0.1\n"
                      "timeouts:\n    controlPlaneComponentHealthCheck: 4m0s\n", id="step-of-the-first-nested-mapping"),
+        # the line after the removed discovery.timeout is the document's last: the timeouts go after it
+        pytest.param("apiVersion: kubeadm.k8s.io/v1beta3\nkind: JoinConfiguration\n# join\ndiscovery:\n  file:\n    kubeConfigPath: /k\n"
+                     "  timeout: 5m0s\n  tlsBootstrapToken: abcdef.0123456789abcdef\n",
+                     "apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\n# join\ndiscovery:\n  file:\n    kubeConfigPath: /k\n"
+                     "  tlsBootstrapToken: abcdef.0123456789abcdef\ntimeouts:\n  discovery: 5m0s\n", id="removed-line-before-the-last"),
         # a flag name written plain that a YAML 1.1 reader would take for a boolean is quoted
         pytest.param(INIT3 + "nodeRegistration:\n  kubeletExtraArgs:\n    yes: '1'\n",
                      INIT4 + "nodeRegistration:\n  kubeletExtraArgs:\n    - name: \"yes\"\n      value: '1'\n", id="flag-name-yes"),
