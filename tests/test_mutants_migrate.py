@@ -323,6 +323,10 @@ CERT_SANS_ADDED = CL4 + "apiServer:\n  certSANs:\n    - a\n" + ADDED
         # written anew at the end of a file without a final line break: still without one
         pytest.param(INIT3 + "# init\nnodeRegistration:\n  name: &n a\n  criSocket: *n", INIT4 + "nodeRegistration:\n  name: a\n  criSocket: a",
                      (anew(1, "InitConfiguration", "it uses anchors, aliases or merge keys"),), id="written-anew-without-a-final-line-break"),
+        # CRLF line breaks: a document written anew has them too
+        pytest.param((INIT3 + "# init\nnodeRegistration:\n  name: &n a\n  criSocket: *n\n").replace("\n", "\r\n"),
+                     (INIT4 + "nodeRegistration:\n  name: a\n  criSocket: a\n").replace("\n", "\r\n"),
+                     (anew(1, "InitConfiguration", "it uses anchors, aliases or merge keys"),), id="written-anew-with-crlf"),
         # the first document cannot be edited: the next one still is
         pytest.param("{apiVersion: kubeadm.k8s.io/v1beta3, kind: InitConfiguration,  # init\n nodeRegistration: {name: a}}\n---\n"
                      + CL + "# cluster\napiServer:\n  timeoutForControlPlane: 4m0s\n  certSANs: [a]\n",
