@@ -361,6 +361,11 @@ NOT_OURS = ("apiVersion 'apps/v1' kind 'Deployment' is neither a kubeadm configu
         # a document that is not kubeadm's, its apiVersion below its kind
         pytest.param(INIT3 + "---\n# d\nkind: Deployment\napiVersion: apps/v1\nmetadata:\n  name: x\n", f"in.yaml:6: apiVersion: {NOT_OURS}",
                      id="not-kubeadms"),
+        # an old kubeadm apiVersion whose value is on the next line: the key's line
+        pytest.param("kind: InitConfiguration\napiVersion:\n  kubeadm.k8s.io/v1beta2\n",
+                     "in.yaml:2: apiVersion: kubeadm.k8s.io/v1beta2 was removed in Kubernetes 1.27; kconf writes and checks "
+                     "kubeadm.k8s.io/v1beta3 and kubeadm.k8s.io/v1beta4 (migrate old files with 'kubeadm config migrate' of a kubeadm "
+                     "release that still reads them)", id="old-apiVersion-value-on-the-next-line"),
         # a field the conversion does not know, its value a mapping on the lines below: the key's line
         pytest.param(INIT3 + "nodeRegistration:\n  bogus:\n    x: 1\n",
                      "in.yaml:4: nodeRegistration.bogus: unknown field 'bogus': v1beta3 has no such field, so kconf does not know where it "
