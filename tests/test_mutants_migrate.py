@@ -323,6 +323,9 @@ CERT_SANS_ADDED = CL4 + "apiServer:\n  certSANs:\n    - a\n" + ADDED
         # written anew at the end of a file without a final line break: still without one
         pytest.param(INIT3 + "# init\nnodeRegistration:\n  name: &n a\n  criSocket: *n", INIT4 + "nodeRegistration:\n  name: a\n  criSocket: a",
                      (anew(1, "InitConfiguration", "it uses anchors, aliases or merge keys"),), id="written-anew-without-a-final-line-break"),
+        # the emptied parent is an explicit key ("? apiServer"): no ':' on its line to put {} after
+        pytest.param(CL + "# cluster\n? apiServer\n:\n  timeoutForControlPlane: 4m0s\n", CL4 + "apiServer: {}\n" + ADDED,
+                     (anew(1, "ClusterConfiguration", "no ':' after apiServer"),), id="explicit-key-parent"),
         # CRLF line breaks: a document written anew has them too
         pytest.param((INIT3 + "# init\nnodeRegistration:\n  name: &n a\n  criSocket: *n\n").replace("\n", "\r\n"),
                      (INIT4 + "nodeRegistration:\n  name: a\n  criSocket: a\n").replace("\n", "\r\n"),
