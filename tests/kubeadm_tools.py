@@ -58,6 +58,8 @@ def built() -> dict[tuple[int, int], Path]:
 
 
 def missing_reason() -> str | None:
+    if not pinned_versions():
+        return f"no kubeadm release pinned in {REPO / 'tools' / 'kubeadm'} (a copy of the tree without it?)"
     missing = [v for v in pinned_versions() if minor_of(v) not in built()]
     if not missing:
         return None

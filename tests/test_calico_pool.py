@@ -562,6 +562,7 @@ OPTION_ERRORS = [
 
 @pytest.mark.parametrize(("options", "message"), OPTION_ERRORS)
 def test_option_errors(options: dict[str, Any], message: str) -> None:
+    options = dict(options)  # the parameter is shared by every run of this test in the process (mutmut reruns it)
     pod_cidr = options.pop("pod_cidr", POD_CIDR)
     with pytest.raises(KconfError) as caught:
         patch_manifest(small_manifest(), "c.yaml", pod_cidr, None, **options)

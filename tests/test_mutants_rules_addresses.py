@@ -28,7 +28,7 @@ from kconf.lint.rules.addresses import (
 )
 from kconf.lint.sources import build_groups
 from kconf.yamlio import Document, Position, load_one
-from lintkit import lay_out, lint
+from lintkit import BASE_CLUSTER, lay_out, lint
 from test_lint_addresses import AWS_CLUSTER, CALICO, CLUSTER, CONFIGMAP, INSTALLATION, KUBEADM, KUBEADM_V1BETA3, VBOX_CLUSTER, sub
 
 Row = tuple[str, int, int, str, str, str]
@@ -552,3 +552,44 @@ def test_subnet_settings(tmp_path: Path, files: dict[str, str], expected: list[S
         for group in build_groups([str(tmp_path)]).groups for s in subnet_settings(group)
     ]
     assert found == expected
+
+
+# --- dual-stack pairs read as written, public-node-network, small pod subnets ------------------
+
+def test_read_description_of_dual_stack_addresses() -> None:
+    view = view_of({"nodes": [
+        {"name": "a", "address": "192.168.51.81/24,fd00:51::81/64"},
+        {"name": "b", "address": "192.168.51.82/24,192.168.52.82/24"},  # two of one family: no pair
+        {"name": "c", "address": "192.168.51.83/24"},
+        {"name": "d", "address": 5},
+    ]})
+    assert _read_description(view).nodes == (
+        RawNode(0, "a", parse_interface("192.168.51.81/24"), (), None, parse_interface("fd00:51::81/64")),
+        RawNode(1, "b", None, (), None, None),
+        RawNode(2, "c", parse_interface("192.168.51.83/24"), (), None, None),
+        RawNode(3, "d", None, (), None, None),
+    )
+
+
+PUBLIC = "Private ranges are 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16"
+
+
+@pytest.mark.parametrize(
+    ("files", "rule", "expected"),
+    [
+        # cp-1 and cp-2 share a public network (one finding), cp-3 is on another
+        pytest.param({"cluster.yaml": sub(BASE_CLUSTER, ("192.168.51.81/24", "192.178.33.81/24"), ("192.168.51.82/24", "192.178.33.82/24"),
+                                          ("192.168.51.83/24", "8.8.4.83/24"))}, "public-node-network", [
+            ("cluster.yaml", 20, 16, "public-node-network", "warning",
+             f"node cp-1 is on 192.178.33.0/24, public address space: a typo (192.178 for 192.168)? {PUBLIC}"),
+            ("cluster.yaml", 26, 16, "public-node-network", "warning",
+             f"node cp-3 is on 8.8.4.0/24, public address space: a typo (192.178 for 192.168)? {PUBLIC}"),
+        ], id="public-networks-after-a-repeated-one"),
+        pytest.param({"kubeadm.yaml": sub(KUBEADM, ("172.16.0.0/16", "172.16.0.0/29"), ('value: "24"', 'value: "x"'))}, "pod-subnet-capacity", [
+            ("kubeadm.yaml", 17, 14, "pod-subnet-capacity", "error", "networking.podSubnet 172.16.0.0/29 has 8 addresses; kubeadm needs at least 14"),
+            ("kubeadm.yaml", 17, 14, "pod-subnet-capacity", "error", "networking.podSubnet 172.16.0.0/29: node CIDR mask size 'x' is not a number"),
+        ], id="pod-subnet-too-small-and-mask-not-a-number"),
+    ],
+)
+def test_public_networks_and_small_pod_subnets(tmp_path: Path, files: dict[str, str], rule: str, expected: list[Row]) -> None:
+    assert rows(tmp_path, files, rule) == expected

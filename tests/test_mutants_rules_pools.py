@@ -33,7 +33,9 @@ def edited(text: str, *edits: tuple[str, str]) -> str:
 
 def findings(tmp_path: Path, files: dict[str, str], rule: str) -> list[Row]:
     lay_out(tmp_path, files)
-    return [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.severity, f.message) for f in lint(tmp_path, select=rule)]
+    found = lint(tmp_path, select=rule)
+    assert [f.rule for f in found] == [rule] * len(found)  # each finding names its rule
+    return [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.severity, f.message) for f in found]
 
 
 def inst(body: str) -> str:
@@ -63,6 +65,7 @@ def larger(where: str, size: int, mask: int, blocks: int, node_cidrs: int) -> st
 
 
 D = "spec.calico.blockSize"
+WORKER_1 = "    - name: worker-1\n      role: worker\n      address: 192.168.51.91/24\n"
 POOLS = inst(
     "    ipPools:\n"
     "      - cidr: 10.9.0.0/25\n"                      # line 8, the default 26: 2 blocks
@@ -134,6 +137,30 @@ POOLS = inst(
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_BLOCK_SIZE", '"30"')))}, [],
                      id="manifest-without-cidr"),
         pytest.param({"lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/25")))}, [], id="no-description"),
+        # 3 nodes: blockSize 26 + (3 - 1).bit_length() = 28 (4 nodes give 28 too, 5 would give 29)
+        pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/26"), (WORKER_1, ""))}, [
+            ("cluster.yaml", 10, 16, "error", "spec.calico.blockSize: pool 172.16.0.0/26 holds 1 block(s) of /26, fewer than "
+             "the 3 nodes: use a larger pool or blockSize 28 or more"),
+        ], id="three-nodes"),
+        # a calico: section without blockSize: the finding is at podSubnet (line 12 below calico:), not at calico:
+        pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/25"),
+                                             ("  networking:\n", "  calico:\n    encapsulation: VXLAN\n  networking:\n"))}, [
+            ("cluster.yaml", 12, 16, "error", fewer(D, "172.16.0.0/25", 2, 26, 27)),
+        ], id="calico-section-without-blockSize"),
+        # an Installation without ipPools, one whose ipPools is a number, and a bad pool before a small one
+        pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/i.yaml": inst("    mtu: 1400\n"), "lab/j.yaml": inst("    ipPools: 5\n"),
+                      "lab/k.yaml": inst("    ipPools:\n      - cidr: fd01::/64\n        blockSize: 60\n      - cidr: 10.9.0.0/25\n")}, [
+            ("lab/k.yaml", 10, 9, "error", fewer("ipPools[1]", "10.9.0.0/25", 2, 26, 27)),
+        ], id="installation-without-pools-and-a-refused-block-first"),
+        # the first calico.yaml has no pool CIDR, or an unreadable one: the second is still read
+        pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/a.yaml": manifest(env(("CALICO_IPV4POOL_BLOCK_SIZE", '"30"'))),
+                      "lab/b.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/25")))}, [
+            ("lab/b.yaml", 14, 22, "error", fewer("CALICO_IPV4POOL_CIDR", "10.9.0.0/25", 2, 26, 27)),
+        ], id="manifest-without-cidr-then-one-with"),
+        pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/a.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/33"))),
+                      "lab/b.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/25")))}, [
+            ("lab/b.yaml", 14, 22, "error", fewer("CALICO_IPV4POOL_CIDR", "10.9.0.0/25", 2, 26, 27)),
+        ], id="manifest-unreadable-cidr-then-a-readable-one"),
     ],
 )
 def test_calico_pool_capacity(tmp_path: Path, files: dict[str, str], expected: list[Row]) -> None:
@@ -242,6 +269,10 @@ def differs(what: str, cidr: str, described: str) -> str:
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, DUAL), "lab/cm.yaml": configmap("172.16.0.0/16,fd00:10::/56")}, [], id="configmap-the-same"),
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/cm.yaml": configmap("5")}, [], id="configmap-podSubnet-not-text"),
         pytest.param({"lab/pools.yaml": ippools((NAMED, "10.1.0.0/16", ""))}, [], id="no-description"),
+        # a ConfigMap whose podSubnet is no text, then one that differs: the second is still read
+        pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/b.yaml": configmap("5"), "lab/c.yaml": configmap("10.244.0.0/16")}, [
+            ("lab/c.yaml", 7, 18, "warning", differs("the live kubeadm-config podSubnet", "10.244.0.0/16", "172.16.0.0/16")),
+        ], id="configmap-podSubnet-not-text-then-one-that-differs"),
     ],
 )
 def test_calico_pool_live(tmp_path: Path, files: dict[str, str], expected: list[Row]) -> None:

@@ -1,5 +1,5 @@
-"""kubernetes-api-removed (kconf/lint/rules/versions.py): resources() on small
-texts, and the exact findings on small trees of files.
+"""kubernetes-api-removed and calico-kubernetes-support (kconf/lint/rules/versions.py):
+resources() on small texts, and the exact findings on small trees of files.
 
 Written for the mutants of kconf/lint/rules/versions.py that survived the
 rest of the suite (see tools/mutation/run): every row writes down the
@@ -106,4 +106,52 @@ def test_kubernetes_api_removed(tmp_path: Path, files: dict[str, str], expected:
     assert [
         (os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message.replace(str(tmp_path), "ROOT"))
         for f in lint(tmp_path, select="kubernetes-api-removed")
+    ] == expected
+
+
+# calico-kubernetes-support: the Calico minor of each calico.yaml's calico-node image, else of
+# spec.calico.version; calico-node's image is at line 11, column 18 of manifest().
+def calico_node(tag: str) -> str:
+    return manifest(image=f"docker.io/calico/node:{tag}")
+
+
+def with_calico_version(text: str, *before: str) -> str:
+    """version("v1.31.2") with spec.calico.version at line 10, column 14 (after the lines ``before``)."""
+    return version("v1.31.2").replace("  networking:\n", "  calico:\n" + "".join(before) + f"    version: {text}\n  networking:\n")
+
+
+V320_ON_131 = ("Calico v3.20 ({where}) is tested against Kubernetes 1.19-1.21, not 1.31 (kubernetesVersion v1.31.2): "
+               "use Calico v3.29 or v3.30, which are tested against 1.31")
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # the version of a kubeadm ClusterConfiguration is compared by its minor, not with its patch number
+        pytest.param({"cluster.yaml": NO_SPEC, "lab/kubeadm.yaml": CLUSTER_CONFIGURATION.format("v1.31.2"), "lab/calico.yaml": calico_node("v3.30.1")},
+                     [], id="kubeadm-version-tested"),
+        pytest.param({"cluster.yaml": NO_SPEC, "lab/kubeadm.yaml": CLUSTER_CONFIGURATION.format("v1.29.0"), "lab/calico.yaml": calico_node("v3.30.1")}, [
+            ("lab/calico.yaml", 11, 18, "calico-kubernetes-support", "warning",
+             "Calico v3.30 (calico-node image docker.io/calico/node:v3.30.1) is tested against Kubernetes 1.31-1.35, not 1.29 "
+             "(kubernetesVersion v1.29.0 of ROOT/lab/kubeadm.yaml): use Calico v3.27, v3.28 or v3.29, which are tested against 1.29"),
+        ], id="kubeadm-version-not-tested"),
+        # a description without a model (spec: 5) and no calico.yaml: no Calico version is known
+        pytest.param({"cluster.yaml": NO_SPEC, "lab/kubeadm.yaml": CLUSTER_CONFIGURATION.format("v1.29.0")}, [], id="no-model-no-manifest"),
+        # an image tag without a version: the description's spec.calico.version is read instead
+        pytest.param({"cluster.yaml": with_calico_version("v3.20.0"), "lab/calico.yaml": calico_node("latest")}, [
+            ("cluster.yaml", 10, 14, "calico-kubernetes-support", "warning", V320_ON_131.format(where="spec.calico.version v3.20.0")),
+        ], id="image-without-version-then-spec-calico-version"),
+        # spec.calico broken (an encapsulation outside the schema): its version is not read
+        pytest.param({"cluster.yaml": with_calico_version("v3.20.0", "    encapsulation: Foo\n")}, [], id="calico-section-broken"),
+        # the first calico.yaml is tested against 1.31, the second is not: both are looked at
+        pytest.param({"cluster.yaml": version("v1.31.2"), "lab/a.yaml": calico_node("v3.30.1"), "lab/b.yaml": calico_node("v3.20.1")}, [
+            ("lab/b.yaml", 11, 18, "calico-kubernetes-support", "warning", V320_ON_131.format(where="calico-node image docker.io/calico/node:v3.20.1")),
+        ], id="a-tested-manifest-then-an-untested-one"),
+    ],
+)
+def test_calico_kubernetes_support(tmp_path: Path, files: dict[str, str], expected: list[Row]) -> None:
+    lay_out(tmp_path, files)
+    assert [
+        (os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message.replace(str(tmp_path), "ROOT"))
+        for f in lint(tmp_path, select="calico-kubernetes-support")
     ] == expected
