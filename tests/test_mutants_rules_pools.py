@@ -139,27 +139,27 @@ POOLS = inst(
         pytest.param({"lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/25")))}, [], id="no-description"),
         # 3 nodes: blockSize 26 + (3 - 1).bit_length() = 28 (4 nodes give 28 too, 5 would give 29)
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/26"), (WORKER_1, ""))}, [
-            ("cluster.yaml", 10, 16, "error", "spec.calico.blockSize: pool 172.16.0.0/26 holds 1 block(s) of /26, fewer than "
+            ("cluster.yaml", 10, 16, "error", "spec.calico.blockSize: pool 172.16.0.0/26 holds 1 block of /26, fewer than "
              "the 3 nodes: use a larger pool or blockSize 28 or more"),
         ], id="three-nodes"),
         # a calico: section without blockSize: the finding is at podSubnet (line 12 below calico:), not at calico:
         pytest.param({"cluster.yaml": edited(BASE_CLUSTER, subnet("172.16.0.0/25"),
                                              ("  networking:\n", "  calico:\n    encapsulation: VXLAN\n  networking:\n"))}, [
-            ("cluster.yaml", 12, 16, "error", fewer(D, "172.16.0.0/25", 2, 26, 27)),
+            ("cluster.yaml", 12, 16, "error", fewer(D, "172.16.0.0/25", "2 blocks", 26, 27)),
         ], id="calico-section-without-blockSize"),
         # an Installation without ipPools, one whose ipPools is a number, and a bad pool before a small one
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/i.yaml": inst("    mtu: 1400\n"), "lab/j.yaml": inst("    ipPools: 5\n"),
                       "lab/k.yaml": inst("    ipPools:\n      - cidr: fd01::/64\n        blockSize: 60\n      - cidr: 10.9.0.0/25\n")}, [
-            ("lab/k.yaml", 10, 9, "error", fewer("ipPools[1]", "10.9.0.0/25", 2, 26, 27)),
+            ("lab/k.yaml", 10, 9, "error", fewer("ipPools[1]", "10.9.0.0/25", "2 blocks", 26, 27)),
         ], id="installation-without-pools-and-a-refused-block-first"),
         # the first calico.yaml has no pool CIDR, or an unreadable one: the second is still read
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/a.yaml": manifest(env(("CALICO_IPV4POOL_BLOCK_SIZE", '"30"'))),
                       "lab/b.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/25")))}, [
-            ("lab/b.yaml", 14, 22, "error", fewer("CALICO_IPV4POOL_CIDR", "10.9.0.0/25", 2, 26, 27)),
+            ("lab/b.yaml", 14, 22, "error", fewer("CALICO_IPV4POOL_CIDR", "10.9.0.0/25", "2 blocks", 26, 27)),
         ], id="manifest-without-cidr-then-one-with"),
         pytest.param({"cluster.yaml": BASE_CLUSTER, "lab/a.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/33"))),
                       "lab/b.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.9.0.0/25")))}, [
-            ("lab/b.yaml", 14, 22, "error", fewer("CALICO_IPV4POOL_CIDR", "10.9.0.0/25", 2, 26, 27)),
+            ("lab/b.yaml", 14, 22, "error", fewer("CALICO_IPV4POOL_CIDR", "10.9.0.0/25", "2 blocks", 26, 27)),
         ], id="manifest-unreadable-cidr-then-a-readable-one"),
     ],
 )
