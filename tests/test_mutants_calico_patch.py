@@ -22,6 +22,7 @@ from kconf.calico.patch import (
     _split,
     _verify,
     calico_version,
+    check_ipv6_pod_cidr,
     find_calico_node,
     patch_manifest,
     run_patch,
@@ -445,3 +446,110 @@ def test_documents_that_are_not_the_calico_node_daemonset_are_left_alone(before:
 )
 def test_split(text: str, expected: list[tuple[int, int]]) -> None:
     assert _split(text) == expected
+
+
+# --- the calico-config ConfigMap's CNI config (dual stack's assign_ipv6) ----------------------
+
+IPV6_CIDR = "fd00:10:244::/56"
+CONFIG = """kind: ConfigMap
+apiVersion: v1
+metadata:
+  name: calico-config
+data:
+  veth_mtu: "0"
+  # the CNI config
+  cni_network_config: |-
+    {
+      "plugins": [
+        {
+          "type": "calico",
+          "ipam": {
+              "type": "calico-ipam"
+          }
+        }
+      ]
+    }
+---
+"""
+TYPE_ONLY = '              "type": "calico-ipam"\n'
+TYPE_AND_ASSIGN = '              "type": "calico-ipam",\n              "assign_ipv6": "true"\n'
+DECOY = '  other: |-\n    {\n      "ipam": {\n      }\n    }\n'
+
+
+def config_after_patch(config: str) -> str:
+    """The ConfigMap document of the small manifest after a dual-stack patch."""
+    text = config + HEAD + CIDR_DOUBLE + IP_DOUBLE
+    patched = patch_manifest(text, "c.yaml", POD_CIDR, None, ipv6_pod_cidr=IPV6_CIDR).text
+    return patched[: patched.index("---\n") + 4]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        pytest.param("", "", id="as-upstream"),
+        # the key's line, not its value's, marks where the block scalar starts and how deep the key is
+        pytest.param("  cni_network_config: |-\n", "  cni_network_config:\n    |-\n", id="block-indicator-on-its-own-line"),
+        pytest.param("  # the CNI config\n", "      # the CNI config\n", id="deeper-comment-above-the-key"),
+        # "ipam": { lines of other keys, before or after it at its indentation, are not its own
+        pytest.param('  veth_mtu: "0"\n', '  veth_mtu: "0"\n' + DECOY, id="ipam-line-in-a-key-before"),
+        pytest.param("    }\n---\n", "    }\n" + DECOY + "---\n", id="ipam-line-in-a-key-after"),
+    ],
+)
+def test_assign_ipv6_finds_the_ipam_block_of_its_own_key(old: str, new: str) -> None:
+    config = CONFIG.replace(old, new, 1)
+    assert config_after_patch(config) == config.replace(TYPE_ONLY, TYPE_AND_ASSIGN)
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        pytest.param(CONFIG.replace('      "plugins"', '      "ipam": {\n      },\n      "plugins"'),
+                     'c.yaml:15: data.cni_network_config of the calico-config ConfigMap has 2 "ipam": { line(s) of its own; '
+                     "kconf cannot edit it safely", id="two-ipam-lines"),
+        pytest.param(CONFIG.replace('"type": "calico-ipam"', '"assign_ipv4": "true"'),
+                     'c.yaml:13: dual stack needs Calico IPAM ("type": "calico-ipam" in the "ipam" block of '
+                     "data.cni_network_config), which this manifest does not have", id="ipam-without-type"),
+        # the error points at the `kind` key: not at its value (on the next line), not at the
+        # document's first key
+        pytest.param('apiVersion: v1\n# kind: ConfigMap\nkind:\n  ConfigMap\nmetadata:\n  name: calico-config\ndata:\n'
+                     '  veth_mtu: "0"\n---\n',
+                     "c.yaml:3: the calico-config ConfigMap has no data.cni_network_config: a dual-stack install sets "
+                     "its IPAM's assign_ipv6", id="no-cni-network-config"),
+    ],
+)  # fmt: skip
+def test_cni_configs_dual_stack_refuses(config: str, message: str) -> None:
+    with pytest.raises(KconfError) as caught:
+        config_after_patch(config)
+    assert str(caught.value) == message
+
+
+def test_an_ipv6_pod_cidr_of_one_block_is_taken() -> None:
+    assert check_ipv6_pod_cidr("fd00:10:244::/122") == "fd00:10:244::/122"
+
+
+# --- run_patch: the options, the file's name in errors, the byte order mark -------------------
+
+
+def test_bad_pool_options_are_reported_before_the_file_is_read(tmp_path: Path) -> None:
+    with pytest.raises(KconfError) as caught:
+        run_patch(str(tmp_path / "missing.yaml"), POD_CIDR, None, mtu=999, output=None, in_place=False, echo=print)
+    assert str(caught.value) == "--mtu: 999 is outside 1000-9000"
+
+
+def test_an_undecodable_file_is_named_in_the_error(tmp_path: Path) -> None:
+    manifest = tmp_path / "c.yaml"
+    manifest.write_bytes(b"kind: DaemonSet\x00\n")
+    with pytest.raises(KconfError) as caught:
+        run_patch(str(manifest), POD_CIDR, None, output=None, in_place=False, echo=print)
+    assert (caught.value.path, caught.value.line, caught.value.message) == (
+        str(manifest), 1, "binary data (a NUL byte): not a YAML file"
+    )
+
+
+def test_a_byte_order_mark_is_kept(tmp_path: Path) -> None:
+    manifest = tmp_path / "c.yaml"
+    manifest.write_bytes(b"\xef\xbb\xbf" + (HEAD + COMMENTED + IP_DOUBLE).encode())
+    out: list[object] = []
+    code = run_patch(str(manifest), POD_CIDR, METHOD, output=None, in_place=False,
+                     echo=lambda message, **kwargs: out.append(message))  # fmt: skip
+    assert (code, out) == (0, [b"\xef\xbb\xbf" + (HEAD + CIDR_DOUBLE + IP_DOUBLE + METHOD_DOUBLE).encode()])
