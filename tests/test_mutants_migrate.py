@@ -445,3 +445,47 @@ CLUSTER_EMPTIED_LAST = "---\n" + CL4 + "apiServer: {}\n"
 def test_timeouts_after_a_first_document_ending_over_several_lines(body: str) -> None:
     migration = migrate_text(INIT3 + "# init\n" + body + CLUSTER_MOVED_LAST, "in.yaml")
     assert (migration.text, migration.warnings) == (INIT4 + "# init\n" + body + TIMEOUTS + CLUSTER_EMPTIED_LAST, ())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a block scalar that keeps its final line break ends at the start of the next line
+        pytest.param("nodeRegistration:\n  name: |\n    a\n", id="clipped-block-scalar"),
+        # a flow sequence whose "]" stands on a line of its own
+        pytest.param("skipPhases: [\n  preflight\n]\n", id="flow-sequence-closed-on-its-own-line"),
+    ],
+)
+def test_timeouts_after_the_last_line_of_a_first_document(body: str) -> None:
+    migration = migrate_text(INIT3 + "# init\n" + body + CLUSTER_MOVED_LAST, "in.yaml")
+    assert (migration.text, migration.warnings) == (INIT4 + "# init\n" + body + TIMEOUTS + CLUSTER_EMPTIED_LAST, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "warnings"),
+    [
+        # a comment after a document's last mapping is not its content: the timeouts go above it
+        pytest.param(INIT3 + "nodeRegistration:\n  name: a\n# trailing\n" + CLUSTER_MOVED_LAST,
+                     INIT4 + "nodeRegistration:\n  name: a\n" + TIMEOUTS + "# trailing\n" + CLUSTER_EMPTIED_LAST, (), id="trailing-comment"),
+        # the moved field's comment on the file's first line goes along
+        pytest.param("# c\n{apiVersion: kubeadm.k8s.io/v1beta3, kind: ClusterConfiguration, apiServer: {timeoutForControlPlane: 4m0s\n}}\n---\n"
+                     + INIT3 + "nodeRegistration:\n  name: a\n",
+                     "# c\n" + EMPTIED + INIT4 + "nodeRegistration:\n  name: a\ntimeouts:\n  # c\n  controlPlaneComponentHealthCheck: 4m0s\n",
+                     (), id="comment-on-the-first-line"),
+        # a flow sequence over two lines is neither compact nor indented: the flags stay indented
+        pytest.param(INIT3 + "skipPhases: [\n  preflight]\nnodeRegistration:\n  kubeletExtraArgs:\n    node-ip: 10.0.0.1\n",
+                     INIT4 + "skipPhases: [\n  preflight]\nnodeRegistration:\n" + INDENTED_FLAGS, (), id="flow-sequence-over-two-lines"),
+        # a quoted flag name over two lines is written anew on one: plain in a block sequence, quoted in a flow one
+        pytest.param(INIT3 + 'nodeRegistration:\n  kubeletExtraArgs:\n    ? "node-\n      ip"\n    : 10.0.0.1\n',
+                     INIT4 + "nodeRegistration:\n  kubeletExtraArgs:\n    - name: node- ip\n      value: 10.0.0.1\n", (),
+                     id="quoted-flag-name-over-two-lines"),
+        pytest.param(INIT3 + 'nodeRegistration:\n  kubeletExtraArgs: {? "a,\n    b" : x}\n',
+                     INIT4 + 'nodeRegistration:\n  kubeletExtraArgs: [{name: "a, b", value: x}]\n', (), id="flow-flag-name-over-two-lines"),
+        # an emptied parent whose line has something before its ':' (here a comment): written anew
+        pytest.param(CL + "? apiServer #: x\n:\n  timeoutForControlPlane: 4m0s\n", CL4 + "apiServer: {}\n" + ADDED,
+                     (anew(1, "ClusterConfiguration", "no ':' after apiServer"),), id="colon-in-a-comment-after-an-explicit-key"),
+    ],
+)  # fmt: skip
+def test_migrate_text_layout_details(text: str, expected: str, warnings: tuple[str, ...]) -> None:
+    migration = migrate_text(text, "in.yaml")
+    assert (migration.text, migration.warnings) == (expected, warnings)
