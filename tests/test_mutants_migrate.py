@@ -9,6 +9,7 @@ leave the kubeadm differential of test_migrate.py out, see the README).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -467,6 +468,11 @@ def test_timeouts_after_the_last_line_of_a_first_document(body: str) -> None:
         # a comment after a document's last mapping is not its content: the timeouts go above it
         pytest.param(INIT3 + "nodeRegistration:\n  name: a\n# trailing\n" + CLUSTER_MOVED_LAST,
                      INIT4 + "nodeRegistration:\n  name: a\n" + TIMEOUTS + "# trailing\n" + CLUSTER_EMPTIED_LAST, (), id="trailing-comment"),
+        # a block scalar that keeps its line break, then a blank line and a comment: it ends at the comment's line,
+        # so its last line is the blank one before it
+        pytest.param(INIT3 + "nodeRegistration:\n  name: |\n    a\n\n# c\n" + CLUSTER_MOVED_LAST,
+                     INIT4 + "nodeRegistration:\n  name: |\n    a\n\n" + TIMEOUTS + "# c\n" + CLUSTER_EMPTIED_LAST, (),
+                     id="block-scalar-then-a-blank-line-and-a-comment"),
         # the moved field's comment on the file's first line goes along
         pytest.param("# c\n{apiVersion: kubeadm.k8s.io/v1beta3, kind: ClusterConfiguration, apiServer: {timeoutForControlPlane: 4m0s\n}}\n---\n"
                      + INIT3 + "nodeRegistration:\n  name: a\n",
@@ -489,3 +495,34 @@ def test_timeouts_after_the_last_line_of_a_first_document(body: str) -> None:
 def test_migrate_text_layout_details(text: str, expected: str, warnings: tuple[str, ...]) -> None:
     migration = migrate_text(text, "in.yaml")
     assert (migration.text, migration.warnings) == (expected, warnings)
+
+
+DOCKERSHIM = INIT3 + "nodeRegistration:\n  criSocket: /var/run/dockershim.sock\n"
+DOCKERSHIM_ERROR = (
+    ":4:14: error: nodeRegistration.criSocket: '/var/run/dockershim.sock' is dockershim's socket, and dockershim was removed "
+    "in Kubernetes 1.24 (kubernetesVersion is 1.31): no kubelet serves it; use cri-dockerd's unix:///var/run/cri-dockerd.sock "
+    "(Docker Engine) or containerd's unix:///var/run/containerd/containerd.sock [cri-socket]\n"
+)
+
+
+def test_run_migrate_writes_nothing_when_the_migration_brings_a_lint_error(tmp_path: Path) -> None:
+    """v1beta4 is read from Kubernetes 1.31 on, where dockershim is gone: an error the v1beta3 file had not.
+    The findings name the file (standard output is not a file name)."""
+    source = tmp_path / "in.yaml"
+    source.write_text(DOCKERSHIM)
+    out: list[tuple[object, dict[str, Any]]] = []
+    code = run_migrate(str(source), to_version="v1beta4", output=None, in_place=False, echo=lambda m, **kw: out.append((m, kw)))
+    assert (code, out) == (1, [
+        (f"{source}{DOCKERSHIM_ERROR}", {"nl": False, "err": True}),
+        (f"kconf: {source}: 1 error found by the lint rules in what would be written; nothing written", {"err": True}),
+    ])  # fmt: skip
+
+
+def test_run_migrate_from_standard_input_lints_it_as_migrated_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(DOCKERSHIM.encode())))
+    out: list[tuple[object, dict[str, Any]]] = []
+    code = run_migrate("-", to_version="v1beta4", output=None, in_place=False, echo=lambda m, **kw: out.append((m, kw)))
+    assert (code, out) == (1, [
+        (f"migrated.yaml{DOCKERSHIM_ERROR}", {"nl": False, "err": True}),
+        ("kconf: <stdin>: 1 error found by the lint rules in what would be written; nothing written", {"err": True}),
+    ])  # fmt: skip
