@@ -553,3 +553,69 @@ def test_a_byte_order_mark_is_kept(tmp_path: Path) -> None:
     code = run_patch(str(manifest), POD_CIDR, METHOD, output=None, in_place=False,
                      echo=lambda message, **kwargs: out.append(message))  # fmt: skip
     assert (code, out) == (0, [b"\xef\xbb\xbf" + (HEAD + CIDR_DOUBLE + IP_DOUBLE + METHOD_DOUBLE).encode()])
+
+
+# --- which document is the calico-config ConfigMap; the backend it names ----------------------
+
+DAEMONSET_WITH_CIDR = HEAD + CIDR_DOUBLE + IP_DOUBLE
+NO_CONFIG_FOR_MTU = "c.yaml:6: no calico-config ConfigMap in the file: the pod MTU is its veth_mtu; give kconf the whole upstream manifest"
+BACKEND_REF = (
+    "            - name: CALICO_NETWORKING_BACKEND\n              valueFrom:\n                configMapKeyRef:\n"
+    "                  name: calico-config\n                  key: calico_backend\n"
+)
+VXLAN_BACKEND = CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  calico_backend: "vxlan"\n')
+
+
+@pytest.mark.parametrize(
+    ("text", "settings", "message"),
+    [
+        pytest.param(CONFIG.replace("# the CNI config", "# the CNI\u2028config") + DAEMONSET_WITH_CIDR, {"mtu": 1450},
+                     "c.yaml:7: a line break other than LF or CRLF in the calico-config ConfigMap; kconf cannot edit it safely",
+                     id="odd-line-break-in-the-config-map"),
+        # named calico-config but not a ConfigMap, a ConfigMap not named calico-config (each chunk mentions both words)
+        pytest.param("kind: Secret\nmetadata:\n  name: calico-config\n# kind: ConfigMap\n---\n" + DAEMONSET_WITH_CIDR, {"mtu": 1450},
+                     NO_CONFIG_FOR_MTU, id="a-secret-named-calico-config"),
+        pytest.param("kind: ConfigMap\nmetadata:\n  name: other\n# calico-config\n---\n" + DAEMONSET_WITH_CIDR, {"mtu": 1450},
+                     NO_CONFIG_FOR_MTU, id="a-config-map-of-another-name"),
+        # the backend's line is its value's, here below its key
+        pytest.param(CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  calico_backend:\n    vxlan\n') + DAEMONSET_WITH_CIDR + BACKEND_REF,
+                     {"encapsulation": "IPIP"},
+                     "c.yaml:8: encapsulation IPIP needs BIRD, Calico's BGP daemon, to spread IPIP routes between the nodes, but this "
+                     'manifest runs calico-node without it (calico_backend: "vxlan" in the calico-config ConfigMap, as the upstream '
+                     "calico-vxlan.yaml has): take the upstream calico.yaml (or calico-typha.yaml) of this Calico release for IPIP, "
+                     "IPIPCrossSubnet or None, or keep this manifest with encapsulation VXLAN or VXLANCrossSubnet",
+                     id="backend-value-on-the-next-line"),
+    ],
+)  # fmt: skip
+def test_config_maps_kconf_refuses(text: str, settings: dict[str, object], message: str) -> None:
+    with pytest.raises(KconfError) as caught:
+        patch_manifest(text, "c.yaml", POD_CIDR, None, **settings)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "settings"),
+    [
+        # a chunk that names a ConfigMap but not calico-config is not even parsed (here it is not YAML)
+        pytest.param("kind: ConfigMap\nmetadata: {name: other\n---\n" + CONFIG + DAEMONSET_WITH_CIDR, {"mtu": 1450}, id="another-config-map-unparsed"),
+        # the backend comes from another ConfigMap, or from a field: kconf does not know it, so IPIP is not refused
+        pytest.param(VXLAN_BACKEND + DAEMONSET_WITH_CIDR + BACKEND_REF.replace("name: calico-config", "name: other"), {"encapsulation": "IPIP"},
+                     id="backend-from-another-config-map"),
+        pytest.param(VXLAN_BACKEND + DAEMONSET_WITH_CIDR + "            - name: CALICO_NETWORKING_BACKEND\n              valueFrom:\n"
+                     "                fieldRef:\n                  fieldPath: metadata.name\n", {"encapsulation": "IPIP"},
+                     id="backend-from-a-field"),
+    ],
+)  # fmt: skip
+def test_config_maps_kconf_takes(text: str, settings: dict[str, object]) -> None:
+    result = patch_manifest(text, "c.yaml", POD_CIDR, None, **settings)  # type: ignore[arg-type]
+    assert result.text.startswith(text[: text.index("---\n")])
+    assert patch_manifest(result.text, "c.yaml", POD_CIDR, None, **settings).text == result.text  # type: ignore[arg-type]
+
+
+def test_veth_mtu_followed_by_a_key_of_its_indentation_is_edited() -> None:
+    assert config_after_patch(CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  typha_service_name: "none"\n')) == (
+        CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  typha_service_name: "none"\n').replace(TYPE_ONLY, TYPE_AND_ASSIGN)
+    )
+    text = CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  typha_service_name: "none"\n') + DAEMONSET_WITH_CIDR
+    patched = patch_manifest(text, "c.yaml", POD_CIDR, None, mtu=1450).text
+    assert patched.startswith(CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "1450"\n  typha_service_name: "none"\n'))
