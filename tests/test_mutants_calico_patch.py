@@ -577,6 +577,11 @@ VXLAN_BACKEND = CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  calico_b
                      NO_CONFIG_FOR_MTU, id="a-secret-named-calico-config"),
         pytest.param("kind: ConfigMap\nmetadata:\n  name: other\n# calico-config\n---\n" + DAEMONSET_WITH_CIDR, {"mtu": 1450},
                      NO_CONFIG_FOR_MTU, id="a-config-map-of-another-name"),
+        # both at the line of their `kind` key: not at its value (on the next line), not at the first key
+        pytest.param(2 * ('apiVersion: v1\n# kind: ConfigMap\nkind:\n  ConfigMap\nmetadata:\n  name: calico-config\ndata:\n'
+                          '  veth_mtu: "0"\n---\n') + DAEMONSET_WITH_CIDR, {"mtu": 1450},
+                     "c.yaml:12: more than one calico-config ConfigMap (the first is at line 3); kconf cannot tell which one "
+                     "calico-node reads", id="two-config-maps"),
         # the backend's line is its value's, here below its key
         pytest.param(CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  calico_backend:\n    vxlan\n') + DAEMONSET_WITH_CIDR + BACKEND_REF,
                      {"encapsulation": "IPIP"},
