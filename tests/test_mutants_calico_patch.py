@@ -624,3 +624,22 @@ def test_veth_mtu_followed_by_a_key_of_its_indentation_is_edited() -> None:
     text = CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  typha_service_name: "none"\n') + DAEMONSET_WITH_CIDR
     patched = patch_manifest(text, "c.yaml", POD_CIDR, None, mtu=1450).text
     assert patched.startswith(CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "1450"\n  typha_service_name: "none"\n'))
+
+
+IPIP_ALWAYS = '            - name: CALICO_IPV4POOL_IPIP\n              value: "Always"\n'
+
+
+@pytest.mark.parametrize(
+    ("encapsulation", "expected"),
+    [
+        # VXLAN Never is calico-node's default: no line for it
+        pytest.param("IPIP", CIDR_DOUBLE + IPIP_ALWAYS + IP_DOUBLE, id="ipip-no-vxlan-line"),
+        # VXLAN Always: a new item right after the IPIP one, not at the end
+        pytest.param("VXLAN", CIDR_DOUBLE + IPIP_ALWAYS.replace("Always", "Never")
+                     + '            - name: CALICO_IPV4POOL_VXLAN\n              value: "Always"\n' + IP_DOUBLE, id="vxlan-after-ipip"),
+    ],
+)  # fmt: skip
+def test_the_vxlan_item(encapsulation: str, expected: str) -> None:
+    text = HEAD + CIDR_DOUBLE + IPIP_ALWAYS + IP_DOUBLE
+    patched = patch_manifest(text, "c.yaml", POD_CIDR, None, encapsulation=encapsulation).text
+    assert patched == HEAD + expected
