@@ -582,6 +582,10 @@ VXLAN_BACKEND = CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  calico_b
                           '  veth_mtu: "0"\n---\n') + DAEMONSET_WITH_CIDR, {"mtu": 1450},
                      "c.yaml:12: more than one calico-config ConfigMap (the first is at line 3); kconf cannot tell which one "
                      "calico-node reads", id="two-config-maps"),
+        pytest.param(3 * ('apiVersion: v1\n# kind: ConfigMap\nkind:\n  ConfigMap\nmetadata:\n  name: calico-config\ndata:\n'
+                          '  veth_mtu: "0"\n---\n') + DAEMONSET_WITH_CIDR, {"mtu": 1450},
+                     "c.yaml:12: more than one calico-config ConfigMap (the first is at line 3); kconf cannot tell which one "
+                     "calico-node reads", id="three-config-maps-the-first-two-named"),
         # the backend's line is its value's, here below its key
         pytest.param(CONFIG.replace('  veth_mtu: "0"\n', '  veth_mtu: "0"\n  calico_backend:\n    vxlan\n') + DAEMONSET_WITH_CIDR + BACKEND_REF,
                      {"encapsulation": "IPIP"},
