@@ -185,8 +185,7 @@ def lint_render(source: ClusterFile, output_dir: Path, rendered: dict[str, tuple
     render writes."""
     from kconf.lint.sources import YAML_SUFFIXES, recognise
 
-    chosen = project_selection()
-    chosen = Selection(chosen.enabled - DRIFT_RULES, chosen.severity)
+    chosen = gate_selection()
     if rendered is None:
         return lint_groups([Group(files=[source], cluster_file=source)], chosen)
     members: list[SourceFile] = [source]
@@ -202,6 +201,13 @@ def lint_render(source: ClusterFile, output_dir: Path, rendered: dict[str, tuple
 DRIFT_RULES = frozenset({"rendered-drift"})
 
 
+def gate_selection(handled: frozenset[str] = frozenset()) -> Selection:
+    """The project's rules for a command's gate on what it is about to write:
+    no drift (the files are what it writes), nor the rules in ``handled``."""
+    chosen = project_selection()
+    return Selection(chosen.enabled - DRIFT_RULES - handled, chosen.severity)
+
+
 def lint_output(path: str, data: bytes, handled: frozenset[str] = frozenset()) -> list[Finding]:
     """What ``kconf lint PATH`` would find in ``data`` written at ``path``
     (read from memory, before anything is written), without the rules in
@@ -213,9 +219,7 @@ def lint_output(path: str, data: bytes, handled: frozenset[str] = frozenset()) -
     member = recognise(os.path.normpath(path if path.endswith(YAML_SUFFIXES) else f"{path}.yaml"), data)
     if member is None:
         return []
-    chosen = project_selection()
-    chosen = Selection(chosen.enabled - DRIFT_RULES - handled, chosen.severity)
-    return lint_groups([Group(files=[member])], chosen)
+    return lint_groups([Group(files=[member])], gate_selection(handled))
 
 
 # migrate and from-configmap write the kubeadm apiVersion they were asked for
@@ -234,11 +238,11 @@ def gate_output(path: str, data: bytes, source: str, before: bytes, echo: Callab
     from collections import Counter
 
     findings = lint_output(path, data, GATE_HANDLED)
-    had = Counter(f.rule for f in lint_output(source, before, GATE_HANDLED) if f.severity == ERROR)
+    errors_out = [f for f in findings if f.severity == ERROR]
+    # the input is linted only to tell the output's errors apart: none, no need
+    had = Counter(f.rule for f in lint_output(source, before, GATE_HANDLED) if f.severity == ERROR) if errors_out else Counter()
     brought: list[Finding] = []
-    for finding in findings:
-        if finding.severity != ERROR:
-            continue
+    for finding in errors_out:
         if had[finding.rule]:
             had[finding.rule] -= 1
         else:
@@ -250,7 +254,7 @@ def gate_output(path: str, data: bytes, source: str, before: bytes, echo: Callab
         echo(f"kconf: {source}: {counted(len(brought), 'error')} found by the lint rules in what would be written; nothing written", err=True)
         return 1
     if findings:
-        errors = sum(f.severity == ERROR for f in findings)
+        errors = len(errors_out)
         counts = " and ".join(counted(n, word) for n, word in ((errors, "error"), (len(findings) - errors, "warning")) if n)
         lists = f"`kconf lint {written}` lists them" if written else "`kconf lint` on the saved file lists them"
         return f"kconf: note: the output has {counts} of the lint rules ({lists})"
