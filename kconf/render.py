@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from kconf.outputs.plan import plan_files
 from kconf.wording import counted
 
 if TYPE_CHECKING:
-    from kconf.lint.model import ClusterFile
+    from kconf.lint.model import ClusterFile, Finding
 
 __all__ = ["GENERATED_MARK", "OWNED_PATTERNS", "RenderedFile", "render_files", "run_render"]
 
@@ -160,38 +160,58 @@ def change_diff(path: Path, file: RenderedFile | None) -> str:
     return header + body
 
 
-def lint_gate(cluster_path: str, output_dir: str | None, echo: Callable[..., Any]) -> tuple[Cluster, dict[str, RenderedFile], Path] | int:
-    """Render is lint-gated: the description and the files it renders, linted
-    as ``kconf lint`` would see them in the output folder (the same rules,
-    settings and suppressions; in memory, before anything is written).
-    Findings go to stderr in lint's text format; None when one is an error
-    The exit code when refused (2: the description itself is broken, as for
-    any user-input error; 1: error-level findings), else what to write and where."""
-    import os
+@dataclass(frozen=True)
+class Linted:
+    """A description, read and modelled, and what the lint rules find in it
+    and in the files it renders, as ``kconf lint`` would see them in the
+    output folder (in memory: nothing is written). ``cluster``, ``rendered``
+    and ``target_dir`` are None when the description cannot be modelled."""
 
+    source: ClusterFile
+    cluster: Cluster | None
+    rendered: dict[str, RenderedFile] | None
+    target_dir: Path | None
+    findings: list[Finding]
+
+
+def lint_description(cluster_path: str, output_dir: str | None) -> Linted:
+    """Read, model, render in memory and lint, as render's gate and the
+    picture both need it (the same rules, settings and suppressions)."""
     from kconf.description import read_description
     from kconf.lint.engine import lint_render
-    from kconf.lint.model import ERROR, cluster_source
+    from kconf.lint.model import cluster_source
+
+    document, text = read_description(cluster_path)
+    source = cluster_source(os.path.normpath(cluster_path), text, document)
+    cluster = source.cluster
+    if not source.complete or cluster is None:
+        return Linted(source, None, None, None, lint_render(source, Path("."), None))
+    cluster = replace(cluster, path=Path(cluster_path))  # output paths as the user wrote the description's
+    rendered = render_files(cluster)
+    target_dir = Path(output_dir) if output_dir else default_output_dir(cluster)
+    memory = {name: (f.data, f.mode) for name, f in rendered.items()}
+    return Linted(source, cluster, rendered, target_dir, lint_render(source, Path(os.path.normpath(target_dir)), memory))
+
+
+def lint_gate(cluster_path: str, output_dir: str | None, echo: Callable[..., Any]) -> tuple[Cluster, dict[str, RenderedFile], Path] | int:
+    """Render is lint-gated: the description and the files it renders, linted
+    as ``kconf lint`` would see them in the output folder, before anything
+    is written (lint_description). Findings go to stderr in lint's text
+    format. The exit code when refused (2: the description itself is broken,
+    as for any user-input error; 1: error-level findings), else what to
+    write and where."""
+    from kconf.lint.model import ERROR
     from kconf.lint.reporters import TextReporter
 
     display = cluster_path
-    document, text = read_description(cluster_path)
-    source = cluster_source(os.path.normpath(display), text, document)
-    cluster = source.cluster
-    rendered: dict[str, RenderedFile] | None = None
-    target_dir: Path | None = None
-    if source.complete and cluster is not None:
-        cluster = replace(cluster, path=Path(display))  # output paths as the user wrote the description's
-        rendered = render_files(cluster)
-        target_dir = Path(output_dir) if output_dir else default_output_dir(cluster)
-    memory = {name: (f.data, f.mode) for name, f in rendered.items()} if rendered is not None else None
-    findings = lint_render(source, Path(os.path.normpath(target_dir or ".")), memory)
+    linted = lint_description(cluster_path, output_dir)
+    findings = linted.findings
     errors = sum(f.severity == ERROR for f in findings)
-    if cluster is None or rendered is None or target_dir is None:
+    if linted.cluster is None or linted.rendered is None or linted.target_dir is None:
         # the description itself is broken (a user-input error: exit 2); every
         # independent problem is listed, as lint lists them
         if not errors:  # all of them disabled or suppressed: still nothing to render
-            raise _incomplete(source)
+            raise _incomplete(linted.source)
         echo(f"kconf: error: {display}: the description cannot be rendered ({counted(errors, 'error')}):", err=True)
         echo(TextReporter(color=False).render(findings, 1), nl=False, err=True)
         return 2
@@ -200,7 +220,7 @@ def lint_gate(cluster_path: str, output_dir: str | None, echo: Callable[..., Any
     if errors:
         echo(f"kconf: {display}: {counted(errors, 'error')} found by the lint rules; nothing written", err=True)
         return 1
-    return cluster, rendered, target_dir
+    return linted.cluster, linted.rendered, linted.target_dir
 
 
 def _incomplete(source: ClusterFile) -> KconfError:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,29 +17,23 @@ def run_graph(cluster_path: str, output: str | None, *, echo: Callable[..., Any]
     prints them, to stderr. Exit 0 when drawn (findings do not stop a
     picture: showing them is its point); 2 when the description cannot be
     modelled."""
-    from kconf.description import read_description
     from kconf.graph.marks import marks
     from kconf.graph.picture import cluster_svg
-    from kconf.lint.engine import lint_render
-    from kconf.lint.model import ERROR, cluster_source
+    from kconf.lint.model import ERROR
     from kconf.lint.reporters import TextReporter
-    from kconf.render import default_output_dir, render_files
+    from kconf.render import lint_description
 
     display = os.path.normpath(cluster_path)
-    document, text = read_description(cluster_path)
-    source = cluster_source(display, text, document)
-    cluster = source.cluster
-    if cluster is None or not source.complete:
-        findings = lint_render(source, Path("."), None)
+    linted = lint_description(cluster_path, None)
+    findings = linted.findings
+    cluster = linted.cluster
+    if cluster is None:
         errors = sum(f.severity == ERROR for f in findings)
         if not errors:
             raise KconfError("not a usable cluster description", display)
         echo(f"kconf: error: {display}: the description cannot be drawn ({counted(errors, 'error')}):", err=True)
         echo(TextReporter(color=False).render(findings, 1), nl=False, err=True)
         return 2
-    cluster = replace(cluster, path=Path(cluster_path))  # rendered files' paths as render lints them
-    rendered = {name: (f.data, f.mode) for name, f in render_files(cluster).items()}
-    findings = lint_render(source, Path(os.path.normpath(default_output_dir(cluster))), rendered)
     if findings:
         echo(TextReporter(color=False).render(findings, 1), nl=False, err=True)
     picture = cluster_svg(cluster, marks(cluster, display, findings), posixpath.basename(display)).encode()
