@@ -16,6 +16,7 @@ from kconf.graph.marks import CLUSTER, ENDPOINT, LOAD_BALANCER, Mark
 from kconf.graph.style import DEFS, LABEL_WIDTH, STYLESHEET, Badges
 from kconf.graph.traffic import traffic_path
 from kconf.lint.model import ERROR
+from kconf.wording import counted
 
 WIDTH = 1400
 MARGIN = 28
@@ -30,7 +31,7 @@ def _summary(cluster: Cluster) -> str:
     calico = f"Calico {cluster.calico.mode} mode, {cluster.calico.encapsulation}"
     return (
         f"Kubernetes {cluster.kubernetes_version} · kubeadm {cluster.kubeadm_api_version} · {calico} · {balancer} · "
-        f"{stack} · {control_planes} control plane{'s' if control_planes != 1 else ''}, {workers} worker{'s' if workers != 1 else ''}"
+        f"{stack} · {counted(control_planes, 'control plane')}, {counted(workers, 'worker')}"
     )
 
 
@@ -56,7 +57,7 @@ def legend(all_marks: Sequence[Mark], y: float, badges: Badges) -> tuple[str, fl
         return svg.group(*parts, id="findings"), y + 20
     errors = sum(m.finding.severity == ERROR for m in all_marks)
     if errors:
-        note = f"{errors} error{'s' if errors > 1 else ''}: kconf render refuses this description until {'they are' if errors > 1 else 'it is'} fixed."
+        note = f"{counted(errors, 'error')}: kconf render refuses this description until {'they are' if errors > 1 else 'it is'} fixed."
         parts.append(svg.text(MARGIN, y, note, class_="overlap-text"))
         y += 24
     columns = int((WIDTH - 2 * MARGIN - 46) / (12 * svg.MONO_ADVANCE))

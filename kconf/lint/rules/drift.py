@@ -43,6 +43,7 @@ from kconf.errors import KconfError, format_field_path
 from kconf.lazyre import lazy
 from kconf.lint.model import ERROR, Group, Loc, RawFinding
 from kconf.lint.registry import Rule
+from kconf.wording import counted
 
 RULE = "rendered-drift"
 CLASH = "output-folder-clash"
@@ -203,7 +204,7 @@ def _text_drift(drift: FileDrift, on_disk: bytes, rendered: bytes) -> None:
             summary = f"kconf render now writes {expected_lines[e1].strip()!r}"
         extra = max(e2 - e1, d2 - d1) - 1
         if extra > 0:
-            message += f" (and {extra} more line{'s' if extra > 1 else ''})"
+            message += f" (and {counted(extra, 'more line')})"
         _add(drift, RawFinding(RULE, Loc(path, line), message + "; change the description and re-render"), summary)
 
 
