@@ -484,6 +484,24 @@ def config_after_patch(config: str) -> str:
 
 
 @pytest.mark.parametrize(
+    ("autodetect", "ipv6_autodetect", "lines"),
+    [
+        pytest.param(None, "kubernetes-internal-ip", [29], id="ipv6-method-alone"),
+        pytest.param("kubernetes-internal-ip", "kubernetes-internal-ip", [29, 29], id="both-methods-each-warned"),
+        pytest.param(None, "interface=eth0", [], id="ipv6-method-without-a-minimum"),
+    ],
+)
+def test_the_ipv6_method_is_checked_against_the_image_too(
+    autodetect: str | None, ipv6_autodetect: str, lines: list[int]
+) -> None:
+    # patch_manifest 36 and 37 dropped the IPv6 method's check (None for the node, or the method)
+    text = CONFIG + HEAD.replace("image: docker.io/calico/node:v3.28.0", "image: docker.io/calico/node:v3.21.9")
+    text += CIDR_DOUBLE + IP_DOUBLE
+    result = patch_manifest(text, "c.yaml", POD_CIDR, autodetect, ipv6_pod_cidr=IPV6_CIDR, ipv6_autodetect=ipv6_autodetect)
+    assert result.warnings == [f"c.yaml:{line}: {NEEDS}{STOPS}" for line in lines]
+
+
+@pytest.mark.parametrize(
     ("old", "new"),
     [
         pytest.param("", "", id="as-upstream"),
