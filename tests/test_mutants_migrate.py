@@ -346,6 +346,30 @@ def test_migrate_text_written_anew_and_warnings(text: str, expected: str, warnin
     assert (migration.text, migration.warnings) == (expected, warnings)
 
 
+def test_a_position_the_loader_did_not_record_writes_the_document_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    # No input found reaches the KeyError branch of _plan_edits (the loader records every key and value
+    # of a document without aliases), so the fault is put in: that document is written from its data, the
+    # warning says why, and the next document is still edited in place (_plan_edits mutants 60 and 61
+    # dropped the reason, or stopped at the first such document).
+    from kconf.kubeadm import migrate
+
+    flags = migrate._Editor.flags
+
+    def no_position(self: Any, path: FieldPath, value: Any) -> None:
+        if path == ("nodeRegistration", "kubeletExtraArgs"):
+            raise KeyError(path)
+        flags(self, path, value)
+
+    monkeypatch.setattr(migrate._Editor, "flags", no_position)
+    text = INIT3 + "# init\nnodeRegistration:\n  kubeletExtraArgs:\n    v: '2'\n---\n" + CL + "# cluster\napiServer:\n  extraArgs:\n    v: '3'\n"
+    migration = migrate_text(text, "in.yaml")
+    assert migration.text == (
+        INIT4 + 'nodeRegistration:\n  kubeletExtraArgs:\n    - name: v\n      value: "2"\n---\n'
+        + CL4 + "# cluster\napiServer:\n  extraArgs:\n    - name: v\n      value: '3'\n"
+    )
+    assert migration.warnings == (anew(1, "InitConfiguration", "no position for ('nodeRegistration', 'kubeletExtraArgs')"),)
+
+
 NOT_OURS = ("apiVersion 'apps/v1' kind 'Deployment' is neither a kubeadm configuration (kubeadm.k8s.io/v1beta3) nor a component config "
             "kubeadm reads (kubelet.config.k8s.io/v1beta1 KubeletConfiguration; kubeproxy.config.k8s.io/v1alpha1 KubeProxyConfiguration); "
             "kubeadm config migrate refuses the file too")
