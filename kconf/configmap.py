@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kconf.description import V1BETA4_FROM
 from kconf.errors import KconfError, printable_name
-from kconf.kubeadm.convert import V1BETA3, V1BETA4, V1BETA4_FROM, apply_plan, kubernetes_minor, plan_v1beta4, type_name
+from kconf.kubeadm.convert import V1BETA3, V1BETA4, apply_plan, kubernetes_minor, plan_v1beta4, type_name
 from kconf.kubeadm.sockets import EXAMPLE_SOCKET, CriSocketError, SocketSetting, check_cri_socket, checked_socket, socket_from_cluster, socket_setting
 from kconf.lazyre import lazy
 from kconf.secrets import CERTIFICATE_KEY, TOKEN, redact

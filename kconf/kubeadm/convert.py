@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Union
 
+from kconf.description import V1BETA4_FROM
 from kconf.errors import KconfError
 from kconf.kubeadm.components import COMPONENT_CONFIGS as COMPONENT_VERSIONS
 from kconf.lazyre import lazy
@@ -48,8 +49,6 @@ from kconf.lazyre import lazy
 GROUP = "kubeadm.k8s.io"
 V1BETA3 = f"{GROUP}/v1beta3"
 V1BETA4 = f"{GROUP}/v1beta4"
-# kubeadm 1.31 is the first to read v1beta4; render and lint pair v1beta4 with Kubernetes 1.31+.
-V1BETA4_FROM = (1, 31)
 
 # The component configs kubeadm reads beside its own documents (apiVersion ->
 # kind): kept as they are.
