@@ -665,3 +665,28 @@ def test_the_vxlan_item(encapsulation: str, expected: str) -> None:
     text = HEAD + CIDR_DOUBLE + IPIP_ALWAYS + IP_DOUBLE
     patched = patch_manifest(text, "c.yaml", POD_CIDR, None, encapsulation=encapsulation).text
     assert patched == HEAD + expected
+
+
+@pytest.mark.parametrize(("mtu", "refused"), [(999, True), (1000, False), (9000, False), (9001, True)])
+def test_the_mtu_range_includes_both_ends(mtu: int, refused: bool) -> None:
+    # check_settings 31 and 32 made 1000 and 9000 themselves out of range
+    from kconf.calico.patch import check_settings
+
+    if refused:
+        with pytest.raises(KconfError) as caught:
+            check_settings(POD_CIDR, None, mtu=mtu)
+        assert str(caught.value) == f"--mtu: {mtu} is outside 1000-9000"
+    else:
+        settings, warnings = check_settings(POD_CIDR, None, mtu=mtu)
+        assert (settings.mtu, warnings) == (mtu, [])
+
+
+@pytest.mark.parametrize("data", ['data: "x"\n', "data: [1]\n", "data: 5\n"])
+def test_an_encapsulation_alone_does_not_read_the_config_maps_data(data: str) -> None:
+    # patch_manifest 101 planned ConfigMap edits for an encapsulation alone, and a ConfigMap whose
+    # data is not a mapping then stopped the patch; only the MTU and dual stack edit the ConfigMap
+    config = CONFIG[: CONFIG.index("data:")] + data + "---\n"
+    text = config + HEAD + CIDR_DOUBLE + IP_DOUBLE
+    result = patch_manifest(text, "c.yaml", POD_CIDR, None, encapsulation="IPIP")
+    assert (result.changed_lines, result.warnings) == (2, [])
+    assert result.text == config + HEAD + CIDR_DOUBLE + IP_DOUBLE + '            - name: CALICO_IPV4POOL_IPIP\n              value: "Always"\n'
