@@ -685,7 +685,7 @@ def test_the_mtu_range_includes_both_ends(mtu: int, refused: bool) -> None:
 def test_an_encapsulation_alone_does_not_read_the_config_maps_data(data: str) -> None:
     # patch_manifest 101 planned ConfigMap edits for an encapsulation alone, and a ConfigMap whose
     # data is not a mapping then stopped the patch; only the MTU and dual stack edit the ConfigMap
-    config = CONFIG[: CONFIG.index("data:")] + data + "---\n"
+    config = CONFIG[: CONFIG.index("\ndata:") + 1] + data + "---\n"
     text = config + HEAD + CIDR_DOUBLE + IP_DOUBLE
     result = patch_manifest(text, "c.yaml", POD_CIDR, None, encapsulation="IPIP")
     assert (result.changed_lines, result.warnings) == (2, [])
