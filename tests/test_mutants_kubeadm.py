@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from kconf.kubeadm import components
 from kconf.kubeadm import documents as kubeadm
 from kconf.description import Cluster, load_cluster
+from kconf.schemacheck import SchemaIssue
 
 from lintkit import BASE_CLUSTER
 
@@ -120,3 +122,124 @@ def test_endpoint_and_cert_sans(tmp_path: Path, text: str, endpoint: str | None,
 )
 def test_where_joining_nodes_reach_the_api(tmp_path: Path, text: str, expected: str) -> None:
     assert kubeadm.api_server_endpoint(cluster(tmp_path, text)) == expected
+
+
+# --- kconf/kubeadm/components.py -----------------------------------------------------------
+# The real schemas mark only top-level fields (x-kconf-absent-until), so the walk
+# into $ref, nullable anyOf, arrays and x-kconf-absent-from is shown on a small
+# schema of its own; check_component's order on the real KubeletConfiguration.
+
+CHAIN = {"$defs": {**{f"d{n}": {"$ref": f"#/$defs/d{n + 1}"} for n in range(1, 9)}, "d9": {"type": "object"}}}
+NULLABLE = {"$defs": {"Obj": {"type": "object", "properties": {"a": {"type": "string"}}}}}
+
+
+@pytest.mark.parametrize(
+    ("node", "root", "expected"),
+    [
+        pytest.param(True, {}, True, id="not-a-mapping"),  # _3
+        pytest.param({"$ref": "#/$defs/Obj"}, NULLABLE, {"type": "object", "properties": {"a": {"type": "string"}}}, id="ref"),  # _4-_7, _10-_12
+        pytest.param({"$ref": "other.json#/$defs/Obj"}, NULLABLE, {"$ref": "other.json#/$defs/Obj"}, id="ref-elsewhere"),
+        # at most 8 steps: d1 -> ... -> d8 (itself a $ref) is where it stops (_2)
+        pytest.param({"$ref": "#/$defs/d1"}, CHAIN, {"$ref": "#/$defs/d9"}, id="eight-steps-at-most"),
+        pytest.param({"$ref": "#/$defs/d7"}, CHAIN, {"type": "object"}, id="ref-to-ref"),  # _19
+        pytest.param({"$ref": "#/$defs/a"}, {"$defs": {"a": {"$ref": "#/$defs/a"}}}, {"$ref": "#/$defs/a"}, id="ref-cycle"),
+        pytest.param({"anyOf": [{"type": "null"}, {"type": "object"}]}, {}, {"type": "object"}, id="nullable-null-first"),  # _21-_38
+        pytest.param({"anyOf": [{"type": "object"}, {"type": "null"}]}, {}, {"type": "object"}, id="nullable"),
+        pytest.param({"anyOf": [True, {"type": "object"}]}, {}, {"type": "object"}, id="non-mapping-branch"),  # _28
+        pytest.param({"anyOf": [{"type": "object"}, {"type": "string"}]}, {}, {"anyOf": [{"type": "object"}, {"type": "string"}]},
+                     id="two-branches"),
+        pytest.param({"anyOf": [{"$ref": "#/$defs/Obj"}, {"type": "null"}]}, NULLABLE,
+                     {"type": "object", "properties": {"a": {"type": "string"}}}, id="nullable-ref"),  # _39
+    ],
+)
+def test_resolve(node: Any, root: dict[str, Any], expected: Any) -> None:
+    assert components._resolve(node, root) == expected
+
+
+WALKED: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "old": {"type": "string", "x-kconf-absent-from": "1.33"},
+        "new": {"type": "string", "x-kconf-absent-until": "1.31"},
+        "outer": {"$ref": "#/$defs/Outer"},
+        "list": {"type": ["array", "null"], "items": {"$ref": "#/$defs/Item"}},
+        "tags": {"type": ["array", "null"]},
+        "plain": {"type": "string"},
+    },
+    "$defs": {
+        "Outer": {"type": "object", "properties": {
+            "gone": {"type": "string", "x-kconf-absent-from": "1.36"},
+            "fresh": {"type": "string", "x-kconf-absent-until": "1.35"},
+        }},
+        "Item": {"anyOf": [{"$ref": "#/$defs/Inner"}, {"type": "null"}]},
+        "Inner": {"type": "object", "properties": {"fresh": {"type": "string", "x-kconf-absent-until": "1.33"}}},
+    },
+}
+# "bogus" (not in the schema) comes first: the fields after it are still walked (_13)
+WALKED_DATA = {"bogus": 1, "plain": "p", "tags": ["a"], "new": "n", "old": "o", "outer": {"gone": "g", "fresh": "f"},
+               "list": [{"fresh": "f"}, None, {"fresh": "f"}]}
+
+
+def newer(field: str, minor: str, until: str) -> str:
+    return (f"unknown field {field!r} for Kubernetes {minor}: it is newer than {until}, and kubeadm {minor} "
+            "refuses it as unknown; remove it or raise kubernetesVersion")
+
+
+def removed(field: str, minor: str, since: str) -> str:
+    return f"unknown field {field!r} for Kubernetes {minor}: it was removed by {since}, and kubeadm {minor} refuses it as unknown; remove it"
+
+
+@pytest.mark.parametrize(
+    ("minor", "expected"),
+    [
+        pytest.param((1, 30), [
+            SchemaIssue(("new",), newer("new", "1.30", "1.31")),
+            SchemaIssue(("outer", "fresh"), newer("fresh", "1.30", "1.35")),
+            SchemaIssue(("list", 0, "fresh"), newer("fresh", "1.30", "1.33")),
+            SchemaIssue(("list", 2, "fresh"), newer("fresh", "1.30", "1.33")),
+        ], id="old-minor"),
+        # 1.33 is where "old" goes (>=, _36) and the items' "fresh" still missing (<=)
+        pytest.param((1, 33), [
+            SchemaIssue(("old",), removed("old", "1.33", "1.33")),
+            SchemaIssue(("outer", "fresh"), newer("fresh", "1.33", "1.35")),
+            SchemaIssue(("list", 0, "fresh"), newer("fresh", "1.33", "1.33")),
+            SchemaIssue(("list", 2, "fresh"), newer("fresh", "1.33", "1.33")),
+        ], id="boundary-minor"),
+        pytest.param((1, 34), [
+            SchemaIssue(("old",), removed("old", "1.34", "1.33")),
+            SchemaIssue(("outer", "fresh"), newer("fresh", "1.34", "1.35")),
+        ], id="middle-minor"),
+        pytest.param((1, 36), [
+            SchemaIssue(("old",), removed("old", "1.36", "1.33")),
+            SchemaIssue(("outer", "gone"), removed("gone", "1.36", "1.36")),
+        ], id="new-minor"),
+    ],
+)
+def test_version_issues_walk_refs_anyof_and_arrays(minor: tuple[int, int], expected: list[SchemaIssue]) -> None:
+    # kills _19-_22 and _36-_49 (absent-from, the nested walk) and _56-_70 (arrays)
+    assert list(components._version_issues(WALKED_DATA, WALKED, WALKED, (), minor)) == expected
+
+
+def test_version_issues_of_a_list_without_items_schema() -> None:
+    # a list where the schema says nothing of its items is not walked (_56 reads node["items"])
+    assert list(components._version_issues(["a"], {"type": "array"}, {}, (), (1, 30))) == []
+
+
+KUBELET_DATA = {"apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration"}
+
+
+def test_check_component_sorts_by_shown_path_then_message() -> None:
+    # [10] before [9] (paths compared as text, _28/_30), cgroupDrivr before maxPods
+    # though its message sorts after (_34), one fixed order (_32)
+    data = {**KUBELET_DATA, "maxPods": "many", "cgroupDrivr": "systemd", "crashLoopBackOff": {"maxContainerRestartPeriod": "30s"},
+            "tlsCurvePreferences": [1, 2, 3, 4, 5, 6, 7, 8, 9, "x", "y"]}
+    assert components.check_component(data, (1, 30)) == [
+        SchemaIssue(("cgroupDrivr",), "unknown field 'cgroupDrivr' (did you mean 'cgroupDriver'?)"),
+        SchemaIssue(("crashLoopBackOff",), "unknown field 'crashLoopBackOff' for Kubernetes 1.30: it is newer than 1.31, and kubeadm 1.30 "
+                    "refuses it as unknown; remove it or raise kubernetesVersion"),
+        SchemaIssue(("maxPods",), "'many' is a string, expected integer"),
+        SchemaIssue(("tlsCurvePreferences",), "unknown field 'tlsCurvePreferences' for Kubernetes 1.30: it is newer than 1.35, and "
+                    "kubeadm 1.30 refuses it as unknown; remove it or raise kubernetesVersion"),
+        SchemaIssue(("tlsCurvePreferences", 10), "'y' is a string, expected integer"),
+        SchemaIssue(("tlsCurvePreferences", 9), "'x' is a string, expected integer"),
+    ]
