@@ -13,6 +13,7 @@ import pytest
 
 from kconf.kubeadm import components
 from kconf.kubeadm import documents as kubeadm
+from kconf.kubeadm import sockets
 from kconf.description import Cluster, load_cluster
 from kconf.schemacheck import SchemaIssue
 
@@ -243,3 +244,69 @@ def test_check_component_sorts_by_shown_path_then_message() -> None:
         SchemaIssue(("tlsCurvePreferences", 10), "'y' is a string, expected integer"),
         SchemaIssue(("tlsCurvePreferences", 9), "'x' is a string, expected integer"),
     ]
+
+
+# --- kconf/kubeadm/sockets.py --------------------------------------------------------------
+
+EXAMPLE = "unix:///var/run/containerd/containerd.sock"
+EMPTY_PART = "the path has an empty, '.' or '..' part; write the socket's plain absolute path"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param(5, f"5 is not a string: write e.g. {EXAMPLE}", id="not-a-string"),  # check_cri_socket _2
+        # the first "://" splits scheme from path (check_cri_socket _11 splits at the last)
+        pytest.param("unix://run://c.sock", "'unix://run://c.sock' has a relative path: write unix:///run://c.sock "
+                     "(unix:// and then an absolute path)", id="two-scheme-separators"),
+        pytest.param("unix:///run/x#y.sock", "'unix:///run/x#y.sock' has a query or fragment: write only unix:// and the socket's path",
+                     id="fragment"),  # _10
+        pytest.param("unix:///./containerd.sock", f"'unix:///./containerd.sock': {EMPTY_PART}", id="dot-first-part"),  # _19, _23
+        pytest.param("unix:////containerd.sock", f"'unix:////containerd.sock': {EMPTY_PART}", id="empty-first-part"),  # _19, _22
+        pytest.param("unix:///run//c.sock", f"'unix:///run//c.sock': {EMPTY_PART}", id="empty-part"),  # _22
+        pytest.param("unix:///run/./c.sock", f"'unix:///run/./c.sock': {EMPTY_PART}", id="dot-part"),  # _23
+        # only leading dots are stripped before looking for an extension (_36 strips X too)
+        pytest.param("unix:///run/X.crio", f"'unix:///run/X.crio' names a .crio file, not a socket: CRI sockets end in .sock, e.g. {EXAMPLE}",
+                     id="extension"),
+        # the extension is from the last dot (_39: the first)
+        pytest.param("unix:///run/containerd.sock.bak",
+                     f"'unix:///run/containerd.sock.bak' names a .bak file, not a socket: CRI sockets end in .sock, e.g. {EXAMPLE}",
+                     id="last-extension"),
+    ],
+)
+def test_cri_socket_refused(value: object, message: str) -> None:
+    with pytest.raises(sockets.CriSocketError) as caught:
+        sockets.check_cri_socket(value)
+    assert str(caught.value) == message
+
+
+def test_cri_socket_hidden_file_name_is_only_warned() -> None:
+    # a leading dot is no extension (_34 strips whitespace, _35 the trailing dots)
+    assert sockets.check_cri_socket("unix:///run/.crio") == [
+        "CRI socket 'unix:///run/.crio' does not end in .sock, as runtime sockets usually do; check the path"
+    ]
+
+
+def test_checked_socket_warning_names_file_line_and_field() -> None:
+    # checked_socket _14 (no file), _15 (no line)
+    setting = sockets.SocketSetting("unix:///run/crio", "c.yaml", 7, ("spec", "criSocket"))
+    assert sockets.checked_socket(setting) == ("unix:///run/crio", [
+        "c.yaml:7: spec.criSocket: CRI socket 'unix:///run/crio' does not end in .sock, as runtime sockets usually do; check the path"
+    ])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # socket_from_cluster _11, _17-_21: the node sets none, spec.criSocket (line 8) is the place
+        pytest.param(BASE_CLUSTER, (EXAMPLE, 8, ("spec", "criSocket")), id="spec"),
+        pytest.param(edited(BASE_CLUSTER, "      address: 192.168.51.81/24\n",
+                            "      address: 192.168.51.81/24\n      criSocket: unix:///run/crio/crio.sock\n"),
+                     ("unix:///run/crio/crio.sock", 21, ("spec", "nodes", 0, "criSocket")), id="node"),
+    ],
+)
+def test_socket_from_cluster(tmp_path: Path, text: str, expected: tuple[str, int, tuple[str | int, ...]]) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(text)
+    value, line, field = expected
+    assert sockets.socket_from_cluster(str(path)) == sockets.SocketSetting(value, str(path), line, field)
