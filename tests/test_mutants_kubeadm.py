@@ -1,11 +1,14 @@
-"""kconf/kubeadm/documents.py: cases that mutants surviving the rest of the suite showed missing.
+"""kconf/kubeadm/documents.py, components.py, sockets.py and schema.py: cases
+that mutants surviving the rest of the suite showed missing.
 
 Descriptions are BASE_CLUSTER (tests/lintkit.py) with one edit each; the
-expected kubeadm fields are written out. See tools/mutation/run.
+expected kubeadm fields, issues and messages are written out. See
+tools/mutation/run.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +16,11 @@ import pytest
 
 from kconf.kubeadm import components
 from kconf.kubeadm import documents as kubeadm
+from kconf.kubeadm import schema as kubeadm_schema
 from kconf.kubeadm import sockets
 from kconf.description import Cluster, load_cluster
 from kconf.schemacheck import SchemaIssue
+from kconf.yamlio import Document, load_documents
 
 from lintkit import BASE_CLUSTER
 
@@ -310,3 +315,126 @@ def test_socket_from_cluster(tmp_path: Path, text: str, expected: tuple[str, int
     path.write_text(text)
     value, line, field = expected
     assert sockets.socket_from_cluster(str(path)) == sockets.SocketSetting(value, str(path), line, field)
+
+
+# --- kconf/kubeadm/schema.py ---------------------------------------------------------------
+
+G = "kubeadm.k8s.io"
+C3 = {"apiVersion": f"{G}/v1beta3", "kind": "ClusterConfiguration"}
+C4 = {"apiVersion": f"{G}/v1beta4", "kind": "ClusterConfiguration"}
+V4_ARGS = ("in kubeadm.k8s.io/v1beta4 extraArgs is a list of {name, value} entries, not the v1beta3 map of flag: value; "
+           "write '- name: %s' with 'value: \"%s\"' ('kubeadm config migrate' converts v1beta3 files)")
+V3_ARGS = ("in kubeadm.k8s.io/v1beta3 extraArgs is a map of flag: value, not the v1beta4 list of {name, value} entries; "
+           "write '%s: \"%s\"', or use apiVersion kubeadm.k8s.io/v1beta4")
+SUPPORTED_TEXT = ("kubeadm.k8s.io/v1beta3 (InitConfiguration, ClusterConfiguration, JoinConfiguration); kubeadm.k8s.io/v1beta4 "
+                  "(InitConfiguration, ClusterConfiguration, JoinConfiguration, ResetConfiguration, UpgradeConfiguration)")
+TIMEOUT = ("timeoutForControlPlane was removed in kubeadm.k8s.io/v1beta4; set timeouts.controlPlaneComponentHealthCheck in the "
+           "InitConfiguration (and JoinConfiguration) instead")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        pytest.param(None, [((), "a kubeadm configuration document must be a mapping, found nothing")], id="nothing"),  # _2-_9
+        pytest.param([1], [((), "a kubeadm configuration document must be a mapping, found list")], id="list"),
+        pytest.param({"kind": "X"}, [((), "'apiVersion' is required")], id="no-api-version"),  # _27
+        pytest.param({"apiVersion": 1}, [(("apiVersion",), "1 is not of type string")], id="api-version-not-a-string"),  # _32
+        pytest.param({"apiVersion": f"{G}/v9"}, [(("apiVersion",), f"unknown kubeadm API version 'kubeadm.k8s.io/v9'; supported: {SUPPORTED_TEXT}")],
+                     id="unknown-version"),  # _supported_text _2, _4
+        # the version is all after the first "/" (_42: after the last, v1beta4)
+        pytest.param({"apiVersion": f"{G}/foo/v1beta4", "kind": "ClusterConfiguration"},
+                     [(("apiVersion",), f"unknown kubeadm API version 'kubeadm.k8s.io/foo/v1beta4'; supported: {SUPPORTED_TEXT}")],
+                     id="two-slashes"),
+        pytest.param({"apiVersion": f"{G}/"}, [(("apiVersion",), "apiVersion must name a version, e.g. kubeadm.k8s.io/v1beta4")],
+                     id="no-version"),  # _51
+        pytest.param({"apiVersion": f"{G}/v1beta4"}, [((), "'kind' is required")], id="no-kind"),  # _65
+        pytest.param({"apiVersion": f"{G}/v1beta4", "kind": 3}, [(("kind",), "3 is not of type string")], id="kind-not-a-string"),  # _68-_73
+        pytest.param({"apiVersion": f"{G}/v1beta4", "kind": "Foo"}, [(("kind",), (
+            "unknown kind 'Foo' for kubeadm.k8s.io/v1beta4; it has InitConfiguration, ClusterConfiguration, JoinConfiguration, "
+            "ResetConfiguration, UpgradeConfiguration"))], id="kind-of-no-version"),  # _86
+        # _first: no entry to quote (_4-_7)
+        pytest.param({**C4, "apiServer": {"extraArgs": {}}}, [(("apiServer", "extraArgs"), V4_ARGS % ("<flag>", "<value>"))], id="v4-empty-map"),
+        pytest.param({**C3, "apiServer": {"extraArgs": []}}, [(("apiServer", "extraArgs"), V3_ARGS % ("<flag>", "<value>"))], id="v3-empty-list"),
+        # the field named is the last part of the path (_hints _21, _32, _33), the value quoted as it is (_map_args _9)
+        pytest.param({**C4, "etcd": {"local": {"extraArgs": {"a": 1}}}}, [(("etcd", "local", "extraArgs"), V4_ARGS % ("a", "1"))], id="v4-etcd-map"),
+        pytest.param({**C3, "etcd": {"local": {"extraArgs": [{"name": "x", "value": "y"}]}}},
+                     [(("etcd", "local", "extraArgs"), V3_ARGS % ("x", "y"))], id="v3-etcd-list"),  # _hints _27, _31
+        # a string entry is passed over (_list_args _1), an entry without value quotes "" (_10, _12, _15)
+        pytest.param({**C3, "apiServer": {"extraArgs": ["--name=v", {"name": "f"}]}}, [(("apiServer", "extraArgs"), V3_ARGS % ("f", ""))],
+                     id="v3-list-without-value"),
+        # a field that is there, though null or empty, is hinted (_hints _45, _57)
+        pytest.param({**C4, "apiServer": {"timeoutForControlPlane": None}}, [(("apiServer", "timeoutForControlPlane"), TIMEOUT)], id="v4-null-moved"),
+        pytest.param({**C3, "proxy": {}}, [(("proxy",), (
+            "'proxy' exists only in kubeadm.k8s.io/v1beta4 (Kubernetes 1.31 and newer); use apiVersion kubeadm.k8s.io/v1beta4 to set it"))],
+            id="v3-empty-v4-field"),
+        # sorted by path first, though the messages sort the other way (_129)
+        pytest.param({**C4, "apiServer": {"timeoutForControlPlane": "4m"}, "controllerManager": {"extraArgs": {"a": "b"}}}, [
+            (("apiServer", "timeoutForControlPlane"), TIMEOUT),
+            (("controllerManager", "extraArgs"), V4_ARGS % ("a", "b")),
+        ], id="hints-by-path"),
+        # [10] before [9]: paths compared as text (_123, _125), the shorter path not first (_129)
+        pytest.param({**C4, "apiServer": {"extraArgs": {"a": "b"}, "certSANs": ["a"] * 9 + [1, 2]}}, [
+            (("apiServer", "certSANs", 10), "2 was read as a number; quote it if it is meant as text"),
+            (("apiServer", "certSANs", 9), "1 was read as a number; quote it if it is meant as text"),
+            (("apiServer", "extraArgs"), V4_ARGS % ("a", "b")),
+        ], id="issues-and-hint-by-shown-path"),
+    ],
+)
+def test_check_document(data: Any, expected: list[tuple[tuple[str | int, ...], str]]) -> None:
+    assert [(i.path, i.message) for i in kubeadm_schema.check_document(data)] == expected
+
+
+def test_hints_of_a_kind_without_tables() -> None:
+    # _hints _50, _52: a v1beta3 kind the table of v1beta4-only fields does not name has none
+    assert list(kubeadm_schema._hints("v1beta3", "ResetConfiguration", {"proxy": {}})) == []
+
+
+@dataclass(frozen=True)
+class View:
+    """A loaded document as split_issues reads it (data and document.position)."""
+
+    document: Document
+
+    @property
+    def data(self) -> Any:
+        return self.document.data
+
+
+def split(text: str) -> list[tuple[int, str]]:
+    return kubeadm_schema.split_issues(text, [View(d) for d in load_documents(text, "k.yaml") if d.data is not None])
+
+
+INIT = "apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n"
+KIND_LESS = "apiVersion: kubeadm.k8s.io/v1beta4\n"
+
+
+def no_document(what: str) -> str:
+    return (f"kubeadm splits the file at each '---' line, and {what} no document with a grouped apiVersion and a kind: kubeadm refuses "
+            "the file ('kind and apiVersion is mandatory information'); remove the '---' line or name apiVersion and kind")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("---x\n", [(1, "kubeadm allows only a comment after '---', found 'x'")], id="text-after-marker"),  # _12
+        pytest.param(INIT + "--- # c\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n", [], id="comment-after-marker"),  # _16
+        pytest.param("---" + "abcdefghij" * 5 + "\n", [(1, "kubeadm allows only a comment after '---', found "
+                                                        "'abcdefghijabcdefghijabcdefghijabcdefghij'")], id="first-40-characters"),  # _17
+        # the chunk ends the line before its '---' (_20, _21)
+        pytest.param("# a\n# b\n---\n" + INIT, [(1, no_document("lines 1-2 hold"))], id="comment-lines"),
+        # a chunk of one line (_69, _70), of no document (_36, _40, _51, is_kubeadm_document _2)
+        pytest.param("# a\n---\n" + INIT, [(1, no_document("line 1 holds"))], id="comment-line"),
+        pytest.param(INIT + "---\nfoo: 1\n", [(4, no_document("line 4 holds"))], id="no-api-version"),
+        # a document on the chunk's last line is its document (_33)
+        pytest.param(INIT + "---\n{apiVersion: kubeadm.k8s.io/v1beta4, kind: ClusterConfiguration}\n", [], id="flow-document"),
+        # the version is after the last "/" (_53: "v1/" after the first)
+        pytest.param(INIT + "---\napiVersion: example.com/v1/\nkind: X\n", [(4, no_document("lines 4-5 hold"))], id="empty-version"),
+        # a kubeadm document without kind is check_document's (_59, _61), and the chunks after it are still read (_62)
+        pytest.param(KIND_LESS + "---\n" + INIT, [], id="kubeadm-without-kind"),
+        pytest.param(KIND_LESS + "kind: ''\n---\n" + INIT, [], id="kubeadm-empty-kind"),
+        pytest.param(KIND_LESS + "---\n# c\n---\n" + INIT, [(3, no_document("line 3 holds"))], id="after-kubeadm-without-kind"),
+        pytest.param(INIT + "---\n" + INIT, [(5, "a second InitConfiguration: kubeadm reads one document of each kind")], id="second-kind"),
+    ],
+)
+def test_split_issues(text: str, expected: list[tuple[int, str]]) -> None:
+    assert split(text) == expected
