@@ -393,3 +393,96 @@ def test_render_never_overwrites_its_inputs(
         run_render(description, output, check=False, echo=lambda *args, **kwargs: None)
     assert (caught.value.message, caught.value.path) == (message, path)
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "complete"),
+    [
+        # lint_description 43: the source is returned with a description that renders too
+        pytest.param(TWO_CONTROL_PLANES, True, id="renders"),
+        pytest.param(edit("kubernetesVersion: v1.31.2", "kubernetesVersion: v1.31"), False, id="broken"),
+    ],
+)
+def test_lint_description_returns_the_description_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, complete: bool) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "cluster.yaml").write_text(text)
+    linted = kconf.render.lint_description("sub/../cluster.yaml", None)
+    assert (linted.source.path, linted.source.text, linted.source.complete) == ("cluster.yaml", text, complete)
+    assert (linted.cluster is not None, linted.rendered is not None, linted.target_dir) == (
+        (True, True, Path("sub/../lab")) if complete else (False, False, None)
+    )
+    assert [(f.path, f.line, f.rule) for f in linted.findings] == (
+        [("cluster.yaml", 22, "etcd-quorum")] if complete else [("cluster.yaml", 6, "cluster-schema")]
+    )
+
+
+# --- render --diff: what is on disk, read for the diff ---------------------------------------------
+
+
+def render_lab(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from conftest import run_cli
+
+    monkeypatch.chdir(folder)
+    (folder / "cluster.yaml").write_text(BASE_CLUSTER)
+    assert run_cli("render", "cluster.yaml").exit_code == 0
+    return folder / "lab"
+
+
+def check_diff() -> tuple[int, str, str]:
+    from conftest import run_cli
+
+    result = run_cli("render", "cluster.yaml", "--check", "--diff")
+    return result.exit_code, result.stdout_bytes.decode(), result.stderr
+
+
+HOSTS_TAIL = "192.168.51.80\tlab-lb k8s-vip\n192.168.51.81\tcp-1\n192.168.51.82\tcp-2\n192.168.51.83\tcp-3\n192.168.51.91\tworker-1\n"
+DIFFERS = "lab/hosts: differs\nkconf: 1 file in lab is not what `kconf render cluster.yaml` writes\n"
+
+
+def test_a_byte_that_is_not_utf8_shows_as_a_replacement_character(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # _lines 5 (strict decoding), 8/9 (an error handler that does not exist)
+    hosts = render_lab(tmp_path, monkeypatch) / "hosts"
+    data = hosts.read_bytes()
+    assert data.endswith(HOSTS_TAIL.encode())
+    hosts.write_bytes(data.replace(b"\tcp-3\n", b"\tcp-\xff3\n"))
+    assert check_diff() == (
+        1,
+        "--- lab/hosts\ton disk\n"
+        "+++ lab/hosts\tkconf render\n"
+        "@@ -6,5 +6,5 @@\n"
+        " 192.168.51.80\tlab-lb k8s-vip\n"
+        " 192.168.51.81\tcp-1\n"
+        " 192.168.51.82\tcp-2\n"
+        "-192.168.51.83\tcp-\ufffd3\n"
+        "+192.168.51.83\tcp-3\n"
+        " 192.168.51.91\tworker-1\n",
+        DIFFERS,
+    )
+
+
+@pytest.mark.parametrize(
+    ("over", "shown"),
+    [
+        # _on_disk 5: a file of exactly DIFF_LIMIT bytes is still shown
+        pytest.param(0, True, id="at-the-limit"),
+        pytest.param(1, False, id="over-the-limit"),
+    ],
+)
+def test_the_diff_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, over: int, shown: bool) -> None:
+    hosts = render_lab(tmp_path, monkeypatch) / "hosts"
+    edited = hosts.read_bytes().replace(b"\tcp-3\n", b"\tcp-33\n")
+    hosts.write_bytes(edited)
+    monkeypatch.setattr(kconf.render, "DIFF_LIMIT", len(edited) - over)
+    diff = (
+        "--- lab/hosts\ton disk\n"
+        "+++ lab/hosts\tkconf render\n"
+        "@@ -6,5 +6,5 @@\n"
+        " 192.168.51.80\tlab-lb k8s-vip\n"
+        " 192.168.51.81\tcp-1\n"
+        " 192.168.51.82\tcp-2\n"
+        "-192.168.51.83\tcp-33\n"
+        "+192.168.51.83\tcp-3\n"
+        " 192.168.51.91\tworker-1\n"
+    )
+    assert check_diff() == (1, diff if shown else "# lab/hosts: 503 bytes: not shown\n", DIFFERS)

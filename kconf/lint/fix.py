@@ -23,7 +23,17 @@ from typing import Any
 
 from kconf.errors import KconfError
 from kconf.lint.model import Finding
-from kconf.yamlio import Document, Lines, Position, TextEdit, apply_edits, block_scalar, flow_scalar, load_documents
+from kconf.yamlio import (
+    ODD_LINE_BREAKS,
+    Document,
+    Lines,
+    Position,
+    TextEdit,
+    apply_edits,
+    block_scalar,
+    flow_scalar,
+    load_documents,
+)
 from kconf.yamlio import Path as FieldPath
 
 BOM = b"\xef\xbb\xbf"
@@ -102,7 +112,7 @@ def _edit(text: str, lines: Lines, document: Document, field_path: FieldPath, ne
     start = lines.offset(document.values[field_path])
     end = lines.offset(spans.value_ends[field_path])
     written = text[start:end]
-    if "\n" in written or "\r" in written:
+    if "\n" in written:  # (fix_text refused a lone "\r" before: a "\r" here is part of "\r\n")
         return "the value is written over several lines"
     replacement = _scalar_text(written, new, field_path[:-1] in spans.flow)
     if replacement is None:
@@ -118,6 +128,9 @@ def fix_text(path: str, text: str, findings: Iterable[Finding]) -> tuple[str, li
         documents = load_documents(text, path, spans=True)
     except KconfError as exc:
         return text, [_refused(f, f"the file does not load ({exc})") for f in findings if f.fix is not None]
+    if ODD_LINE_BREAKS.search(text):
+        # the parser's lines end at these too, Lines' only at "\n": its offsets would miss the values
+        return text, [_refused(f, "the file has line breaks other than LF and CRLF") for f in findings if f.fix is not None]
     at = _targets(documents)
     lines = Lines(text)
     edits: dict[tuple[int, int], tuple[TextEdit, Finding, _Target]] = {}
