@@ -472,15 +472,15 @@ def test_a_fix_only_from_a_rule_that_declares_one() -> None:
 # --- what is dropped as a copy of the description's finding --------------------------------------
 
 
-def test_drift_in_an_unchanged_output_file_is_kept_beside_drift_at_the_description(in_tmp: Path) -> None:
+@pytest.mark.parametrize("spelling", ["cluster.yaml", "./cluster.yaml", "."])
+def test_drift_in_an_unchanged_output_file_is_kept_beside_drift_at_the_description(in_tmp: Path, spelling: str) -> None:
     # _without_rendered_copies 11/12: rendered-drift is at the description (a missing file) and at a
-    # file whose bytes are render's (its mode): that one is no copy
+    # file whose bytes are render's (its mode): that one is no copy. However the description is
+    # spelt (`kconf lint .` reads it as ./cluster.yaml), the findings are the same.
     out = render_into(in_tmp, BASE_CLUSTER)
     (out / "join-worker-1.sh").unlink()
     (out / "join-cp-2.sh").chmod(0o644)
-    # (named as written in the folder: `kconf lint .` spells the description ./cluster.yaml, which
-    # _without_rendered_copies does not match with the findings' cluster.yaml)
-    result = run_cli("lint", "cluster.yaml")
+    result = run_cli("lint", spelling)
     assert (result.exit_code, result.stderr) == (1, "2 errors, 0 warnings in 8 files\n")
     assert result.stdout == (
         "cluster.yaml:1:1: error: lab/join-worker-1.sh is missing; run kconf render cluster.yaml [rendered-drift]\n"

@@ -62,10 +62,15 @@ def selection(rules: dict[str, Rule], select: str | None, ignore: str | None, se
     return Selection(frozenset(enabled), dict(settings.severity))
 
 
-def run_rules(groups: Sequence[Group], rules: dict[str, Rule], chosen: Selection) -> list[Finding]:
+def run_rules(
+    groups: Sequence[Group], rules: dict[str, Rule], chosen: Selection, copies: list[Finding] | None = None
+) -> list[Finding]:
+    """The chosen rules' findings; ``copies`` (when given) gets those dropped
+    as copies of the description's in files render wrote unchanged."""
     from kconf.secrets import redact
 
     found: set[Finding] = set()
+    dropped: set[Finding] = set()
     for group in groups:
         group_findings: list[Finding] = []
         broken = group.cluster_file.broken if group.cluster_file is not None else frozenset()
@@ -74,7 +79,11 @@ def run_rules(groups: Sequence[Group], rules: dict[str, Rule], chosen: Selection
                 continue
             for raw in rule.check(group):
                 group_findings.append(_finalise(raw, rule, chosen, redact))
-        found.update(_without_rendered_copies(group, group_findings))
+        kept = set(_without_rendered_copies(group, group_findings))
+        found.update(kept)
+        dropped.update(set(group_findings) - kept)
+    if copies is not None:
+        copies.extend(sorted(dropped - found))
     return sorted(found)
 
 
@@ -84,7 +93,7 @@ def _without_rendered_copies(group: Group, findings: list[Finding]) -> list[Find
     output file that is exactly what render writes."""
     if group.cluster_file is None or group.output_dir is None:
         return findings
-    description = group.cluster_file.path
+    description = os.path.normpath(group.cluster_file.path)  # as findings spell it: ./cluster.yaml is cluster.yaml
     at_description = {f.rule for f in findings if f.path == description}
     unchanged: dict[str, bool] = {}
 
@@ -120,6 +129,8 @@ class LintResult:
     files: int  # files kconf recognised and read
     unrecognised: list[str] = field(default_factory=list)  # named on the command line, not kconf's
     checked: list[str] = field(default_factory=list)  # the files recognised and read
+    # findings left out as copies of the description's in files render wrote unchanged: --fix fixes them too
+    copies: list[Finding] = field(default_factory=list)
 
 
 def lint_files(
@@ -144,7 +155,9 @@ def lint_files(
         return LintResult([], gathered.files, gathered.unrecognised, gathered.checked)
     if chosen is None:
         chosen = project_selection(select, ignore, settings)
-    return LintResult(lint_groups(gathered.groups, chosen), gathered.files, gathered.unrecognised, gathered.checked)
+    copies: list[Finding] = []
+    findings = lint_groups(gathered.groups, chosen, copies)
+    return LintResult(findings, gathered.files, gathered.unrecognised, gathered.checked, copies)
 
 
 def lint_paths(
@@ -169,13 +182,18 @@ def project_selection(select: str | None = None, ignore: str | None = None, sett
     return selection(RULES, select, ignore, settings)
 
 
-def lint_groups(groups: Sequence[Group], chosen: Selection) -> list[Finding]:
-    """Findings of the chosen rules, without the suppressed ones."""
+def lint_groups(groups: Sequence[Group], chosen: Selection, copies: list[Finding] | None = None) -> list[Finding]:
+    """Findings of the chosen rules, without the suppressed ones (``copies``:
+    see run_rules)."""
     from kconf.lint.rules import RULES
     from kconf.lint.suppress import suppressed
 
     texts: dict[str, SourceFile] = {os.path.normpath(f.path): f for g in groups for f in g.files}
-    return [f for f in run_rules(groups, RULES, chosen) if not suppressed(f, texts.get(f.path))]
+    dropped: list[Finding] = []
+    found = [f for f in run_rules(groups, RULES, chosen, dropped) if not suppressed(f, texts.get(f.path))]
+    if copies is not None:
+        copies.extend(f for f in dropped if not suppressed(f, texts.get(f.path)))
+    return found
 
 
 def lint_render(source: ClusterFile, output_dir: Path, rendered: dict[str, tuple[bytes, int]] | None) -> list[Finding]:
@@ -304,7 +322,7 @@ def run_lint(
     if fix:
         from kconf.lint.fix import apply_fixes
 
-        changes = apply_fixes(result.findings)
+        changes = apply_fixes(sorted(result.findings + result.copies))
         for change in changes:
             # text: the changes lead the report; other formats keep stdout one document
             echo(str(change), err=bool(change.problem) or output_format != "text")
