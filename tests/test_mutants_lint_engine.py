@@ -503,3 +503,24 @@ def test_an_unknown_rule_in_settings_without_a_file(in_tmp: Path, monkeypatch: p
     with pytest.raises(KconfError) as caught:
         project_selection(settings=settings)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("spelling", [".", "./cluster.yaml", "cluster.yaml"])
+def test_copies_of_the_description_findings_are_handed_back_apart(in_tmp: Path, spelling: str) -> None:
+    # lint_files 46/49/59, lint_groups 8/12 and run_rules 32 lost the copies left out of the report
+    # (lint --fix fixes them with the description's finding)
+    from conftest import EXAMPLES
+    from kconf.lint.engine import lint_files
+
+    text = (EXAMPLES / "ha-haproxy" / "cluster.yaml").read_text()
+    (in_tmp / "cluster.yaml").write_text(text.replace("imageRepository: registry.k8s.io\n", "imageRepository: k8s.gcr.io\n"))
+    assert run_cli("render", "cluster.yaml").exit_code == 0
+    result = lint_files([spelling], select="image-repository-deprecated")
+    message = ("spec.imageRepository k8s.gcr.io is frozen since April 2023 and gets no new images: write registry.k8s.io")
+    assert [(f.path, f.line, f.column, f.rule, f.message) for f in result.findings] == [
+        ("cluster.yaml", 11, 20, "image-repository-deprecated", message),
+    ]
+    assert [(f.path, f.line, f.column, f.rule) for f in result.copies] == [
+        ("cka/kubeadm-init.yaml", 19, 18, "image-repository-deprecated"),
+    ]
+    assert result.copies[0].fix is not None

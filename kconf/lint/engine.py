@@ -189,11 +189,8 @@ def lint_groups(groups: Sequence[Group], chosen: Selection, copies: list[Finding
     from kconf.lint.suppress import suppressed
 
     texts: dict[str, SourceFile] = {os.path.normpath(f.path): f for g in groups for f in g.files}
-    dropped: list[Finding] = []
-    found = [f for f in run_rules(groups, RULES, chosen, dropped) if not suppressed(f, texts.get(f.path))]
-    if copies is not None:
-        copies.extend(f for f in dropped if not suppressed(f, texts.get(f.path)))
-    return found
+    # a copy is in a file exactly as render writes it, which holds no suppression comment
+    return [f for f in run_rules(groups, RULES, chosen, copies) if not suppressed(f, texts.get(f.path))]
 
 
 def lint_render(source: ClusterFile, output_dir: Path, rendered: dict[str, tuple[bytes, int]] | None) -> list[Finding]:
