@@ -197,3 +197,18 @@ def test_the_version_fast_path_prints_what_click_prints() -> None:
         capture_output=True, text=True, timeout=60,
     )
     assert (fast.returncode, fast.stdout, fast.stderr) == (via_click.returncode, via_click.stdout, via_click.stderr) == (0, "kconf, version 0.1.0\n", "")
+
+
+def _imported(args: list[str]) -> set[str]:
+    """Modules a whole interpreter run imports, from ``-X importtime``."""
+    result = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return {line.split("|")[2].strip() for line in result.stderr.splitlines() if line.startswith("import time:") and "|" in line} - {"imported package"}
+
+
+def test_the_console_script_adds_only_kconf_to_a_bare_start() -> None:
+    # bin/kconf is the script installers put on PATH (pyproject's script-files):
+    # `kconf --version` imports nothing a bare `python -c pass` does not, but
+    # kconf and its entry module (pip's generated wrapper imported `re`)
+    script = str(Path(__file__).resolve().parents[1] / "bin" / "kconf")
+    assert _imported([script, "--version"]) - _imported(["-c", "pass"]) == {"kconf", "kconf.entry"}
