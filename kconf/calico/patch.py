@@ -62,7 +62,7 @@ from kconf.lazyre import lazy
 if TYPE_CHECKING:
     from kconf.yamlio import Document, Path
 
-from kconf.calico import AUTODETECT_NAME, CIDR_NAME  # noqa: E402  (names shared with lint)
+from kconf.calico import AUTODETECT_NAME, CIDR_NAME, calico_version  # noqa: E402  (names shared with lint)
 
 __all__ = ["AUTODETECT_NAME", "CIDR_NAME", "CalicoNodeEnv", "EncapsulationError", "EnvEntry", "PatchResult", "PoolSettings", "calico_version", "find_calico_node", "patch_manifest", "run_patch"]
 CONTAINER_NAME = "calico-node"
@@ -292,15 +292,6 @@ def find_calico_node(text: str, path: str) -> CalicoNodeEnv | None:
         entries=_entries(doc, container_path + ("env",), path, offset),
         piece_data=found[0].piece_data,
     )
-
-
-def calico_version(image: str | None) -> tuple[int, int] | None:
-    """(major, minor) from a calico/node image tag, e.g. ``docker.io/calico/node:v3.20.1``."""
-    if not image:
-        return None
-    name = image.rsplit("/", 1)[-1].split("@", 1)[0]
-    match = re.match(r"^v?(\d+)\.(\d+)", name.partition(":")[2])
-    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 # --- the text edit -----------------------------------------------------------------------
