@@ -50,7 +50,8 @@ def _bytecode_cache(jinja2: Any) -> Any:
     templates (lexing, parsing, generating Python, compiling that) costs
     more than rendering them, at every start. A template is compiled again
     when its source changes (the key holds its checksum), and so is every
-    one when jinja2, Python or the options change (the folder's name). A
+    one when jinja2 (as installed), Python or the options change (the
+    folder's name). A
     cache that cannot be read or written is no cache: the template is
     compiled, and nothing is reported."""
     import hashlib
@@ -59,8 +60,13 @@ def _bytecode_cache(jinja2: Any) -> Any:
     where = cache_dir()
     if where is None:
         return None
-    version = getattr(jinja2, "__version__", "")
-    signature = hashlib.sha256(repr((version, sys.version, sorted(_TEMPLATE_OPTIONS.items()))).encode()).hexdigest()[:16]
+    # jinja2 as installed: its version, and where and when its files were put
+    # there (a reinstall of the same version counts as another jinja2)
+    try:
+        installed = (getattr(jinja2, "__version__", ""), jinja2.__file__, os.stat(jinja2.__file__).st_mtime_ns)
+    except (OSError, TypeError):
+        return None
+    signature = hashlib.sha256(repr((installed, sys.version, sorted(_TEMPLATE_OPTIONS.items()))).encode()).hexdigest()[:16]
     folder = where / f"templates-{signature}"
 
     class QuietCache(jinja2.FileSystemBytecodeCache):  # type: ignore[misc]
