@@ -227,7 +227,9 @@ def recognise(path: str, data: bytes, shapes: ShapeMemo | None = None) -> Source
     except KconfError as exc:
         return BrokenFile(path, "", error=exc) if is_yaml else None
     try:
-        if _HAPROXY_SECTION.search(text) and not is_yaml:
+        # cheap tests first: a substring test before a \b-anchored pattern, which
+        # the regular expression engine tries at every position of the text
+        if not is_yaml and _HAPROXY_SECTION.search(text):
             from kconf.lint.haproxy import parse_haproxy
 
             return HAProxyFile(path, text, config=parse_haproxy(text, path))
@@ -239,14 +241,14 @@ def recognise(path: str, data: bytes, shapes: ShapeMemo | None = None) -> Source
             return GeneratedFile(path, text) if _GENERATED_HEAD.match(text) else None
         if CLUSTER_MARKER.search(text):
             return _cluster_file(text, path)
-        if _CALICO_NODE.search(text) and _DAEMONSET.search(text):
+        if "calico-node" in text and _CALICO_NODE.search(text) and _DAEMONSET.search(text):
             from kconf.calico.patch import find_calico_node
 
             node = find_calico_node(text, path)
             if node is not None:
                 return CalicoManifestFile(path, text, node=node)
         if _KUBEADM.search(text):
-            if _CONFIGMAP.search(text) and _CONFIGMAP_KIND.search(text):
+            if "kubeadm-config" in text and _CONFIGMAP.search(text) and _CONFIGMAP_KIND.search(text):
                 return _configmap_file(text, path)
             return KubeadmFile(path, text, documents=_documents(text, path, shapes))
         if _KUBEADM_KIND.search(text):
