@@ -89,6 +89,8 @@ def holds_exactly(target: Path, data: bytes) -> bool | None:
 
 def differences(output_dir: Path, rendered: dict[str, RenderedFile]) -> list[tuple[Path, str]]:
     """(path, why) for every file that is not as render would write it."""
+    if not os.path.lexists(output_dir):  # a first render: nothing to look at, file by file
+        return [(output_dir / name, "missing") for name in rendered]
     found: list[tuple[Path, str]] = []
     for name, file in rendered.items():
         target = output_dir / name
@@ -231,13 +233,6 @@ def _incomplete(source: ClusterFile) -> KconfError:
     return KconfError("not a usable cluster description", source.path)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 def refuse_overwriting_inputs(cluster: Cluster, targets: list[Path]) -> None:
     """Render never writes over (or removes) what it reads: the description
     saved under an output file's name (``kconf render kubeadm-init.yaml -o
@@ -246,9 +241,20 @@ def refuse_overwriting_inputs(cluster: Cluster, targets: list[Path]) -> None:
     inputs = [(cluster.path, "the cluster description")]
     if cluster.calico.manifest is not None:
         inputs.append((cluster.calico.manifest, "the upstream Calico manifest (spec.calico.manifest)"))
+    # os.path.samefile of each pair, with each input's status taken once (10,000 targets of 5,000 nodes)
+    known: list[tuple[os.stat_result, Path, str]] = []
+    for source, what in inputs:
+        try:
+            known.append((os.stat(source), source, what))
+        except OSError:
+            continue
     for target in targets:
-        for source, what in inputs:
-            if _same_file(target, source):
+        try:
+            status = os.stat(target)
+        except OSError:
+            continue
+        for source_status, source, what in known:
+            if os.path.samestat(status, source_status):
                 raise KconfError(
                     f"is {what}, and render would overwrite it with {target.name}; "
                     "render into another folder (-o DIR) or rename the description",

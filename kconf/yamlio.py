@@ -524,6 +524,105 @@ def load_documents(text: str, path: str, *, spans: bool = False) -> list[Documen
     return composer.documents
 
 
+# A line ``<indent><"- " items and/or a plain key and ": "><plain scalar>``:
+# the scalar is a single-line plain value (no quote, indicator, space or
+# comment can be in it).
+_VALUE_LINE = lazy(
+    r"^(?P<prefix> *(?:(?:- +)+|(?:- +)*[A-Za-z_][A-Za-z0-9_.-]*: +))(?P<value>[A-Za-z0-9_./][A-Za-z0-9_./-]*)$",
+    re.MULTILINE,
+)
+
+
+def _string_value(match: re.Match[str]) -> bool:
+    return isinstance(resolve_plain(match["value"]), str)
+
+
+class ShapeMemo:
+    """load_documents() for many texts of one shape (render's 5,000 join
+    configs differ in a node's name and address only): a text that differs
+    from one already loaded only in single-line plain string values is
+    composed from that one's documents, not parsed again.
+
+    Exact, not a guess: each differing line must be ``<same prefix><plain
+    string>`` in both texts, and the first text's documents must hold the
+    first string, whole, as the value written at that line and column; the
+    values are swapped in a copy of the data, and every position stays (the
+    lines and the columns where values start are the same). A text with an
+    anchor or alias (``&``, ``*``) is always parsed (one node's text may
+    stand for several paths)."""
+
+    def __init__(self) -> None:
+        self._shapes: dict[str, tuple[list[str], list[Document], dict[Position, tuple[int, Path]]]] = {}
+
+    @staticmethod
+    def _skeleton(text: str) -> str:
+        return _VALUE_LINE.sub(lambda m: m["prefix"] + "\0" if _string_value(m) else m[0], text)
+
+    def load(self, text: str, path: str) -> list[Document]:
+        if "&" in text or "*" in text or "\0" in text:
+            return load_documents(text, path)
+        skeleton = self._skeleton(text)
+        known = self._shapes.get(skeleton)
+        if known is not None:
+            documents = self._like(text, *known)
+            if documents is not None:
+                return documents
+        documents = load_documents(text, path)
+        if known is None:
+            at = {pos: (index, value_path) for index, doc in enumerate(documents) for value_path, pos in doc.values.items()}
+            self._shapes[skeleton] = (text.split("\n"), documents, at)
+        return documents
+
+    @staticmethod
+    def _like(text: str, lines: list[str], documents: list[Document], at: dict[Position, tuple[int, Path]]) -> list[Document] | None:
+        new_lines = text.split("\n")
+        if len(new_lines) != len(lines):
+            return None
+        changes: dict[int, list[tuple[Path, str]]] = {}
+        for number, (old, new) in enumerate(zip(lines, new_lines), 1):
+            if old == new:
+                continue
+            old_match, new_match = _VALUE_LINE.match(old), _VALUE_LINE.match(new)
+            if old_match is None or new_match is None or old_match["prefix"] != new_match["prefix"]:
+                return None
+            if not (_string_value(old_match) and _string_value(new_match)):
+                return None
+            found = at.get(_new_position(Position, (number, len(old_match["prefix"]) + 1)))
+            if found is None:
+                return None
+            index, value_path = found
+            if not value_path or _get_path(documents[index].data, value_path) != old_match["value"]:
+                return None
+            changes.setdefault(index, []).append((value_path, new_match["value"]))
+        result = []
+        for index, doc in enumerate(documents):
+            data = _copy(doc.data)
+            for value_path, value in changes.get(index, ()):
+                _set_path(data, value_path, value)
+            result.append(Document(data, doc.index, doc.start, dict(doc.values), dict(doc.keys)))
+        return result
+
+
+def _copy(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {key: _copy(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_copy(value) for value in data]
+    return data
+
+
+def _get_path(data: Any, path: Path) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _set_path(data: Any, path: Path, value: Any) -> None:
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value
+
+
 def load_one(text: str, path: str) -> Document:
     """Exactly one non-empty document."""
     docs = [d for d in load_documents(text, path) if d.data is not None]

@@ -807,3 +807,22 @@ def test_cli_in_place_unchanged_file_is_not_rewritten(manifest: Path) -> None:
     second = run(str(manifest), "--pod-cidr", POD_CIDR, "--in-place")
     assert second.exit_code == 0
     assert (manifest.stat().st_ino, manifest.stat().st_mtime_ns) == (inode, mtime - 10**9)
+
+
+# --- the document split: str.find, exactly what the marker's regular expression finds ---
+
+MARKER = re.compile(r"^---(?=[ \t\r]|$)", re.MULTILINE)
+
+
+@given(st.text(alphabet="-\n\r\t a#", max_size=60))
+def test_marker_starts_are_the_regular_expressions_matches(text: str) -> None:
+    from kconf.calico.patch import _marker_starts
+
+    assert _marker_starts(text) == [m.start() for m in MARKER.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["---", "---\n", "a\n---", "a\n---x\n---\n", "----\n", "\r---\n", "--- a\n---\t\n---\r\n"])
+def test_marker_starts_on_edges(text: str) -> None:
+    from kconf.calico.patch import _marker_starts
+
+    assert _marker_starts(text) == [m.start() for m in MARKER.finditer(text)]

@@ -270,8 +270,9 @@ def test_a_finding_is_marked_on_the_element_it_is_about(
 # --- the same bytes, standing on its own ------------------------------------------------------
 
 
-def _graph_process(cluster: Path, seed: str, cwd: Path) -> bytes:
-    env = {"PATH": os.environ["PATH"], "HOME": str(cwd), "PYTHONHASHSEED": seed, "LC_ALL": "C"}
+def _graph_process(cluster: Path, seed: str, cwd: Path, home: Path) -> bytes:
+    # (a home of its own: kconf keeps compiled templates in ~/.cache, never in the repository)
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), "PYTHONHASHSEED": seed, "LC_ALL": "C"}
     result = subprocess.run(
         [sys.executable, "-m", "kconf", "graph", str(cluster)], cwd=cwd, env=env, capture_output=True, timeout=120
     )
@@ -281,10 +282,11 @@ def _graph_process(cluster: Path, seed: str, cwd: Path) -> bytes:
 
 @pytest.mark.parametrize("case", ["dual-stack", "ha-keepalived"])
 def test_same_description_same_bytes_across_processes(case: str, tmp_path: Path, overlapping: Path) -> None:
-    first = _graph_process(GOLDEN / case / "cluster.yaml", "0", REPO)
-    second = _graph_process(GOLDEN / case / "cluster.yaml", "4242", tmp_path)
+    # the first run compiles the templates, the second reads them from the cache
+    first = _graph_process(GOLDEN / case / "cluster.yaml", "0", REPO, tmp_path)
+    second = _graph_process(GOLDEN / case / "cluster.yaml", "4242", tmp_path, tmp_path)
     assert first == second
-    assert _graph_process(overlapping, "1", REPO) == _graph_process(overlapping, "31337", tmp_path)
+    assert _graph_process(overlapping, "1", REPO, tmp_path) == _graph_process(overlapping, "31337", tmp_path, tmp_path)
     parse(first.decode())
 
 

@@ -119,6 +119,7 @@ HEAVY = {
     "kconf.lint.reporters": "kconf.lint.reporters",
     "kconf.lint.rules": "kconf.lint.rules",  # the rule catalogue and every rule module
     "kconf.render": "kconf.render",
+    "kconf.calico.patch": "kconf.calico.patch",  # the manifest editor: its own command, and manifests to lint or render
 }
 
 Check = Any  # (CompletedProcess, cwd) -> whether the command did its work
@@ -127,47 +128,52 @@ STARTUP_TABLE: list[tuple[str, list[str], dict[str, bool], Check]] = [
     ("version", ["--version"], {
         "click": False, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False, "yaml": False,
         "kconf.cli": False, "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+        "kconf.calico.patch": False,
     }, lambda r, cwd: r.stdout == "kconf, version 0.1.0\n"),
     ("help", ["--help"], {
         "click": True, "kconf.cli": True, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False,
         "yaml": False, "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+        "kconf.calico.patch": False,
     }, lambda r, cwd: r.stdout.startswith("Usage: kconf ")),
     ("lint-help", ["lint", "--help"], {
         "click": True, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False, "yaml": False,
         "kconf.lint.reporters": False, "kconf.lint.rules": False,
     }, lambda r, cwd: r.stdout.startswith("Usage: kconf lint ")),
     ("calico-patch", ["calico", "patch", "calico.yaml", "--pod-cidr", "172.16.0.0/16"], {
-        "click": True, "yaml": True, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False,
-        "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+        "click": True, "yaml": True, "kconf.calico.patch": True, "jsonschema": False, "jinja2": False, "ruamel": False,
+        "deepdiff": False, "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
     }, lambda r, cwd: '              value: "172.16.0.0/16"\n' in r.stdout),
     ("lint-golden", ["lint", "--format", "json", str(GOLDEN / "ha-haproxy")], {
+        # operator mode: no manifest to read or patch, so not the manifest editor either
         "yaml": True, "kconf.lint.rules": True, "kconf.lint.reporters": True, "jinja2": True,
-        "jsonschema": False, "ruamel": False, "deepdiff": False,
+        "jsonschema": False, "ruamel": False, "deepdiff": False, "kconf.calico.patch": False,
     }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 10, "unrecognised": []}),
     ("lint-not-kconfs", ["lint", "--format", "json", "values.yaml"], {
         # recognition is by regular expressions first: nothing here is parsed, and no rule runs
         "yaml": False, "kconf.lint.reporters": True, "kconf.lint.rules": False, "jsonschema": False,
-        "jinja2": False, "ruamel": False, "deepdiff": False, "kconf.render": False,
+        "jinja2": False, "ruamel": False, "deepdiff": False, "kconf.render": False, "kconf.calico.patch": False,
     }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 0, "unrecognised": ["values.yaml"]}),
     ("schema", ["schema"], {
         "click": True, "yaml": False, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False,
-        "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+        "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False, "kconf.calico.patch": False,
     }, lambda r, cwd: r.stdout.startswith("{")),
     ("rules", ["rules"], {
         "kconf.lint.rules": True, "yaml": False, "jsonschema": False, "jinja2": False, "ruamel": False, "deepdiff": False,
-        "kconf.lint.reporters": False, "kconf.render": False,
+        "kconf.lint.reporters": False, "kconf.render": False, "kconf.calico.patch": False,
     }, lambda r, cwd: "cidr-host-bits" in r.stdout),
     ("init", ["init"], {
         "jinja2": True, "yaml": False, "jsonschema": False, "ruamel": False, "deepdiff": False,
-        "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
+        "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False, "kconf.calico.patch": False,
     }, lambda r, cwd: "kind: Cluster\n" in r.stdout),
     ("migrate", ["migrate", "k.yaml"], {
         # the lint gate runs the rules on what it writes; the reporters only to list refused findings
         "yaml": True, "kconf.lint.rules": True, "kconf.lint.reporters": False, "jsonschema": False, "jinja2": False,
-        "ruamel": False, "deepdiff": False, "kconf.render": False,
+        "ruamel": False, "deepdiff": False, "kconf.render": False, "kconf.calico.patch": False,
     }, lambda r, cwd: r.stdout.startswith("apiVersion: kubeadm.k8s.io/v1beta4\n")),
     ("render", ["render", str(EXAMPLES / "aws" / "cluster.yaml"), "-o", "out"], {
+        # operator mode (no upstream manifest to patch)
         "yaml": True, "jinja2": True, "kconf.render": True, "jsonschema": False, "ruamel": False, "deepdiff": False,
+        "kconf.calico.patch": False,
     }, lambda r, cwd: len(list((cwd / "out").iterdir())) == 9),
 ]
 
@@ -197,3 +203,18 @@ def test_the_version_fast_path_prints_what_click_prints() -> None:
         capture_output=True, text=True, timeout=60,
     )
     assert (fast.returncode, fast.stdout, fast.stderr) == (via_click.returncode, via_click.stdout, via_click.stderr) == (0, "kconf, version 0.1.0\n", "")
+
+
+def _imported(args: list[str]) -> set[str]:
+    """Modules a whole interpreter run imports, from ``-X importtime``."""
+    result = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return {line.split("|")[2].strip() for line in result.stderr.splitlines() if line.startswith("import time:") and "|" in line} - {"imported package"}
+
+
+def test_the_console_script_adds_only_kconf_to_a_bare_start() -> None:
+    # bin/kconf is the script installers put on PATH (pyproject's script-files):
+    # `kconf --version` imports nothing a bare `python -c pass` does not, but
+    # kconf and its entry module (pip's generated wrapper imported `re`)
+    script = str(Path(__file__).resolve().parents[1] / "bin" / "kconf")
+    assert _imported([script, "--version"]) - _imported(["-c", "pass"]) == {"kconf", "kconf.entry"}

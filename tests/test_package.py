@@ -34,6 +34,11 @@ def test_non_editable_install_ships_schemas_and_templates(tmp_path: Path) -> Non
 
     version = kconf("--version")
     assert version.returncode == 0 and version.stdout.startswith("kconf, version ")
+    # the `kconf` command itself (pyproject's script-files), with its first line made this python's
+    script = target / "bin" / "kconf"
+    assert script.read_text().splitlines()[0] == f"#!{sys.executable}"
+    command = subprocess.run([str(script), "lint", "--help"], cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert command.returncode == 0 and command.stdout.startswith("Usage: kconf lint "), command.stderr
     where = subprocess.run(
         [sys.executable, "-c", "import kconf, kconf.schemas; print(kconf.__file__); print(kconf.schemas.__file__)"],
         cwd=work, env=env, capture_output=True, text=True, timeout=60,

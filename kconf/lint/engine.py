@@ -203,10 +203,13 @@ def lint_render(source: ClusterFile, output_dir: Path, rendered: dict[str, tuple
     chosen = gate_selection()
     if rendered is None:
         return lint_groups([Group(files=[source], cluster_file=source)], chosen)
+    from kconf.yamlio import ShapeMemo
+
     members: list[SourceFile] = [source]
+    shapes = ShapeMemo()  # a join config per node: one parse per shape
     for name, (data, _mode) in rendered.items():
         if name.endswith(YAML_SUFFIXES) or name.endswith(".cfg"):  # as lint reads a folder
-            member = recognise(os.path.normpath(str(output_dir / name)), data)
+            member = recognise(os.path.normpath(str(output_dir / name)), data, shapes)
             if member is not None:
                 members.append(member)
     group = Group(files=members, cluster_file=source, output_dir=output_dir, _rendered=dict(rendered), in_memory=True)

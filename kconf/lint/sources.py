@@ -37,6 +37,7 @@ from kconf.lint.model import (
 
 if TYPE_CHECKING:
     from kconf.schemacheck import SchemaIssue
+    from kconf.yamlio import ShapeMemo
 
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 # besides YAML: HAProxy (.cfg) and keepalived (.conf) configs
@@ -85,10 +86,11 @@ def expand(paths: Iterable[str]) -> list[str]:
     return list(found)
 
 
-def _documents(text: str, path: str) -> list[DocumentView]:
+def _documents(text: str, path: str, shapes: ShapeMemo | None = None) -> list[DocumentView]:
     from kconf.yamlio import load_documents
 
-    return [DocumentView(path, d) for d in load_documents(text, path) if d.data is not None]
+    loaded = shapes.load(text, path) if shapes is not None else load_documents(text, path)
+    return [DocumentView(path, d) for d in loaded if d.data is not None]
 
 
 def _named_api_version(issue: SchemaIssue) -> SchemaIssue:
@@ -214,8 +216,9 @@ def _kube_vip_pod(view: DocumentView) -> bool:
     )
 
 
-def recognise(path: str, data: bytes) -> SourceFile | None:
-    """The file as kconf reads it, a BrokenFile, or None (not kconf's)."""
+def recognise(path: str, data: bytes, shapes: ShapeMemo | None = None) -> SourceFile | None:
+    """The file as kconf reads it, a BrokenFile, or None (not kconf's).
+    ``shapes``: many files of one shape are read together (render's gate)."""
     from kconf.yamlio import decode
 
     is_yaml = path.endswith(YAML_SUFFIXES)
@@ -224,7 +227,9 @@ def recognise(path: str, data: bytes) -> SourceFile | None:
     except KconfError as exc:
         return BrokenFile(path, "", error=exc) if is_yaml else None
     try:
-        if _HAPROXY_SECTION.search(text) and not is_yaml:
+        # cheap tests first: a substring test before a \b-anchored pattern, which
+        # the regular expression engine tries at every position of the text
+        if not is_yaml and _HAPROXY_SECTION.search(text):
             from kconf.lint.haproxy import parse_haproxy
 
             return HAProxyFile(path, text, config=parse_haproxy(text, path))
@@ -236,32 +241,32 @@ def recognise(path: str, data: bytes) -> SourceFile | None:
             return GeneratedFile(path, text) if _GENERATED_HEAD.match(text) else None
         if CLUSTER_MARKER.search(text):
             return _cluster_file(text, path)
-        if _CALICO_NODE.search(text) and _DAEMONSET.search(text):
+        if "calico-node" in text and _CALICO_NODE.search(text) and _DAEMONSET.search(text):
             from kconf.calico.patch import find_calico_node
 
             node = find_calico_node(text, path)
             if node is not None:
                 return CalicoManifestFile(path, text, node=node)
         if _KUBEADM.search(text):
-            if _CONFIGMAP.search(text) and _CONFIGMAP_KIND.search(text):
+            if "kubeadm-config" in text and _CONFIGMAP.search(text) and _CONFIGMAP_KIND.search(text):
                 return _configmap_file(text, path)
-            return KubeadmFile(path, text, documents=_documents(text, path))
+            return KubeadmFile(path, text, documents=_documents(text, path, shapes))
         if _KUBEADM_KIND.search(text):
             # a kubeadm kind whose apiVersion is missing or names no group:
             # kubeadm's file, broken, not somebody else's
-            documents = _documents(text, path)
+            documents = _documents(text, path, shapes)
             if any(_lost_api_version(d) for d in documents):
                 return KubeadmFile(path, text, documents=documents)
         if _TIGERA.search(text) and _INSTALLATION.search(text):
-            views = [v for v in _documents(text, path) if v.kind == "Installation" and v.api_version.startswith("operator.tigera.io/")]
+            views = [v for v in _documents(text, path, shapes) if v.kind == "Installation" and v.api_version.startswith("operator.tigera.io/")]
             if views:
                 return InstallationFile(path, text, installations=views)
         if _POD_KIND.search(text) and _KUBE_VIP_IMAGE.search(text):
-            pods = [v for v in _documents(text, path) if v.kind == "Pod" and _kube_vip_pod(v)]
+            pods = [v for v in _documents(text, path, shapes) if v.kind == "Pod" and _kube_vip_pod(v)]
             if pods:
                 return KubeVipFile(path, text, pod=pods[0])
         if _IPPOOL.search(text) and _CALICO_API.search(text):
-            pools = list(_ip_pools(_documents(text, path)))
+            pools = list(_ip_pools(_documents(text, path, shapes)))
             if pools:
                 return IPPoolFile(path, text, pools=pools)
         if _misnamed_description(text, path):

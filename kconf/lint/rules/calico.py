@@ -550,7 +550,7 @@ def _lists_ipv6(text: str | None) -> bool:
 
 def _version_problem(method: AutodetectMethod, image: str | None) -> str | None:
     minimum = MINIMUM_CALICO.get(method.kind)
-    from kconf.calico.patch import calico_version
+    from kconf.calico import calico_version
 
     version = calico_version(image) if image else None
     if minimum is None or version is None or version >= minimum:

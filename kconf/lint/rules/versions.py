@@ -77,7 +77,7 @@ def _calico_versions(group: Group) -> Iterator[tuple[tuple[int, int], str, Loc]]
     calico-node image of each calico.yaml of the group; without one, the
     description's spec.calico.version (operator mode, or a manifest not in the
     group)."""
-    from kconf.calico.patch import calico_version
+    from kconf.calico import calico_version
 
     found = False
     for source in group.of(CalicoManifestFile):
