@@ -8,20 +8,24 @@ without a hostname, an LB host that is a node, a file name with "--".
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from conftest import GOLDEN, require_corpus
 from kconf.calico.autodetect import AutodetectMethod
-from kconf.description import Cluster, load_cluster
+from kconf.description import Cluster, Node, load_cluster
 from kconf.errors import KconfError
 from kconf.outputs import FILE_MODE, SCRIPT_MODE
 from kconf.outputs.calico import calico_manifest, family_method, ipv6_autodetection, manifest_autodetection, vip_interfaces
 from kconf.outputs.keepalived import check_script, vip_prefix
+from kconf.outputs.kubeadm import join_config_text
+from kconf.outputs.plan import endpoint_name, endpoint_text, operator_crds_apart
 from kconf.render import render_files
 from lintkit import BASE_CLUSTER
 
@@ -247,7 +251,94 @@ def test_each_family_gets_its_autodetection(method: AutodetectMethod, v4: str, v
     assert [None if m is None else str(m) for m in found] == [v6_nodes, v6_ipv4_nodes]
 
 
+# --- kubeadm.py ------------------------------------------------------------------------------
+
+WORKER_1_JOIN = """\
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: JoinConfiguration
+discovery:
+  bootstrapToken:
+    apiServerEndpoint: k8s-vip:6443
+    token: "${KCONF_TOKEN}"
+    caCertHashes:
+      - "${KCONF_CA_CERT_HASH}"
+nodeRegistration:
+  name: worker-1
+  criSocket: unix:///var/run/containerd/containerd.sock
+  kubeletExtraArgs:
+    - name: node-ip
+      value: 192.168.51.91
+"""
+
+
+def test_each_join_configuration_is_dumped_once_per_cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # kills join_config_text 1, 2 (no cache yet: _joins[0] of None), 3, 4 (the cache reset on every
+    # call, or kept for another cluster), 8, 9, 12, 13 (the node's text dumped again)
+    import kconf.kubeadm
+    import kconf.outputs.kubeadm
+
+    monkeypatch.setattr(kconf.outputs.kubeadm, "_joins", None)  # as in a fresh process
+    real = kconf.kubeadm.join_configuration
+    asked: list[tuple[str | None, str]] = []
+
+    def counted(cluster: Cluster, node: Node) -> dict[str, Any]:
+        asked.append((cluster.control_plane_endpoint, node.name))
+        return real(cluster, node)
+
+    monkeypatch.setattr(kconf.kubeadm, "join_configuration", counted)
+    cluster = cluster_of(tmp_path, BASE_CLUSTER)
+    # render does this (a new path): another Cluster holding the very same Node objects
+    other = dataclasses.replace(cluster, control_plane_endpoint="lab-lb:6443")
+    node = {n.name: n for n in cluster.nodes}
+    texts = [join_config_text(c, node[name]) for c, name in
+             [(cluster, "worker-1"), (cluster, "cp-2"), (cluster, "worker-1"), (other, "worker-1"), (other, "worker-1")]]
+    assert asked == [("k8s-vip:6443", "worker-1"), ("k8s-vip:6443", "cp-2"), ("lab-lb:6443", "worker-1")]
+    assert texts[0] == texts[2] == WORKER_1_JOIN
+    assert [line for text in texts for line in text.splitlines() if line.startswith(("    apiServerEndpoint:", "  name:"))] == [
+        "    apiServerEndpoint: k8s-vip:6443", "  name: worker-1",
+        "    apiServerEndpoint: k8s-vip:6443", "  name: cp-2",
+        "    apiServerEndpoint: k8s-vip:6443", "  name: worker-1",
+        "    apiServerEndpoint: lab-lb:6443", "  name: worker-1",
+        "    apiServerEndpoint: lab-lb:6443", "  name: worker-1",
+    ]
+
+
 # --- plan.py ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edits", "text", "name"),
+    [
+        pytest.param((), "k8s-vip:6443", "k8s-vip", id="a-name"),
+        # endpoint_name 3, 4: an address is no name
+        pytest.param((("k8s-vip:6443", "192.168.51.80:6443"),), "192.168.51.80:6443", None, id="an-ipv4-address"),
+        # endpoint_text 4, 6: an IPv6 address in brackets
+        pytest.param((("k8s-vip:6443", '"[fd00:51::80]:6443"'),), "[fd00:51::80]:6443", None, id="an-ipv6-address"),
+        # endpoint_text 8-12: no endpoint, the first control plane's address and bindPort
+        pytest.param((("  controlPlaneEndpoint: k8s-vip:6443\n", ""),
+                      ("      address: 192.168.51.81/24\n", "      address: 192.168.51.81/24\n      bindPort: 7443\n")),
+                     "192.168.51.81:7443", None, id="no-endpoint"),
+    ],
+)
+def test_the_endpoint_plan_md_names(tmp_path: Path, edits: tuple[tuple[str, str], ...], text: str, name: str | None) -> None:
+    cluster = cluster_of(tmp_path, edited(BASE_CLUSTER, *edits))
+    assert (endpoint_text(cluster), endpoint_name(cluster)) == (text, name)
+
+
+@pytest.mark.parametrize(
+    ("version", "apart"),
+    [
+        pytest.param(None, False, id="no-version"),  # operator_crds_apart 2
+        pytest.param("v3.29.9", False, id="before-3.30"),
+        # operator_crds_apart 3-7, 9-11 (the version not read), 12 (3.30 itself)
+        pytest.param("v3.30.0", True, id="from-3.30"),
+        pytest.param("v3.31.12", True, id="after-3.30"),
+    ],
+)
+def test_operator_crds_apart(version: str | None, apart: bool) -> None:
+    assert operator_crds_apart(version) is apart
+
+
 
 
 def test_plan_in_manifest_mode_applies_calico_yaml(tmp_path: Path) -> None:

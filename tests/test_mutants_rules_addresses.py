@@ -593,3 +593,46 @@ PUBLIC = "Private ranges are 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16"
 )
 def test_public_networks_and_small_pod_subnets(tmp_path: Path, files: dict[str, str], rule: str, expected: list[Row]) -> None:
     assert rows(tmp_path, files, rule) == expected
+
+
+# --- cidr-host-bits' --fix replacement ---------------------------------------------------------
+
+from kconf.lint.model import Replacement  # noqa: E402
+from kconf.lint.rules.addresses import CidrField, _network_fix  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "list_allowed", "expected"),
+    [
+        # _network_fix 5-15, 21-26, 28, 30, 31, 35-39: the host bits cleared
+        pytest.param("172.16.33.10/16", True, Replacement("172.16.33.10/16", "172.16.0.0/16"), id="one-cidr"),
+        # 1, 4: a field of one CIDR is fixed too
+        pytest.param("10.96.0.1/12", False, Replacement("10.96.0.1/12", "10.96.0.0/12"), id="one-cidr-field"),
+        # 2, 6, 7, 32: each CIDR of a list, the spacing around the comma kept
+        pytest.param("172.16.33.10/16, fd00:10::1/56", True, Replacement("172.16.33.10/16, fd00:10::1/56", "172.16.0.0/16, fd00:10::/56"),
+                     id="dual-stack-list"),
+        # 3: a list where the field takes one CIDR has no mechanical answer
+        pytest.param("10.244.0.1/16,10.245.0.0/16", False, None, id="list-in-a-one-cidr-field"),
+        # 16-18: a bare address (which prefix length?)
+        pytest.param("10.244.0.5", True, None, id="bare-address"),
+        # 19, 20: an IPv6 zone id (ipaddress drops it)
+        pytest.param("fe80::1%eth0/64", True, None, id="zone-id"),
+        pytest.param("10.244.0.0/33", True, None, id="not-a-cidr"),
+        # 34: nothing to change
+        pytest.param("10.244.0.0/16", True, None, id="already-the-network"),
+    ],
+)
+def test_network_fix(text: str, list_allowed: bool, expected: Replacement | None) -> None:
+    assert _network_fix(CidrField("pod", "podSubnet", text, Loc("cluster.yaml", 10, 16), list_allowed=list_allowed)) == expected
+
+
+def test_cidr_host_bits_findings_carry_the_fix(tmp_path: Path) -> None:
+    # cidr_host_bits 3, 4, 10, 14: every finding of the field carries the one fix of the whole value
+    lay_out(tmp_path, {"cluster.yaml": BASE_CLUSTER.replace("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.33.10/16, fd00:10::1/56")})
+    fix = Replacement("172.16.33.10/16, fd00:10::1/56", "172.16.0.0/16, fd00:10::/56")
+    assert [(f.line, f.column, f.message, f.fix) for f in lint(tmp_path, select="cidr-host-bits")] == [
+        (10, 16, "spec.networking.podSubnet: '172.16.33.10/16' has host bits set: the network is 172.16.0.0/16 "
+         "(write that, or fix the prefix length)", fix),
+        (10, 16, "spec.networking.podSubnet: 'fd00:10::1/56' has host bits set: the network is fd00:10::/56 "
+         "(write that, or fix the prefix length)", fix),
+    ]

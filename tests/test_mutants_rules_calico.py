@@ -321,3 +321,45 @@ def test_exact_findings_in_groups(tmp_path: Path, files: dict[str, str], expecte
         (os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.message.replace(str(tmp_path), "ROOT"))
         for f in lint(tmp_path, select=RULES)
     ] == expected
+
+
+# --- a dual-stack podSubnet's IPv6 pool; an autodetection method that does not parse -------------
+
+DUAL_ONE = ONE.replace("podSubnet: 10.244.0.0/16", "podSubnet: 10.244.0.0/16,fd00:10::/56")
+NO_IPV6_POOL = ("CALICO_IPV6POOL_CIDR is not set, but the description's podSubnet has the IPv6 CIDR fd00:10::/56: pods get no IPv6 "
+                "address; set it with `kconf calico patch --ipv6-pod-cidr fd00:10::/56` (which also sets IP6, FELIX_IPV6SUPPORT and "
+                "the CNI's assign_ipv6), or re-render")
+
+
+@pytest.mark.parametrize(("files", "rule", "expected"), [
+    # _missing_ipv6_pools 17, 19, 28: an empty CALICO_IPV6POOL_CIDR is not set, reported at its value
+    pytest.param({"cluster.yaml": DUAL_ONE, "lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "10.244.0.0/16"), ("CALICO_IPV6POOL_CIDR", '""')))},
+                 "calico-pool-mismatch", [("lab/calico.yaml", 16, 22, "calico-pool-mismatch", NO_IPV6_POOL)], id="empty-ipv6-pool"),
+    # _missing_ipv6_pools 4: an IPv6-only podSubnet is not dual stack (pool-unset's concern)
+    pytest.param({"cluster.yaml": ONE.replace("podSubnet: 10.244.0.0/16", "podSubnet: fd00:10::/56"),
+                  "lab/calico.yaml": manifest(env(("CALICO_IPV4POOL_CIDR", "fd00:10::/56")))}, "calico-pool-mismatch", [], id="ipv6-only"),
+    # _missing_ipv6_pools 53 (ipPools no list, an empty list), 56 (the next Installation still read), _pool_version 2 (a pool no mapping)
+    pytest.param({"cluster.yaml": DUAL_ONE, "lab/a.yaml": INST + "    ipPools: 5\n", "lab/b.yaml": INST + "    ipPools: []\n",
+                  "lab/c.yaml": INST + "    ipPools:\n      - just-a-word\n      - cidr: 10.244.0.0/16\n"}, "calico-pool-mismatch", [
+        ("lab/c.yaml", 7, 5, "calico-pool-mismatch", "ipPools have no IPv6 pool, but the description's podSubnet has the IPv6 CIDR "
+         "fd00:10::/56: pods get no IPv6 address; add a pool with cidr fd00:10::/56 (blockSize 122)"),
+    ], id="installations-without-an-ipv6-pool"),
+])  # fmt: skip
+def test_missing_ipv6_pools(tmp_path: Path, files: dict[str, str], rule: str, expected: list[tuple[str, int, int, str, str]]) -> None:
+    lay_out(tmp_path, files)
+    assert [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.message) for f in lint(tmp_path, select=rule)] == expected
+
+
+def test_an_unparsable_described_method_is_yielded_once(tmp_path: Path) -> None:
+    # _lists_ipv6 3: the rule itself yields it once (lint's set of findings would merge a second, identical one)
+    from kconf.lint.model import Group, Loc, RawFinding, cluster_source
+    from kconf.lint.rules.calico import calico_autodetect_mismatch
+    from kconf.yamlio import load_one
+
+    path = str(tmp_path / "cluster.yaml")
+    text = ONE.replace("cidr=192.168.56.0/24", "bogus=1")
+    source = cluster_source(path, text, load_one(text, path))
+    assert list(calico_autodetect_mismatch(Group(files=[source], cluster_file=source))) == [
+        RawFinding("calico-autodetect-mismatch", Loc(path, 13, 22), "spec.calico.ipAutodetection: unknown autodetection method 'bogus' "
+                   "(one of: first-found, can-reach, interface, skip-interface, cidr, kubernetes-internal-ip)"),
+    ]

@@ -346,3 +346,28 @@ def test_kube_vip_holding_a_node_address_is_no_port_collision(tmp_path: Path) ->
     text = (GOLDEN / "ha-kube-vip" / "cluster.yaml").read_text().replace("address: 192.168.51.80", "address: 192.168.51.82")
     lay_out(tmp_path, {"cluster.yaml": text})
     assert [(f.rule, f.line) for f in lint(tmp_path / "cluster.yaml", select="lb-port-collision,vip-address")] == [("vip-address", 23)]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # _failures 1-6: two control planes survive no failure
+        pytest.param({"cluster.yaml": TWO_CP}, [
+            ("cluster.yaml", 22, 13, "etcd-quorum", "warning", "2 control-plane nodes with stacked etcd: quorum is 2, so it survives "
+             "no failure, the same as 1 node; use an odd number"),
+        ], id="two"),
+        # _failures 7-12: counted failures, one and several
+        pytest.param({"cluster.yaml": FOUR_CP}, [
+            ("cluster.yaml", 28, 13, "etcd-quorum", "warning", "4 control-plane nodes with stacked etcd: quorum is 3, so it survives "
+             "1 failure, the same as 3 nodes; use an odd number"),
+        ], id="four"),
+        pytest.param({"cluster.yaml": SIX_CP}, [
+            ("cluster.yaml", 31, 26, "etcd-quorum", "warning", "6 control-plane nodes with stacked etcd: quorum is 4, so it survives "
+             "2 failures, the same as 5 nodes; use an odd number"),
+        ], id="six"),
+    ],
+)
+def test_etcd_quorum_counts_the_failures_survived(tmp_path: Path, files: dict[str, str], expected: list[Row]) -> None:
+    lay_out(tmp_path, files)
+    assert [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.rule, f.severity, f.message)
+            for f in lint(tmp_path, select="etcd-quorum")] == expected

@@ -167,6 +167,22 @@ def test_yaml_syntax_finding(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # yaml_syntax 18: the error's column, not 1
+        pytest.param("kind: a: c\n", (2, 8, "invalid YAML: mapping values are not allowed in this context"), id="mapping-value"),
+        pytest.param("kind: InitConfiguration\nnodeRegistration: {name: a, name: b}\n",
+                     (3, 29, "duplicate key 'name' (kubeadm's strict decoder rejects it too)"), id="duplicate-key-in-a-flow-mapping"),
+    ],
+)
+def test_yaml_syntax_finding_is_at_the_errors_column(tmp_path: Path, text: str, expected: tuple[int, int, str]) -> None:
+    line, column, message = expected
+    assert findings(tmp_path, {"k.yaml": "apiVersion: kubeadm.k8s.io/v1beta4\n" + text}) == [
+        ("k.yaml", line, column, "yaml-syntax", "error", message)
+    ]
+
+
 def test_a_file_too_big_to_load_is_reported_at_line_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kconf.yamlio
 

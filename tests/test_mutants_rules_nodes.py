@@ -232,3 +232,92 @@ def test_cloud_provider_node_name_of_a_described_node_without_an_address(tmp_pat
         (15, 14, "cloud-provider-node-name",
          f"node name 'worker-9.eu-west-1.compute.internal' {NOT_EC2}: with cloudProvider aws write ip-A-B-C-D.eu-west-1.compute.internal"),
     ]
+
+
+# --- cri-socket: dockershim by Kubernetes version, the unix:// fix; image-repository-deprecated's fix ---
+
+DOCKERSHIM_USE = ("use cri-dockerd's unix:///var/run/cri-dockerd.sock (Docker Engine) or containerd's "
+                  "unix:///var/run/containerd/containerd.sock")
+NO_SCHEME = "has no unix:// scheme: kubeadm prepends it with a deprecation warning (later kubelets may refuse it); write"
+V1BETA3 = "apiVersion: kubeadm.k8s.io/v1beta3\n"
+V1BETA4 = "apiVersion: kubeadm.k8s.io/v1beta4\n"
+FixedRow = tuple[str, int, int, str, str, tuple[str, str] | None]
+
+
+def described_socket(socket: str, version: str = "v1.31.2") -> str:
+    return edited_cluster(("unix:///var/run/containerd/containerd.sock", socket), ("v1.31.2", version))
+
+
+def edited_cluster(*edits: tuple[str, str]) -> str:
+    text = BASE_CLUSTER
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # _dockershim_problem 2-13, _socket_fields 1-13 (the description's version), cri_socket 12
+        pytest.param({"cluster.yaml": described_socket("unix:///var/run/dockershim.sock")}, [
+            ("cluster.yaml", 8, 14, "error", "spec.criSocket: 'unix:///var/run/dockershim.sock' is dockershim's socket, and dockershim was "
+             f"removed in Kubernetes 1.24 (kubernetesVersion is 1.31): no kubelet serves it; {DOCKERSHIM_USE}", None),
+        ], id="dockershim-on-1.31"),
+        # _dockershim_problem 14: 1.24 itself
+        pytest.param({"cluster.yaml": described_socket("unix:///run/dockershim.sock", "v1.24.0")}, [
+            ("cluster.yaml", 8, 14, "error", "spec.criSocket: 'unix:///run/dockershim.sock' is dockershim's socket, and dockershim was "
+             f"removed in Kubernetes 1.24 (kubernetesVersion is 1.24): no kubelet serves it; {DOCKERSHIM_USE}", None),
+        ], id="dockershim-on-1.24"),
+        # _scheme_fix 1: the bare dockershim path gets no unix:// fix (which runtime?)
+        pytest.param({"cluster.yaml": described_socket("/var/run/dockershim.sock", "v1.23.17")}, [
+            ("cluster.yaml", 8, 14, "warning", "spec.criSocket: '/var/run/dockershim.sock' is dockershim's socket: it works on Kubernetes "
+             f"1.23, but dockershim is removed in 1.24; before upgrading, {DOCKERSHIM_USE}", None),
+        ], id="bare-dockershim-on-1.23"),
+        # _socket_fields 68-70, 73, 74: a v1beta4 file alone is for 1.31 or later
+        pytest.param({"k.yaml": V1BETA4 + "kind: JoinConfiguration\nnodeRegistration:\n  criSocket: /var/run/dockershim.sock\n"}, [
+            ("k.yaml", 4, 14, "error", "nodeRegistration.criSocket: '/var/run/dockershim.sock' is dockershim's socket, and dockershim was "
+             f"removed in Kubernetes 1.24 (kubernetesVersion is 1.31): no kubelet serves it; {DOCKERSHIM_USE}", None),
+        ], id="v1beta4-file"),
+        # _socket_fields 71: a v1beta3 file alone has no known version
+        pytest.param({"k.yaml": V1BETA3 + "kind: JoinConfiguration\nnodeRegistration:\n  criSocket: unix:///var/run/dockershim.sock\n"}, [
+            ("k.yaml", 4, 14, "warning", "nodeRegistration.criSocket: 'unix:///var/run/dockershim.sock' is dockershim's socket, and "
+             f"dockershim was removed in Kubernetes 1.24: unless this cluster runs 1.22 or 1.23, {DOCKERSHIM_USE}", None),
+        ], id="v1beta3-file"),
+        # _kubeadm_file_minor 1-11, _socket_fields 36, 37: the file's ClusterConfiguration, after the JoinConfiguration, says 1.23
+        pytest.param({"k.yaml": V1BETA3 + "kind: JoinConfiguration\nnodeRegistration:\n  criSocket: unix:///var/run/dockershim.sock\n"
+                      "---\n" + V1BETA3 + "kind: ClusterConfiguration\nkubernetesVersion: v1.23.5\n"}, [
+            ("k.yaml", 4, 14, "warning", "nodeRegistration.criSocket: 'unix:///var/run/dockershim.sock' is dockershim's socket: it works "
+             f"on Kubernetes 1.23, but dockershim is removed in 1.24; before upgrading, {DOCKERSHIM_USE}", None),
+        ], id="v1beta3-file-with-its-cluster-configuration"),
+        # _scheme_fix 3-5, 7, 8, 10-17, 19-24, cri_socket 21, 26: the fix writes unix:// before the path
+        pytest.param({"cluster.yaml": described_socket("/run/containerd/containerd.sock")}, [
+            ("cluster.yaml", 8, 14, "warning", f"spec.criSocket: '/run/containerd/containerd.sock' {NO_SCHEME} unix:///run/containerd/containerd.sock",
+             ("/run/containerd/containerd.sock", "unix:///run/containerd/containerd.sock")),
+        ], id="unix-scheme-fix"),
+        # _scheme_fix 18: no fix when the socket with unix:// still has a problem (no .sock)
+        pytest.param({"cluster.yaml": described_socket("/run/x")}, [
+            ("cluster.yaml", 8, 14, "warning", f"spec.criSocket: '/run/x' {NO_SCHEME} unix:///run/x", None),
+        ], id="no-fix-for-a-socket-not-ending-in-sock"),
+        # cri_socket 8: a socket that is no text is skipped, the next one still checked
+        pytest.param({"k.yaml": V1BETA4 + "kind: InitConfiguration\nnodeRegistration:\n  criSocket: 5\n---\n"
+                      + V1BETA4 + "kind: JoinConfiguration\nnodeRegistration:\n  criSocket: /run/x.sock\n"}, [
+            ("k.yaml", 9, 14, "warning", f"nodeRegistration.criSocket: '/run/x.sock' {NO_SCHEME} unix:///run/x.sock", ("/run/x.sock", "unix:///run/x.sock")),
+        ], id="after-a-socket-that-is-no-text"),
+    ],
+)
+def test_cri_socket_findings_and_fixes(tmp_path: Path, files: dict[str, str], expected: list[FixedRow]) -> None:
+    lay_out(tmp_path, files)
+    assert [(os.path.relpath(f.path, tmp_path), f.line, f.column, f.severity, f.message, None if f.fix is None else (f.fix.old, f.fix.new))
+            for f in lint(tmp_path, select="cri-socket")] == expected
+
+
+def test_image_repository_deprecated_fixes(tmp_path: Path) -> None:
+    # image_repository_deprecated 17, 21, 24, 25: the fix replaces k8s.gcr.io, a path below it kept
+    lay_out(tmp_path, {"cluster.yaml": edited_cluster(("  criSocket:", "  imageRepository: k8s.gcr.io\n  criSocket:")),
+                       "lab/k.yaml": V1BETA4 + "kind: ClusterConfiguration\ndns:\n  imageRepository: k8s.gcr.io/coredns\n"})
+    assert [(os.path.relpath(f.path, tmp_path), f.line, f.column, None if f.fix is None else (f.fix.old, f.fix.new))
+            for f in lint(tmp_path, select="image-repository-deprecated")] == [
+        ("cluster.yaml", 8, 20, ("k8s.gcr.io", "registry.k8s.io")),
+        ("lab/k.yaml", 4, 20, ("k8s.gcr.io/coredns", "registry.k8s.io/coredns")),
+    ]

@@ -277,3 +277,25 @@ def differs(what: str, cidr: str, described: str) -> str:
 )
 def test_calico_pool_live(tmp_path: Path, files: dict[str, str], expected: list[Row]) -> None:
     assert findings(tmp_path, files, "calico-pool-live") == expected
+
+
+DUAL_STACK = ("podSubnet: 172.16.0.0/16", "podSubnet: 172.16.0.0/16,fd00:10::/56")
+
+
+@pytest.mark.parametrize(
+    ("calico", "expected"),
+    [
+        # calico_mtu 20, 22: IP-in-IP has no IPv6 overhead (the IPv6 pool is not encapsulated), so 20 bytes
+        pytest.param("  calico:\n    mtu: 1481\n", [
+            ("cluster.yaml", 10, 10, "error", "calico.mtu 1481 plus 20 bytes of IPIP is more than the MTU 1500 of cp-1 (eth0): use 1480 or less"),
+        ], id="ipip"),
+        # calico_mtu 23, 24: no encapsulation adds nothing over IPv6 either
+        pytest.param("  calico:\n    encapsulation: None\n    mtu: 1501\n", [
+            ("cluster.yaml", 11, 10, "error", "calico.mtu 1501 plus 0 bytes of None is more than the MTU 1500 of cp-1 (eth0): use 1500 or less"),
+        ], id="no-encapsulation-one-byte-over"),
+        pytest.param("  calico:\n    encapsulation: None\n    mtu: 1500\n", [], id="no-encapsulation-fits"),
+    ],
+)
+def test_calico_mtu_of_a_dual_stack_cluster_without_vxlan(tmp_path: Path, calico: str, expected: list[Row]) -> None:
+    text = edited(mtu_cluster(calico, interfaces(CP1, ETH0)), DUAL_STACK)
+    assert findings(tmp_path, {"cluster.yaml": text}, "calico-mtu") == expected

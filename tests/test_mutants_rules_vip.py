@@ -298,6 +298,55 @@ def test_kube_vip_strict_arp_from_the_description_alone(tmp_path: Path) -> None:
     ]
 
 
+DESCRIBED_STRICT_ARP = ("spec.kubeProxy with loadBalancer.mode kube-vip: kube-proxy in ipvs mode without ipvs.strictARP: true "
+                       "answers ARP for addresses it does not hold, and kube-vip's ARP VIP breaks; set ipvs: {strictARP: true} "
+                       "under spec.kubeProxy")
+
+
+def with_proxy(text: str, proxy: str) -> str:
+    return edited(text, ("  loadBalancer:\n", "  kubeProxy:\n" + proxy + "  loadBalancer:\n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # _described_strict_arp 2-9 (no load balancer or kubeProxy read), 12-25 (the guard), 32 (ipvs absent), 39-41,
+        # 56-71 (the field, the rule, the location, the message)
+        pytest.param(with_proxy(KUBE_VIP, "    mode: ipvs\n"), [
+            ("cluster.yaml", 15, 11, "kube-vip-strict-arp", "error", DESCRIBED_STRICT_ARP),
+        ], id="ipvs-points-at-mode"),
+        # 42-55: at strictARP when it is there
+        pytest.param(with_proxy(KUBE_VIP, "    mode: ipvs\n    ipvs: {strictARP: false}\n"), [
+            ("cluster.yaml", 16, 23, "kube-vip-strict-arp", "error", DESCRIBED_STRICT_ARP),
+        ], id="strict-arp-false-points-at-it"),
+        pytest.param(with_proxy(KUBE_VIP, "    mode: ipvs\n    ipvs:\n      scheduler: rr\n"), [
+            ("cluster.yaml", 15, 11, "kube-vip-strict-arp", "error", DESCRIBED_STRICT_ARP),
+        ], id="ipvs-without-strict-arp-points-at-mode"),
+        pytest.param(with_proxy(KUBE_VIP, "    mode: ipvs\n    ipvs: {strictARP: true}\n"), [], id="strict-arp"),
+        pytest.param(with_proxy(KUBE_VIP, "    mode: iptables\n"), [], id="iptables"),  # 11, 12, 21
+        pytest.param(KUBE_VIP, [], id="no-kube-proxy"),  # 12: proxy None is not read
+    ],
+)
+def test_kube_vip_strict_arp_in_the_description(tmp_path: Path, text: str, expected: list[Row]) -> None:
+    assert described(tmp_path, text, "kube-vip-strict-arp") == expected
+
+
+def test_kube_vip_strict_arp_of_an_arp_pod_beside_a_haproxy_description(tmp_path: Path) -> None:
+    # _described_strict_arp 13, 14, 16: the description's kubeProxy is kube-vip's only with loadBalancer.mode kube-vip;
+    # the rendered KubeProxyConfiguration is still reported, as any kubeadm file's
+    out = render_into(tmp_path, with_proxy(BASE_CLUSTER, "    mode: ipvs\n"))
+    (out / "kube-vip.yaml").write_text(kube_vip_pod(ARP))
+    assert findings(tmp_path, out, tmp_path / "cluster.yaml", rule="kube-vip-strict-arp") == [
+        ("lab/kubeadm-init.yaml", 35, 7, "kube-vip-strict-arp", "error", STRICT_ARP),
+    ]
+
+
+def test_kube_vip_strict_arp_of_an_arp_pod_alone(tmp_path: Path) -> None:
+    # _described_strict_arp 4, 8: no description, so no cluster to read
+    (tmp_path / "kube-vip.yaml").write_text(kube_vip_pod(ARP))
+    assert findings(tmp_path, tmp_path / "kube-vip.yaml", rule="kube-vip-strict-arp") == []
+
+
 # --- calico-autodetect-vip -----------------------------------------------------------------
 
 PICKS_VIP = "Calico can register the VIP {vip} as the address of the node that holds it: use kubernetes-internal-ip"
