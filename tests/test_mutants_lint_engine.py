@@ -524,3 +524,31 @@ def test_copies_of_the_description_findings_are_handed_back_apart(in_tmp: Path, 
         ("cka/kubeadm-init.yaml", 19, 18, "image-repository-deprecated"),
     ]
     assert result.copies[0].fix is not None
+
+
+def test_render_s_gate_parses_one_join_configuration_of_each_shape(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # lint_render 12/21/24 dropped the ShapeMemo: every node's join configuration was parsed again
+    # (5,000 parses at 5,000 nodes) where the others are composed from the first of their shape
+    # (here kubeadm-join-cp-3.yaml from kubeadm-join-cp-2.yaml)
+    import kconf.yamlio
+    from kconf.render import lint_description
+
+    (in_tmp / "cluster.yaml").write_text(BASE_CLUSTER)
+    parsed: list[str] = []
+    load = kconf.yamlio.load_documents
+
+    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(path)
+        return load(text, path, *args, **kwargs)
+
+    monkeypatch.setattr(kconf.yamlio, "load_documents", counting)
+    linted = lint_description("cluster.yaml", None)
+    assert linted.findings == []
+    assert sorted(linted.rendered or {}) == [
+        "PLAN.md", "calico-installation.yaml", "haproxy.cfg", "hosts", "join-cp-2.sh", "join-cp-3.sh", "join-worker-1.sh",
+        "kubeadm-init.yaml", "kubeadm-join-cp-2.yaml", "kubeadm-join-cp-3.yaml", "kubeadm-join-worker-1.yaml", "kubeadm-upgrade.yaml",
+    ]
+    assert sorted(parsed) == [
+        "cluster.yaml", "lab/calico-installation.yaml", "lab/kubeadm-init.yaml", "lab/kubeadm-join-cp-2.yaml",
+        "lab/kubeadm-join-worker-1.yaml", "lab/kubeadm-upgrade.yaml",
+    ]

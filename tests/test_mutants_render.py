@@ -486,3 +486,26 @@ def test_the_diff_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, over: i
         " 192.168.51.91\tworker-1\n"
     )
     assert check_diff() == (1, diff if shown else "# lab/hosts: 503 bytes: not shown\n", DIFFERS)
+
+
+def test_a_missing_output_folder_makes_every_file_missing(tmp_path: Path) -> None:
+    # differences 4/5: the first-render shortcut (no folder to look at file by file) names each file "missing"
+    rendered = {"hosts": RenderedFile(b"x\n", 0o644), "join-w-1.sh": RenderedFile(b"y\n", 0o755)}
+    assert differences(tmp_path / "lab", rendered) == [(tmp_path / "lab" / "hosts", "missing"), (tmp_path / "lab" / "join-w-1.sh", "missing")]
+
+
+def test_an_input_that_cannot_be_looked_at_does_not_stop_the_check_of_the_next(tmp_path: Path) -> None:
+    # refuse_overwriting_inputs 12: the description gone between its read and this check (os.stat fails)
+    # must not end the loop before the upstream manifest is checked
+    from kconf.render import refuse_overwriting_inputs
+
+    manifest = tmp_path / "calico.yaml"
+    manifest.write_text("kind: DaemonSet\n")
+    description = tmp_path / "cluster.yaml"
+    cluster = SimpleNamespace(path=description, calico=SimpleNamespace(manifest=manifest))
+    with pytest.raises(KconfError) as caught:
+        refuse_overwriting_inputs(cluster, [tmp_path / "hosts", manifest])  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"{manifest}: is the upstream Calico manifest (spec.calico.manifest), and render would overwrite it with calico.yaml; "
+        "render into another folder (-o DIR) or rename the description"
+    )
