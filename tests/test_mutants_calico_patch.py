@@ -690,3 +690,18 @@ def test_an_encapsulation_alone_does_not_read_the_config_maps_data(data: str) ->
     result = patch_manifest(text, "c.yaml", POD_CIDR, None, encapsulation="IPIP")
     assert (result.changed_lines, result.warnings) == (2, [])
     assert result.text == config + HEAD + CIDR_DOUBLE + IP_DOUBLE + '            - name: CALICO_IPV4POOL_IPIP\n              value: "Always"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # _marker_starts 22 (rfind) found the first and the last marker only
+        pytest.param("a\n---\nb\n---\nc\n---\n", [2, 8, 14], id="three-markers"),
+        pytest.param("---\na\n--- x\nb\n---\tc\n---\r\nd\n---", [0, 6, 14, 20, 27], id="each-look-ahead"),
+        pytest.param("a\n----\nb\n---x\nc\n", [], id="not-markers"),
+    ],
+)
+def test_marker_starts(text: str, expected: list[int]) -> None:
+    from kconf.calico.patch import _marker_starts
+
+    assert _marker_starts(text) == expected
