@@ -591,7 +591,7 @@ class ShapeMemo:
             if found is None:
                 return None
             index, value_path = found
-            if not value_path or _get_path(documents[index].data, value_path) != old_match["value"]:
+            if not value_path or value_at(documents[index].data, value_path) != old_match["value"]:
                 return None
             changes.setdefault(index, []).append((value_path, new_match["value"]))
         result = []
@@ -611,7 +611,8 @@ def _copy(data: Any) -> Any:
     return data
 
 
-def _get_path(data: Any, path: Path) -> Any:
+def value_at(data: Any, path: Path) -> Any:
+    """The value at ``path`` (keys and indexes) of loaded data; KeyError or IndexError when it is not there."""
     for step in path:
         data = data[step]
     return data

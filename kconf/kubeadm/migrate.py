@@ -55,6 +55,7 @@ from kconf.yamlio import (
     flow_scalar,
     has_comment,
     load_documents,
+    value_at,
 )
 from kconf.yamlio import Path as FieldPath
 
@@ -192,18 +193,12 @@ def _compact_sequences(documents: Sequence[Document]) -> bool:
             item = document.values.get(key_path + (0,))
             if item is None or key_path in spans.flow or item.line == key_position.line:
                 continue
-            if isinstance(_get(document.data, key_path), list):
+            if isinstance(value_at(document.data, key_path), list):
                 if item.column - 2 == key_position.column:
                     compact += 1
                 else:
                     indented += 1
     return compact > indented
-
-
-def _get(data: Any, path: FieldPath) -> Any:
-    for part in path:
-        data = data[part]
-    return data
 
 
 class _Editor:
@@ -349,7 +344,7 @@ class _Editor:
         for position in [*self.document.keys.values(), *self.document.values.values()]:
             lines.add(position.line)
         for path, end in self.spans.value_ends.items():
-            if path in self.spans.flow or path in self.spans.block_scalars or not isinstance(_get(self.document.data, path), (dict, list)):
+            if path in self.spans.flow or path in self.spans.block_scalars or not isinstance(value_at(self.document.data, path), (dict, list)):
                 lines.add(end.line - 1 if end.column == 1 else end.line)
         kept = [line for line in lines if line not in self.deleted]
         if not kept:
@@ -428,10 +423,10 @@ def _plan_edits(plan: Plan, documents: Sequence[Document], lines: Lines, jobs: d
             editor.api_version()
             for arg_index, path in plan.args:
                 if arg_index == index:
-                    editor.flags(path, _get(job.document.data, path))
+                    editor.flags(path, value_at(job.document.data, path))
             for (removed_index, parent), paths in removed_by_parent.items():
                 if removed_index == index:
-                    emptied = set(_get(job.document.data, parent)) == {p[-1] for p in paths}
+                    emptied = set(value_at(job.document.data, parent)) == {p[-1] for p in paths}
                     for path in paths:
                         editor.remove(path, emptied and path == paths[-1])
             if index in timeouts:

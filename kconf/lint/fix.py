@@ -33,6 +33,7 @@ from kconf.yamlio import (
     block_scalar,
     flow_scalar,
     load_documents,
+    value_at,
 )
 from kconf.yamlio import Path as FieldPath
 
@@ -71,21 +72,15 @@ def _targets(documents: Sequence[Document]) -> dict[Position, list[_Target]]:
         assert document.spans is not None
         for field_path, start in document.values.items():
             # scalars only (every fix writes a string): a collection may start at the same place
-            if field_path in document.spans.value_ends and isinstance(_value_at(document.data, field_path), str):
+            if field_path in document.spans.value_ends and isinstance(value_at(document.data, field_path), str):
                 found.setdefault(start, []).append(_Target(document.index, field_path))
     return found
-
-
-def _value_at(data: Any, field_path: FieldPath) -> Any:
-    for step in field_path:
-        data = data[step]
-    return data
 
 
 def _set_value(data: Any, field_path: FieldPath, value: str) -> Any:
     if not field_path:
         return value
-    parent = _value_at(data, field_path[:-1])
+    parent = value_at(data, field_path[:-1])
     parent[field_path[-1]] = value
     return data
 
@@ -177,7 +172,7 @@ def _planned(
         )
     target = targets[0]
     document = documents[target.document]
-    current = _value_at(document.data, target.field)
+    current = value_at(document.data, target.field)
     if current != finding.fix.old:
         return _refused(finding, f"the value there is {current!r}, not {finding.fix.old!r}")
     edit = _edit(text, lines, document, target.field, finding.fix.new)
