@@ -16,7 +16,7 @@ import re
 import signal
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,12 +181,12 @@ def _new_file(folder: Path, suffix: str, created: list[Path]) -> tuple[int, Path
     raise KconfError("cannot create a temporary file (100 names taken)", str(folder))
 
 
-def _write_temp(target: Path, output: Output, created: list[Path]) -> Path:
-    """The complete temporary file for ``target``; an OSError names the
-    target, which the user knows, not the temporary file (a full disk's
-    ENOSPC from write or fsync names no file at all)."""
+def _write_temp(target: Path, output: Output, created: list[Path], sync: bool = True) -> Path:
+    """The complete temporary file for ``target`` (on disk when ``sync``);
+    an OSError names the target, which the user knows, not the temporary
+    file (a full disk's ENOSPC from write or fsync names no file at all)."""
     try:
-        return _write_temp_file(target, output, created)
+        return _write_temp_file(target, output, created, sync)
     except OSError as exc:
         exc.filename, exc.filename2 = str(target), None
         raise
@@ -205,12 +205,13 @@ def _user_name(exc: OSError, resolved: Mapping[Path, Path]) -> str | None:
     return None
 
 
-def _write_temp_file(target: Path, output: Output, created: list[Path]) -> Path:
+def _write_temp_file(target: Path, output: Output, created: list[Path], sync: bool = True) -> Path:
     fd, temp = _new_file(target.parent, TEMP_SUFFIX, created)
     with os.fdopen(fd, "wb") as handle:
         handle.write(output.data)
         handle.flush()
-        os.fsync(handle.fileno())
+        if sync:
+            os.fsync(handle.fileno())
     mode = output.mode
     if mode is None:
         try:
@@ -306,6 +307,50 @@ def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False
 # concurrent fsyncs share a commit: temporaries are written by a few threads.
 # 10,000 files of a 5,000-node render: 45 s one by one, under 3 s in parallel.
 WRITER_THREADS = 8
+# From this many files the temporaries are written without an fsync each and
+# then put on disk by one syncfs(2) of each file system they are on, before any
+# rename: the same guarantee (every new file is on disk before it replaces an
+# old one) for one journal commit instead of one a file. The 10,004 files of a
+# 5,000-node render into a new folder: 6.1 s -> 3.8 s of CPU here (system time
+# 2.5 s -> 0.75 s). Linux only (where syncfs is missing, every file is fsynced
+# as below).
+SYNC_ONCE_FROM = 1000
+
+
+def _syncfs() -> Callable[[Path], None] | None:
+    """syncfs(2) of the file system a folder is on, raising OSError (with
+    the folder's name) when it fails; None where libc has no syncfs."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.syncfs
+    except (OSError, AttributeError, ImportError):
+        return None
+
+    def sync(folder: Path) -> None:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            # since Linux 5.8 syncfs reports the file system's write-back errors (EIO, ENOSPC)
+            if call(fd) != 0:
+                code = ctypes.get_errno()
+                raise OSError(code, os.strerror(code), str(folder))
+        finally:
+            os.close(fd)
+
+    return sync
+
+
+def _sync_folders(folders: list[Path], sync: Callable[[Path], None]) -> None:
+    """One sync of each file system the folders are on."""
+    seen: set[int] = set()
+    for folder in folders:
+        device = os.stat(folder).st_dev
+        if device not in seen:
+            seen.add(device)
+            sync(folder)
 
 
 def _write_temps(outputs: Mapping[Path, Output], resolved: Mapping[Path, Path], created: list[Path]) -> dict[Path, Path]:
@@ -314,11 +359,14 @@ def _write_temps(outputs: Mapping[Path, Output], resolved: Mapping[Path, Path], 
     every write begun is finished (its name is in ``created``) before this
     returns or raises the first error, in target order."""
     targets = sorted(outputs)
-    if len(targets) <= 1:
+    syncfs = _syncfs() if len(targets) >= SYNC_ONCE_FROM else None
+    if len(targets) <= 1 or syncfs is not None:
         temps: dict[Path, Path] = {}
         for target in targets:
             _stop_if_signalled()
-            temps[target] = _write_temp(resolved[target], outputs[target], created)
+            temps[target] = _write_temp(resolved[target], outputs[target], created, sync=syncfs is None)
+        if syncfs is not None:
+            _sync_folders(sorted({resolved[target].parent for target in targets}), syncfs)
         return temps
     from concurrent.futures import ThreadPoolExecutor
 

@@ -165,6 +165,54 @@ def test_a_signal_at_a_chosen_moment_leaves_the_old_or_the_new_set(
     assert assert_old_or_new(out, old, new) == expected
 
 
+@pytest.fixture(scope="module")
+def old_and_new_many(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, tuple[bytes, int]], dict[str, tuple[bytes, int]]]:
+    """old_and_new with 520 workers: over 1,000 files, written through
+    fsio's one-sync path (no fsync a file; one syncfs before the renames)."""
+    from kconf.fsio import SYNC_ONCE_FROM
+
+    def wide(prefix: str, net: int) -> dict[str, Any]:
+        # many_nodes' /24 holds 150 workers; these 520 are in 10.<net>.0.0/16
+        data = json.loads(json.dumps(many_nodes(prefix, 0, net)).replace(f"192.168.{net}.", f"10.{net}.0.").replace("/24", "/16"))
+        data["spec"]["nodes"] += [
+            {"name": f"{prefix}-worker-{i}", "role": "worker", "address": f"10.{net}.{1 + i // 250}.{1 + i % 250}/16"} for i in range(520)
+        ]
+        data["spec"]["networking"]["podSubnet"] = "172.16.0.0/12"  # a /24 block for each of 523 nodes
+        return data  # type: ignore[no-any-return]
+
+    work = tmp_path_factory.mktemp("signals-many")
+    for name, data, folder in (("old", wide("old", 51), "old"), ("new", wide("new", 52), "new-ref")):
+        (work / "cluster.yaml").write_text(json.dumps(data, indent=2))
+        result = kconf(["render", "cluster.yaml", "-o", folder], work)
+        assert result.returncode == 0, (name, result.stderr)
+    old, new = files_of(work / "old"), files_of(work / "new-ref")
+    assert len(new) >= SYNC_ONCE_FROM
+    return work, old, new
+
+
+@pytest.mark.parametrize(
+    ("where", "number", "sig", "code", "expected"),
+    [
+        pytest.param("open", 600, "SIGTERM", 143, "old", id="term-writing-temps"),
+        pytest.param("open", 600, "SIGINT", 130, "old", id="int-writing-temps"),
+        pytest.param("replace", 600, "SIGTERM", 143, "new", id="term-mid-renames"),
+    ],
+)
+def test_a_signal_in_a_write_of_many_files_leaves_the_old_or_the_new_set(
+    old_and_new_many: tuple[Path, dict[str, Any], dict[str, Any]], tmp_path: Path, where: str, number: int, sig: str, code: int, expected: str
+) -> None:
+    work, old, new = old_and_new_many
+    out = tmp_path / "out"
+    shutil.copytree(work / "old", out)
+    shutil.copy(work / "cluster.yaml", tmp_path / "cluster.yaml")
+    result = kconf(["render", "cluster.yaml", "-o", "out"], tmp_path, code=HOOKED_KCONF,
+                   env={"HOOK_WHERE": where, "HOOK_AT": str(number), "HOOK_SIGNAL": sig})
+    assert result.returncode == code, (result.returncode, result.stderr[-500:])
+    done = "no file was changed" if expected == "old" else "every file was written first"
+    assert result.stderr.endswith(f"kconf: stopped by {sig}; {done}\n"), result.stderr[-300:]
+    assert assert_old_or_new(out, old, new) == expected
+
+
 def _default_sigint() -> None:
     # pytest may run with SIGINT ignored (a background job), which a child inherits
     signal.signal(signal.SIGINT, signal.SIG_DFL)
