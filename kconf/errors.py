@@ -6,14 +6,14 @@ Raised anywhere in the core; caught only at the CLI edge, which prints
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
+
+from kconf.lazyre import lazy
 
 FieldPath = Sequence["str | int"]
 
 
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_PLAIN_KEY = lazy(r"[A-Za-z0-9_-]+")
 
 
 def format_field_path(path: FieldPath) -> str:
@@ -27,6 +27,8 @@ def format_field_path(path: FieldPath) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         elif not _PLAIN_KEY.fullmatch(str(part)):
+            import json  # only for a key that is not a plain name: every command imports this module
+
             out += f"[{json.dumps(str(part), ensure_ascii=False)}]"
         else:
             out += f".{part}" if out else str(part)
