@@ -24,6 +24,7 @@ from kconf.outputs.kube_vip import kube_vip_files
 from kconf.outputs.kubeadm import kubeadm_files
 from kconf.outputs.plan import plan_files
 from kconf.wording import counted
+from kconf.yamlio import MAX_BYTES
 
 if TYPE_CHECKING:
     from kconf.lint.model import ClusterFile, Finding
@@ -106,7 +107,7 @@ def differences(output_dir: Path, rendered: dict[str, RenderedFile]) -> list[tup
     return found
 
 
-DIFF_LIMIT = 16 * 1024 * 1024  # as kconf reads its inputs: a larger file on disk is not shown
+DIFF_LIMIT = MAX_BYTES  # as kconf reads its inputs: a larger file on disk is not shown
 
 
 def _on_disk(path: Path) -> tuple[bytes | None, int | None, str | None]:
