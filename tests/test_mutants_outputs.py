@@ -25,7 +25,8 @@ from kconf.outputs import FILE_MODE, SCRIPT_MODE
 from kconf.outputs.calico import calico_manifest, family_method, ipv6_autodetection, manifest_autodetection, vip_interfaces
 from kconf.outputs.keepalived import check_script, vip_prefix
 from kconf.outputs.kubeadm import join_config_text
-from kconf.outputs.plan import endpoint_name, endpoint_text, operator_crds_apart
+from kconf.kubeadm import api_server_endpoint
+from kconf.outputs.plan import endpoint_name, operator_crds_apart
 from kconf.render import render_files
 from lintkit import BASE_CLUSTER
 
@@ -312,9 +313,9 @@ def test_each_join_configuration_is_dumped_once_per_cluster(tmp_path: Path, monk
         pytest.param((), "k8s-vip:6443", "k8s-vip", id="a-name"),
         # endpoint_name 3, 4: an address is no name
         pytest.param((("k8s-vip:6443", "192.168.51.80:6443"),), "192.168.51.80:6443", None, id="an-ipv4-address"),
-        # endpoint_text 4, 6: an IPv6 address in brackets
+        # an IPv6 address in brackets (PLAN.md's endpoint is kubeadm.api_server_endpoint)
         pytest.param((("k8s-vip:6443", '"[fd00:51::80]:6443"'),), "[fd00:51::80]:6443", None, id="an-ipv6-address"),
-        # endpoint_text 8-12: no endpoint, the first control plane's address and bindPort
+        # no endpoint: the first control plane's address and bindPort
         pytest.param((("  controlPlaneEndpoint: k8s-vip:6443\n", ""),
                       ("      address: 192.168.51.81/24\n", "      address: 192.168.51.81/24\n      bindPort: 7443\n")),
                      "192.168.51.81:7443", None, id="no-endpoint"),
@@ -322,7 +323,7 @@ def test_each_join_configuration_is_dumped_once_per_cluster(tmp_path: Path, monk
 )
 def test_the_endpoint_plan_md_names(tmp_path: Path, edits: tuple[tuple[str, str], ...], text: str, name: str | None) -> None:
     cluster = cluster_of(tmp_path, edited(BASE_CLUSTER, *edits))
-    assert (endpoint_text(cluster), endpoint_name(cluster)) == (text, name)
+    assert (api_server_endpoint(cluster), endpoint_name(cluster)) == (text, name)
 
 
 @pytest.mark.parametrize(

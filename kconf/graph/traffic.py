@@ -153,8 +153,7 @@ def _endpoint(cluster: Cluster) -> Box:
     if lb is not None and resolved == lb.address:
         seen = list(lb.addresses)
     target = [f"-> {a}" for a in seen] or ["-> resolves to nothing described"]
-    written = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"  # an IPv6 address in brackets
-    return Box(ENDPOINT, "endpoint", "controlPlaneEndpoint", [written, *target])
+    return Box(ENDPOINT, "endpoint", "controlPlaneEndpoint", [bracketed(host, port), *target])
 
 
 def _load_balancer(cluster: Cluster) -> Column | None:

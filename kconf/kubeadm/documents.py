@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kconf.description import Cluster, Node
+from kconf.outputs import bracketed
 from kconf.yamlio import Quoted
 
 GROUP = "kubeadm.k8s.io"
@@ -151,12 +152,11 @@ def init_configuration(cluster: Cluster) -> dict[str, Any]:
 def api_server_endpoint(cluster: Cluster) -> str:
     """Where joining nodes reach the API: the endpoint, else the first
     control plane."""
-    if cluster.control_plane_endpoint:
-        host, port = cluster.endpoint() or ("", 0)
-        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    endpoint = cluster.endpoint()
+    if endpoint is not None:
+        return bracketed(*endpoint)
     node = cluster.first_control_plane
-    host = f"[{node.ip}]" if node.ip.version == 6 else str(node.ip)
-    return f"{host}:{node.bind_port}"
+    return bracketed(node.ip, node.bind_port)
 
 
 def join_configuration(cluster: Cluster, node: Node) -> dict[str, Any]:

@@ -51,6 +51,8 @@ def yaml_file(cluster: Cluster, documents: list[dict[str, Any]]) -> RenderedFile
     return yaml_text_file(cluster, dump_documents(documents))
 
 
-def bracketed(address: Address, port: int) -> str:
-    """address:port, an IPv6 address in brackets."""
-    return f"[{address}]:{port}" if address.version == 6 else f"{address}:{port}"
+def bracketed(host: Address | str, port: int) -> str:
+    """host:port, an IPv6 address in brackets (a host written as text holds
+    a ":" only when it is one)."""
+    text = str(host)
+    return f"[{text}]:{port}" if ":" in text else f"{text}:{port}"

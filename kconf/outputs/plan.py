@@ -6,7 +6,7 @@ from __future__ import annotations
 from kconf import kubeadm
 from kconf.addresses import AddressError, parse_address
 from kconf.description import Cluster
-from kconf.outputs import Files, RenderedFile, bracketed, header
+from kconf.outputs import Files, RenderedFile, header
 from kconf.outputs.kube_vip import needs_super_admin
 from kconf.resources import render_template
 
@@ -25,16 +25,6 @@ def operator_crds_apart(version: str | None) -> bool:
 
 # Where calico-node runs: the operator's namespace, or the manifest's.
 CALICO_NAMESPACE = {"operator": "calico-system", "manifest": "kube-system"}
-
-
-def endpoint_text(cluster: Cluster) -> str:
-    """host:port clients reach the API at: the endpoint, else the first control plane."""
-    endpoint = cluster.endpoint()
-    if endpoint is not None:
-        host, port = endpoint
-        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    first = cluster.first_control_plane
-    return bracketed(first.ip, first.bind_port)
 
 
 def endpoint_name(cluster: Cluster) -> str | None:
@@ -80,9 +70,8 @@ def plan_files(cluster: Cluster) -> Files:
         control_planes=[n.name for n in joins if n.is_control_plane],
         workers=[n.name for n in joins if not n.is_control_plane],
         dual_stack=len(cluster.families) > 1,
-        endpoint=endpoint_text(cluster),
+        endpoint=kubeadm.api_server_endpoint(cluster),
         endpoint_name=endpoint_name(cluster),
-        readyz=endpoint_text(cluster),
         backends=[n.name for n in cluster.control_plane_nodes],
         first_address=first.ip,
         first_socket=cluster.node_cri_socket(first),

@@ -33,14 +33,11 @@ from kconf.lint.model import (
     RawFinding,
 )
 from kconf.lint.registry import Rule
+from kconf.outputs import bracketed
 from kconf.wording import counted
 
 # Names people give the API server's proxies (a standalone haproxy.cfg has no description to tell).
 _APISERVER_NAME = lazy(r"api[-_]?server|kube[-_]?api|k8s[-_]?api|control[-_]?plane", re.IGNORECASE)
-
-
-def _hostport(address: Address, port: int) -> str:
-    return f"[{address}]:{port}" if address.version == 6 else f"{address}:{port}"
 
 
 # --- where things are ------------------------------------------------------------------------
@@ -412,7 +409,7 @@ def _check_backend(path: str, backend: Section, cluster: Cluster, client_port: i
             yield RawFinding(
                 "haproxy-backends", where,
                 f"server {server.name} points at {server.address.text}, but control-plane node {named.name} is "
-                f"{_hostport(named.ip, named.bind_port)}",
+                f"{bracketed(named.ip, named.bind_port)}",
             )
         elif ip is None:
             yield RawFinding(
@@ -433,7 +430,7 @@ def _check_backend(path: str, backend: Section, cluster: Cluster, client_port: i
         yield RawFinding(
             "haproxy-backends", Loc(path, backend.line, backend.column),
             f"{backend.title} has no server for control-plane node {node.name} "
-            f"({_hostport(node.ip, node.bind_port)})",
+            f"({bracketed(node.ip, node.bind_port)})",
         )
 
 
