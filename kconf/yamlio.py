@@ -598,7 +598,7 @@ class ShapeMemo:
         for index, doc in enumerate(documents):
             data = _copy(doc.data)
             for value_path, value in changes.get(index, ()):
-                _set_path(data, value_path, value)
+                data = set_value(data, value_path, value)
             result.append(Document(data, doc.index, doc.start, dict(doc.values), dict(doc.keys)))
         return result
 
@@ -618,10 +618,12 @@ def value_at(data: Any, path: Path) -> Any:
     return data
 
 
-def _set_path(data: Any, path: Path, value: Any) -> None:
-    for step in path[:-1]:
-        data = data[step]
-    data[path[-1]] = value
+def set_value(data: Any, path: Path, value: Any) -> Any:
+    """``data`` with ``value`` put at ``path`` (in place; ``value`` itself for the empty path)."""
+    if not path:
+        return value
+    value_at(data, path[:-1])[path[-1]] = value
+    return data
 
 
 def load_one(text: str, path: str) -> Document:

@@ -33,6 +33,7 @@ from kconf.yamlio import (
     block_scalar,
     flow_scalar,
     load_documents,
+    set_value,
     value_at,
 )
 from kconf.yamlio import Path as FieldPath
@@ -75,14 +76,6 @@ def _targets(documents: Sequence[Document]) -> dict[Position, list[_Target]]:
             if field_path in document.spans.value_ends and isinstance(value_at(document.data, field_path), str):
                 found.setdefault(start, []).append(_Target(document.index, field_path))
     return found
-
-
-def _set_value(data: Any, field_path: FieldPath, value: str) -> Any:
-    if not field_path:
-        return value
-    parent = value_at(data, field_path[:-1])
-    parent[field_path[-1]] = value
-    return data
 
 
 def _scalar_text(written: str, new: str, in_flow: bool) -> str | None:
@@ -186,7 +179,7 @@ def _verify(path: str, new_text: str, documents: Sequence[Document], fixed: list
     expected = [copy.deepcopy(d.data) for d in documents]
     for target, finding in fixed:
         assert finding.fix is not None
-        expected[target.document] = _set_value(expected[target.document], target.field, finding.fix.new)
+        expected[target.document] = set_value(expected[target.document], target.field, finding.fix.new)
     try:
         again = [d.data for d in load_documents(new_text, path)]
     except KconfError as exc:
