@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from kconf.errors import KconfError
 from kconf.lazyre import lazy
+from kconf.yamlio import ODD_LINE_BREAKS
 
 if TYPE_CHECKING:
     from kconf.yamlio import Document, Path
@@ -71,7 +72,7 @@ _CONTAINERS: tuple[str, ...] = ("spec", "template", "spec", "containers")
 # Cheap pre-filter: a document can only be the DaemonSet if its text says so.
 _DAEMONSET_KIND = lazy(r"""["']?\bkind["']?[ \t]*:[ \t]*(?:![^ \t]*[ \t]+)?["']?DaemonSet\b""")
 # Line breaks other than \n and \r\n would make ruamel's line numbers differ from ours.
-_ODD_BREAKS = lazy(r"\r(?!\n)|[\x85\u2028\u2029]")
+_ODD_BREAKS = ODD_LINE_BREAKS
 _COMMENTED_NAME = lazy(
     r"^ *# *- +name: *(?P<q>[\"']?)" + CIDR_NAME + r"(?P=q) *$"
 )
