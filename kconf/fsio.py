@@ -239,6 +239,16 @@ def _backup(target: Path, created: list[Path]) -> Path | None:
     return backup
 
 
+def _remove(created: list[Path]) -> None:
+    """Remove the temporaries and backups a write made (best effort: one
+    already renamed, or never created, is not there)."""
+    for path in created:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
 def _roll_back(done: list[Path], backups: Mapping[Path, Path | None]) -> None:
     """Put back every target an earlier rename replaced (best effort: the
     error being reported is the rename's)."""
@@ -295,12 +305,7 @@ def write_files(outputs: Mapping[Path, Output], *, follow_symlinks: bool = False
             _roll_back(done, backups)
             raise
         finally:
-            # a renamed temporary no longer exists under its name
-            for path in created:
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
+            _remove(created)  # a renamed temporary no longer exists under its name
 
 
 # fsync is most of a write's cost (a journal commit each, ~5 ms on ext4), and
@@ -481,11 +486,7 @@ def write_new_file(target: Path, data: bytes, what: str = "kconf") -> None:
         except OSError as exc:
             raise KconfError(f"cannot write: {exc.strerror or exc}", str(target)) from None
         finally:
-            for path in created:
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
+            _remove(created)
 
 
 # link(2) on a file system that has no hard links (vfat, some FUSE and network file systems)
