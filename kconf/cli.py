@@ -9,107 +9,69 @@ each command load only what they use.
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from kconf import __version__
-from kconf.errors import KconfError
-from kconf.lint import FORMATS  # the reporters' names; the reporters load with the lint command
-from kconf.secrets import TOKEN, redact  # tiny (re only); needed even when memory is short
+from kconf import __version__, commandline
+from kconf.commandline import NOT_GIVEN, Param
+from kconf.console import echo, run
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _redacted(message: Any) -> Any:
-    """A message for stderr with bootstrap tokens and certificate keys
-    redacted: an error may quote a value the user wrote, and that value may
-    be a secret (a token pasted into the wrong field)."""
-    if not isinstance(message, str):
-        return message
-    # a message may quote a piece of a value again ("names a .<secret> file")
-    secret_parts = {match.group(2) for match in TOKEN.finditer(message)}
-    message = redact(message)
-    for part in secret_parts:
-        message = message.replace(part, "*" * len(part))
-    return message
-
-
-STDOUT = "standard output"
-
-
-def _stdout_error(exc: OSError) -> KconfError:
-    # What is left in the buffer would fail again when Python flushes it at
-    # exit (and turn exit 2 into 120): point fd 1 at /dev/null first.
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
-    except OSError:
-        pass
-    return KconfError(f"cannot write: {exc.strerror or exc}", STDOUT)
-
-
-def require_stdout() -> None:
-    """A command whose output goes to stdout refuses to run with it closed
-    (``>&-``): it would exit 0 having written nothing."""
-    if sys.stdout is None:
-        raise KconfError("standard output is closed; nothing was written (use -o FILE, or give the command an output)")
-
-
-def echo(message: Any = None, **kwargs: Any) -> None:
-    """click.echo for the core functions; what goes to stderr is redacted
-    (stdout carries the command's output, which is data). A failed write to
-    stdout (a full disk, ``> /dev/full``, a closed descriptor) is an error."""
-    if kwargs.get("err"):
-        click.echo(_redacted(message), **kwargs)
-        return
-    require_stdout()
-    try:
-        click.echo(message, **kwargs)  # click.echo flushes
-    except OSError as exc:  # ENOSPC, EPIPE (`| head`), EBADF, EIO
-        raise _stdout_error(exc) from None
-
-
 def handles_errors(func: F) -> F:
-    """Turn a KconfError into exit 2 and anything unexpected into a one-line
-    message (the traceback only with KCONF_DEBUG=1); a returned int is the exit code."""
+    """The command's exit through kconf.console.run: a KconfError is exit 2,
+    anything unexpected a one-line message (the traceback only with
+    KCONF_DEBUG=1), a returned int the exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            code = func(*args, **kwargs)
-        except KconfError as exc:
-            echo(f"kconf: error: {exc}", err=True)
-            sys.exit(2)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            click.echo("kconf: interrupted", err=True)
-            sys.exit(2)
-        except MemoryError:
-            # reported below, once leaving this block has freed the frames
-            # that hold the memory (a message needs some)
-            if os.environ.get("KCONF_DEBUG"):
-                raise
-        except Exception as exc:  # a bug in kconf, not the user's mistake
-            if os.environ.get("KCONF_DEBUG"):
-                raise
-            echo(
-                f"kconf: internal error: {type(exc).__name__}: {exc} "
-                "(please report it; KCONF_DEBUG=1 shows the traceback)",
-                err=True,
-            )
-            sys.exit(2)
-        else:
-            sys.exit(code or 0)
-        click.echo("kconf: error: out of memory: the input is too large for the memory available", err=True)
-        sys.exit(2)
+        run(func, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def declared(params: tuple[Param, ...]) -> Callable[[F], F]:
+    """click's arguments and options from kconf.commandline's declarations."""
+
+    def made(param: Param) -> Callable[[F], F]:
+        kwargs: dict[str, Any] = {}
+        for name in ("help", "metavar"):
+            if getattr(param, name) is not None:
+                kwargs[name] = getattr(param, name)
+        if param.default is not NOT_GIVEN:
+            kwargs["default"] = param.default
+        if param.show_default:
+            kwargs["show_default"] = True
+        if param.required and param.kind != "argument":
+            kwargs["required"] = True
+        if param.path is not None:
+            kwargs["type"] = click.Path(**param.path)  # type: ignore[arg-type]  # bool flags only
+        elif param.kind == "int":
+            kwargs["type"] = int
+        elif param.kind == "choice":
+            kwargs["type"] = click.Choice(list(param.choices))
+        if param.kind == "argument":
+            return click.argument(param.dest, **kwargs)
+        if param.kind == "arguments":
+            return click.argument(param.dest, nargs=-1, **kwargs)
+        decls = param.decls
+        if param.kind == "flag":
+            kwargs["is_flag"] = True
+        elif param.kind == "switch":
+            decls = ("/".join(decls),)
+        elif param.kind == "optional-value":
+            kwargs.update(is_flag=False, flag_value="")
+        return click.option(*decls, param.dest, **kwargs)
+
+    def apply(func: F) -> F:
+        for param in reversed(params):
+            func = made(param)(func)
+        return func
+
+    return apply
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -155,40 +117,13 @@ def calico() -> None:
 
 
 @calico.command("patch")
-@click.argument("manifest", type=click.Path(allow_dash=True))
-@click.option("--pod-cidr", required=True, help="The pod CIDR (kubeadm podSubnet), e.g. 172.16.0.0/16.")
-@click.option(
-    "--autodetect", "autodetect", default=None,
-    help="IP_AUTODETECTION_METHOD, e.g. cidr=192.168.51.0/24 or interface=enp0s8 (default: leave as is).",
-)
-@click.option(
-    "--encapsulation", type=click.Choice(["IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet", "None"]), default=None,
-    help="CALICO_IPV4POOL_IPIP and CALICO_IPV4POOL_VXLAN (and the IPv6 pool's VXLAN) for this encapsulation "
-    "(default: leave as is).",
-)
-@click.option("--block-size", type=int, default=None, help="CALICO_IPV4POOL_BLOCK_SIZE, 20-32 (Calico's default: 26).")
-@click.option("--mtu", type=int, default=None, help="veth_mtu of the calico-config ConfigMap: the pods' MTU (default: leave as is).")
-@click.option(
-    "--ipv6-pod-cidr", default=None,
-    help="Dual stack: CALICO_IPV6POOL_CIDR, with IP6=autodetect, FELIX_IPV6SUPPORT=true and the CNI's assign_ipv6.",
-)
-@click.option("--ipv6-autodetect", default=None, help="IP6_AUTODETECTION_METHOD (with --ipv6-pod-cidr).")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to this file.")
-@click.option("--in-place", is_flag=True, help="Rewrite MANIFEST itself (atomically).")
+@declared(commandline.CALICO_PATCH)
 @handles_errors
-def calico_patch(
-    manifest: str, pod_cidr: str, autodetect: str | None, encapsulation: str | None, block_size: int | None,
-    mtu: int | None, ipv6_pod_cidr: str | None, ipv6_autodetect: str | None, output: str | None, in_place: bool,
-) -> int:  # fmt: skip
+def calico_patch(**values: Any) -> int:
     """Set the pool settings given (CIDR, autodetection, encapsulation, block
     size, MTU, an IPv6 pool) in an upstream calico.yaml, changing only the
     lines they need."""
-    from kconf.calico.patch import run_patch
-
-    return run_patch(
-        manifest, pod_cidr, autodetect, encapsulation=encapsulation, block_size=block_size, mtu=mtu,
-        ipv6_pod_cidr=ipv6_pod_cidr, ipv6_autodetect=ipv6_autodetect, output=output, in_place=in_place, echo=echo,
-    )  # fmt: skip
+    return commandline.calico_patch(**values)
 
 
 @main.command()
@@ -230,50 +165,15 @@ def from_configmap(source: str, cri_socket: str | None, cluster: str | None, out
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option(
-    "--format", "output_format", default="text", show_default=True,
-    type=click.Choice(list(FORMATS)), help="Output format.",
-)
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option("--select", default=None, help="Only these rules (comma-separated).")
-@click.option("--ignore", default=None, help="Skip these rules (comma-separated).")
-@click.option(
-    "--explain", "explain", default=None, is_flag=False, flag_value="", metavar="RULE",
-    help="Print what RULE checks, why, and how to fix it (no RULE: list the rules).",
-)
-@click.option(
-    "--color/--no-color", default=None,
-    help="Colour the text format (default: FORCE_COLOR on, NO_COLOR or TERM=dumb off, else on a terminal).",
-)
-@click.option(
-    "--cluster", "cluster", default=None, type=click.Path(), metavar="CLUSTER.yaml",
-    help="Check the files named (kept outside the output folder: a haproxy.cfg from /etc/haproxy, a kubeadm "
-    "config from a node, `kubectl get cm -n kube-system kubeadm-config -o yaml`) against this description: "
-    "the cross-file rules, and drift from what render writes for each file.",
-)
-@click.option(
-    "--fix", "fix", is_flag=True,
-    help="Make the mechanical fixes in place first (CIDR host bits, k8s.gcr.io, unix://), print each, "
-    "then report what remains.",
-)
+@declared(commandline.LINT)
 @handles_errors
-def lint(
-    paths: tuple[str, ...], output_format: str, strict: bool, select: str | None,
-    ignore: str | None, explain: str | None, color: bool | None, cluster: str | None, fix: bool = False,
-) -> int:
+def lint(**values: Any) -> int:
     """Lint cluster descriptions, kubeadm configs, kubeadm-config ConfigMaps,
     Calico manifests, Installation resources and HAProxy configs.
 
     Files named that kconf does not recognise are listed at the end, and do
     not fail the run."""
-    from kconf.lint.engine import run_lint
-
-    require_stdout()  # findings (or --explain) have nowhere else to go
-    return run_lint(
-        paths, output_format=output_format, strict=strict, select=select, ignore=ignore,
-        explain=explain, color=color, echo=echo, cluster=cluster, fix=fix,
-    )
+    return commandline.lint(**values)
 
 
 @main.command()

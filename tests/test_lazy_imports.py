@@ -140,17 +140,18 @@ STARTUP_TABLE: list[tuple[str, list[str], dict[str, bool], Check]] = [
         "kconf.lint.reporters": False, "kconf.lint.rules": False,
     }, lambda r, cwd: r.stdout.startswith("Usage: kconf lint ")),
     ("calico-patch", ["calico", "patch", "calico.yaml", "--pod-cidr", "172.16.0.0/16"], {
-        "click": True, "yaml": True, "kconf.calico.patch": True, "jsonschema": False, "jinja2": False, "ruamel": False,
+        # parsed by kconf.commandline: no click
+        "click": False, "kconf.cli": False, "yaml": True, "kconf.calico.patch": True, "jsonschema": False, "jinja2": False, "ruamel": False,
         "deepdiff": False, "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
     }, lambda r, cwd: '              value: "172.16.0.0/16"\n' in r.stdout),
     ("lint-golden", ["lint", "--format", "json", str(GOLDEN / "ha-haproxy")], {
-        # operator mode: no manifest to read or patch, so not the manifest editor either
-        "yaml": True, "kconf.lint.rules": True, "kconf.lint.reporters": True, "jinja2": True,
+        # operator mode: no manifest to read or patch, so not the manifest editor either; no click
+        "click": False, "kconf.cli": False, "yaml": True, "kconf.lint.rules": True, "kconf.lint.reporters": True, "jinja2": True,
         "jsonschema": False, "ruamel": False, "deepdiff": False, "kconf.calico.patch": False,
     }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 10, "unrecognised": []}),
     ("lint-not-kconfs", ["lint", "--format", "json", "values.yaml"], {
         # recognition is by regular expressions first: nothing here is parsed, and no rule runs
-        "yaml": False, "kconf.lint.reporters": True, "kconf.lint.rules": False, "jsonschema": False,
+        "click": False, "yaml": False, "kconf.lint.reporters": True, "kconf.lint.rules": False, "jsonschema": False,
         "jinja2": False, "ruamel": False, "deepdiff": False, "kconf.render": False, "kconf.calico.patch": False,
     }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 0, "unrecognised": ["values.yaml"]}),
     ("schema", ["schema"], {
