@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from kconf.cli import handles_errors
+from kconf.console import echo
 from kconf.errors import KconfError
 
 
@@ -84,7 +85,7 @@ def main() -> None:
 def render_check_command(paths: tuple[str, ...]) -> int:
     """`kconf render --check` for the descriptions of PATHS (descriptions, or
     files of their output folders)."""
-    return render_check(paths, click.echo)
+    return render_check(paths, echo)  # what every command prints through: stderr redacted
 
 
 if __name__ == "__main__":
