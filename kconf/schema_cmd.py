@@ -11,7 +11,6 @@ made-up URL there would be one an editor or a reader tries and cannot load.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,9 @@ SCHEMA_FILE_NAME = SCHEMA
 
 def schema_bytes() -> bytes:
     """The cluster description's JSON Schema, as shipped in the package."""
-    return resources.files("kconf.schemas").joinpath(SCHEMA).read_bytes()
+    from kconf.resources import read_bytes
+
+    return read_bytes("kconf.schemas", SCHEMA)
 
 
 def run_schema(output: str | None, *, echo: Callable[..., Any]) -> int:

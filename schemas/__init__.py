@@ -1,1 +1,1 @@
-"""JSON Schemas shipped with kconf (package data, read with importlib.resources)."""
+"""JSON Schemas shipped with kconf (package data, read by kconf.resources)."""

@@ -1,1 +1,1 @@
-"""Jinja2 templates shipped with kconf (package data, read with importlib.resources)."""
+"""Jinja2 templates shipped with kconf (package data, read by kconf.resources)."""

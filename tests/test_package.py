@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLES, REPO
 
 
@@ -58,3 +60,29 @@ def test_non_editable_install_ships_schemas_and_templates(tmp_path: Path) -> Non
     assert (work / "new" / "cluster.yaml").read_text().startswith("# yaml-language-server: $schema=cluster.schema.json\n")
     printed = kconf("schema")
     assert printed.returncode == 0 and printed.stdout == (REPO / "schemas" / "cluster.schema.json").read_text()
+
+
+def test_package_data_is_read_from_the_package_folder_and_through_importlib_resources_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """kconf.resources reads the files beside the data packages' __init__.py;
+    where that is no folder (a zip) it goes through importlib.resources. Both
+    give the same bytes, and a missing file is an error either way."""
+    from importlib.resources import files
+
+    from kconf import resources
+
+    names = [("kconf.schemas", "cluster.schema.json"), ("kconf.schemas", "kubeadm/v1beta4/ClusterConfiguration.json"),
+             ("kconf.templates", "haproxy.cfg.j2")]  # fmt: skip
+    direct = [resources.read_bytes(package, name) for package, name in names]
+    assert resources._folder("kconf.schemas") is not None
+    monkeypatch.setattr(resources, "_folder", lambda package: None)
+    through = [resources.read_bytes(package, name) for package, name in names]
+    expected = []
+    for package, name in names:
+        node = files(package)
+        for part in name.split("/"):
+            node = node.joinpath(part)
+        expected.append(node.read_bytes())
+    assert direct == through == expected
+    assert direct[0].startswith(b"{") and b"backend" in direct[2]
+    with pytest.raises(OSError):
+        resources.read_bytes("kconf.schemas", "no-such.json")
