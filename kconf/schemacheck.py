@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from kconf.errors import format_field_path
+from kconf.lazyre import lazy
 
 
 @dataclass(frozen=True, order=True)
@@ -125,6 +125,8 @@ def _describe(error: Any) -> tuple[tuple[str | int, ...], str]:
 
             extra = [k for k in extra if not any(re.search(p, k) for p in patterns)]
         field = extra[0] if extra else "?"
+        import difflib  # only for a message
+
         close = difflib.get_close_matches(field, allowed, n=1)
         if _split_pair(error.instance, field):
             hint = (
@@ -248,8 +250,6 @@ def _never(value: Any) -> bool:
 
 
 def _keyword(keyword: str, argument: Any, schema: dict[str, Any], strict_integers: bool) -> Predicate:  # noqa: C901
-    import re
-
     if keyword == "type":
         names = tuple(argument if isinstance(argument, list) else [argument])
         for name in names:
@@ -261,8 +261,8 @@ def _keyword(keyword: str, argument: Any, schema: dict[str, Any], strict_integer
             _same(choice, choice)
         return lambda v: any(_same(v, c) for c in choices)
     if keyword == "pattern":
-        search = re.compile(argument).search
-        return lambda v: not isinstance(v, str) or search(v) is not None
+        pattern = lazy(argument)  # compiled when a string reaches it: most never do in one run
+        return lambda v: not isinstance(v, str) or pattern.search(v) is not None
     if keyword in ("minLength", "maxLength", "minItems", "maxItems", "maxProperties", "minimum", "maximum"):
         limit: int | float = argument
         kind: type | tuple[type, ...]
