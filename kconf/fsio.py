@@ -17,9 +17,8 @@ import signal
 import stat
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf.errors import KconfError
 from kconf.lazyre import lazy
@@ -76,8 +75,7 @@ def read_text(path: str) -> str:
     return decode(read_bytes(path), "<stdin>" if path == "-" else path)
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     data: bytes
     mode: int | None = None  # None: keep the existing file's mode, else 0644
 

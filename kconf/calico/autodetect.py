@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf.addresses import AddressError, parse_address, parse_network
 from kconf.lazyre import lazy
@@ -39,8 +38,7 @@ class MethodError(ValueError):
     """An autodetection method Calico would reject; the message says why."""
 
 
-@dataclass(frozen=True)
-class AutodetectMethod:
+class AutodetectMethod(NamedTuple):
     kind: str
     args: tuple[str, ...] = ()
 

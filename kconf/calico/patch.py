@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from kconf.errors import KconfError
@@ -87,8 +86,7 @@ class Echo(Protocol):
     def __call__(self, message: str | bytes, *, err: bool = ..., nl: bool = ...) -> Any: ...
 
 
-@dataclass(frozen=True)
-class EnvEntry:
+class EnvEntry(NamedTuple):
     """One item of the calico-node env list. ``value`` is as loaded (normally a
     str; None when the item has no ``value``, e.g. it uses ``valueFrom``)."""
 
@@ -98,8 +96,7 @@ class EnvEntry:
     value_from: bool = False
 
 
-@dataclass(frozen=True)
-class CalicoNodeEnv:
+class CalicoNodeEnv(NamedTuple):
     """The calico-node DaemonSet's calico-node container, located in the text.
 
     ``document`` holds positions relative to the document's own text; add
@@ -149,10 +146,9 @@ class CalicoNodeEnv:
         return next((e for e in self.entries if e.name == name), None)
 
 
-@dataclass(frozen=True)
-class PatchResult:
+class PatchResult(NamedTuple):
     text: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]  # no default: a default list would be one list shared by every result
     changed_lines: int = 0  # removed + added lines, as `diff | grep -c '^[<>]'` counts them
 
 
@@ -309,11 +305,10 @@ def find_calico_node(text: str, path: str) -> CalicoNodeEnv | None:
 # --- the text edit -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Item:
+class _Item(NamedTuple):
     """An env item as laid out in the text (0-based line indexes and columns)."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the field hides tuple.index, which nothing here calls
     name: object
     first: int  # the ``- name:`` line
     last: int  # its last line that is neither blank nor a comment
@@ -321,8 +316,7 @@ class _Item:
     key_col: int
 
 
-@dataclass
-class _Edit:
+class _Edit(NamedTuple):
     start: int  # 0-based line index; lines [start, end) are replaced by ``lines``
     end: int
     lines: list[str]
@@ -588,8 +582,7 @@ class EncapsulationError(KconfError):
     """The manifest cannot carry the encapsulation asked for (render adds where the value came from)."""
 
 
-@dataclass(frozen=True)
-class PoolSettings:
+class PoolSettings(NamedTuple):
     """What a patch sets, normalised; None leaves that part of the manifest as it is."""
 
     pod_cidr: str
@@ -606,8 +599,7 @@ class PoolSettings:
         return self.encapsulation is not None or self.mtu is not None or self.ipv6_pod_cidr is not None
 
 
-@dataclass(frozen=True)
-class _Want:
+class _Want(NamedTuple):
     """An env item to set. A new one goes after the first of ``after`` that
     the env has (or gets), else at the end of the list; ``implicit``: calico-node
     treats a missing item as this value, so a missing item needs no line."""
@@ -699,8 +691,7 @@ _JSON_CLOSE = lazy(r"^[ ]*\}[ ]*,?[ ]*\r?$")
 _PLACEHOLDER = lazy(r"__[A-Z0-9_]+__")  # __CNI_MTU__ and friends, filled in by install-cni
 
 
-@dataclass(frozen=True)
-class _Config:
+class _Config(NamedTuple):
     """The calico-config ConfigMap, located in the text (as _Found)."""
 
     found: _Found
@@ -942,8 +933,7 @@ def _expected_env(env: list[Any], items: Sequence[_Item], edits: list[_Edit], va
     return [entry for _, _, entry in sorted(keyed, key=lambda k: (k[0], k[1]))]
 
 
-@dataclass(frozen=True)
-class _Expect:
+class _Expect(NamedTuple):
     """An edited document: where it is and what it must load to."""
 
     found: _Found
