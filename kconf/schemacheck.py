@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf.errors import format_field_path
 
 
-@dataclass(frozen=True, order=True)
-class SchemaIssue:
+# a NamedTuple, not a frozen ordered dataclass (no generated source to exec at
+# start-up): equal, ordered and hashed by (path, message) all the same
+class SchemaIssue(NamedTuple):
     path: tuple[str | int, ...]
     message: str
 
