@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 from kconf.yamlio import Document
 from kconf.yamlio import Path as FieldPath
@@ -29,16 +29,18 @@ from kconf.lint.severity import ERROR, SEVERITIES, WARNING
 
 __all__ = ["ERROR", "SEVERITIES", "WARNING"]
 
+# Each @dataclass execs generated source when the module is imported (~0.5 ms
+# a class, on every `kconf lint`): the frozen value types are NamedTuples,
+# Finding a plain class with __slots__ and the methods its dataclass had.
 
-@dataclass(frozen=True, order=True)
-class Loc:
+
+class Loc(NamedTuple):
     path: str
     line: int
     column: int = 1
 
 
-@dataclass(frozen=True)
-class Replacement:
+class Replacement(NamedTuple):
     """A mechanical fix (``kconf lint --fix``): the scalar written at the
     finding's location holds ``old`` and should hold ``new``. Only the rule
     knows whether one value is the unambiguous answer in that field (the
@@ -50,8 +52,7 @@ class Replacement:
     new: str
 
 
-@dataclass(frozen=True)
-class RawFinding:
+class RawFinding(NamedTuple):
     """What a rule yields; ``severity`` only where a rule has two levels
     (e.g. control-plane-endpoint-missing), else the rule's default; ``fix``
     where the rule's registry entry declares one and this value has one."""
@@ -63,16 +64,73 @@ class RawFinding:
     fix: Replacement | None = None
 
 
-@dataclass(frozen=True, order=True)
 class Finding:
-    path: str
-    line: int
-    column: int
-    rule: str
-    severity: str
-    message: str
-    # not part of what a finding is (equality, order, reporters): what --fix may write
-    fix: Replacement | None = field(default=None, compare=False, repr=False)
+    """A finding as reported: equal, ordered and hashed by (path, line,
+    column, rule, severity, message), as the ``dataclass(frozen=True,
+    order=True)`` it was; its fields are Final (mypy keeps them unassigned:
+    a finding is hashed, in the engine's sets). ``fix`` is not part of what
+    a finding is (equality, order, hash, repr, reporters): it is what --fix
+    may write (it was ``field(compare=False, repr=False)``)."""
+
+    __slots__ = ("path", "line", "column", "rule", "severity", "message", "fix")
+
+    path: Final[str]
+    line: Final[int]
+    column: Final[int]
+    rule: Final[str]
+    severity: Final[str]
+    message: Final[str]
+    fix: Final[Replacement | None]
+
+    def __init__(
+        self, path: str, line: int, column: int, rule: str, severity: str, message: str, fix: Replacement | None = None
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.fix = fix
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(path={self.path!r}, line={self.line!r}, column={self.column!r}, "
+            f"rule={self.rule!r}, severity={self.severity!r}, message={self.message!r})"
+        )
+
+    def _key(self) -> tuple[str, int, int, str, str, str]:
+        """What ==, <, <=, >, >= and hash compare: every field but ``fix``, in order."""
+        return (self.path, self.line, self.column, self.rule, self.severity, self.message)
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    # as a dataclass's: a finding compares only with a finding of its class (else NotImplemented)
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() >= other._key()
 
 
 # --- recognised files --------------------------------------------------------------------
