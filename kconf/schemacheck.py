@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf.errors import format_field_path
 from kconf.lazyre import lazy
 
 
-@dataclass(frozen=True, order=True)
-class SchemaIssue:
+# a NamedTuple, not a frozen ordered dataclass (no generated source to exec at
+# start-up): equal, ordered and hashed by (path, message) all the same
+class SchemaIssue(NamedTuple):
     path: tuple[str | int, ...]
     message: str
 

@@ -431,6 +431,25 @@ def test_no_file_of_kconfs_picks_no_rules(in_tmp: Path, monkeypatch: pytest.Monk
     assert (result.findings, result.files, result.unrecognised, result.checked) == ([], 0, ["notes.yaml"], [])
 
 
+def test_files_not_kconfs_are_handed_back_beside_the_linted_ones(marked: Path) -> None:
+    # lint_files 52 (unrecognised=None, which LintResult takes for its default [])
+    import kconf.lint.engine
+
+    (marked / "notes.yaml").write_text("a: 1\n")
+    result = kconf.lint.engine.lint_files(["m.yaml", "notes.yaml"], settings=Settings())
+    assert (result.findings, result.files, result.unrecognised, result.checked) == ([A_FINDING, B_FINDING], 1, ["notes.yaml"], ["m.yaml"])
+
+
+def test_a_lint_result_s_lists_default_to_new_empty_ones() -> None:
+    # LintResult.__init__ 4/8/12 (`and False`: the default left None); a class, not a dataclass,
+    # makes them (start-up), as field(default_factory=list) did
+    from kconf.lint.engine import LintResult
+
+    first, second = LintResult([], 0), LintResult([], 0)
+    assert (first.unrecognised, first.checked, first.copies) == ([], [], [])
+    assert first.unrecognised is not second.unrecognised and first.checked is not second.checked and first.copies is not second.copies
+
+
 def test_a_bad_severity_setting_is_an_error_even_without_a_file_of_kconfs(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # lint_files 10: settings with only a severity name rules, checked before any file is read
     use_marker_rules(monkeypatch)
@@ -441,7 +460,8 @@ def test_a_bad_severity_setting_is_an_error_even_without_a_file_of_kconfs(in_tmp
 
 
 def test_junit_with_no_file_of_kconfs(in_tmp: Path) -> None:
-    # lint_files 29: checked is a list (the junit reporter makes a set of it)
+    # the junit reporter makes a set of checked (lint_files 29, checked=None, is equivalent now:
+    # LintResult takes None for its default [], which gathered.checked is with no groups)
     (in_tmp / "notes.yaml").write_text("a: 1\n")
     result = run_cli("lint", "--format", "junit", "notes.yaml")
     assert (result.exit_code, result.stderr) == (0, "")

@@ -10,7 +10,6 @@ tests call ``_registered`` themselves; the last one shows the same through
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,7 +102,7 @@ def test_every_family_rule_is_registered_once() -> None:
         else:
             wrapped = RULES[rule.name].check
             assert wrapped.__wrapped__ is rule.check, rule.name  # type: ignore[attr-defined]
-            assert RULES[rule.name] == dataclasses.replace(rule, check=wrapped), rule.name
+            assert RULES[rule.name] == rule._replace(check=wrapped), rule.name
 
 
 def test_no_rule_but_rendered_drift_reports_in_an_earlier_render(tmp_path: Path) -> None:

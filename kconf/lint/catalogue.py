@@ -11,16 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf.lint.registry import Rule
 
 REGENERATE = "kconf rules --format markdown > docs/rules.md"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):  # not a frozen dataclass: no generated source to exec at start-up
     """A registered rule and the family (module of kconf/lint/rules/) it belongs to."""
 
     rule: Rule

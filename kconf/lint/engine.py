@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from kconf.errors import KconfError
 from kconf.lint.model import ERROR, WARNING, ClusterFile, Finding, Group, RawFinding, SourceFile
@@ -22,12 +21,21 @@ from kconf.lint.settings import Settings, load_settings
 from kconf.wording import counted
 
 
-@dataclass(frozen=True)
+# Selection and LintResult were frozen dataclasses with a dict or list default
+# (field(default_factory=...)): plain classes now, whose __init__ gives each a
+# fresh one, as the dataclass's did; Final keeps their fields unassigned
+# (mypy), as frozen did. Nothing compares or prints them: no __eq__, __repr__.
 class Selection:
     """Which rules run and at what severity."""
 
-    enabled: frozenset[str]
-    severity: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("enabled", "severity")
+
+    enabled: Final[frozenset[str]]
+    severity: Final[dict[str, str]]
+
+    def __init__(self, enabled: frozenset[str], severity: dict[str, str] | None = None) -> None:
+        self.enabled = enabled
+        self.severity = {} if severity is None else severity
 
 
 def parse_rule_list(text: str | None, option: str, known: Iterable[str]) -> set[str]:
@@ -123,14 +131,25 @@ def exit_code(findings: Sequence[Finding], strict: bool) -> int:
     return 0
 
 
-@dataclass(frozen=True)
 class LintResult:
-    findings: list[Finding]
-    files: int  # files kconf recognised and read
-    unrecognised: list[str] = field(default_factory=list)  # named on the command line, not kconf's
-    checked: list[str] = field(default_factory=list)  # the files recognised and read
+    __slots__ = ("findings", "files", "unrecognised", "checked", "copies")
+
+    findings: Final[list[Finding]]
+    files: Final[int]  # files kconf recognised and read
+    unrecognised: Final[list[str]]  # named on the command line, not kconf's
+    checked: Final[list[str]]  # the files recognised and read
     # findings left out as copies of the description's in files render wrote unchanged: --fix fixes them too
-    copies: list[Finding] = field(default_factory=list)
+    copies: Final[list[Finding]]
+
+    def __init__(
+        self, findings: list[Finding], files: int, unrecognised: list[str] | None = None, checked: list[str] | None = None,
+        copies: list[Finding] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.unrecognised = [] if unrecognised is None else unrecognised
+        self.checked = [] if checked is None else checked
+        self.copies = [] if copies is None else copies
 
 
 def lint_files(

@@ -17,9 +17,8 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf.errors import KconfError
 from kconf.lint.model import Finding
@@ -41,8 +40,9 @@ from kconf.yamlio import Path as FieldPath
 BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True, order=True)
-class Change:
+# NamedTuples, not frozen dataclasses (no generated source to exec at start-up);
+# a Change is equal, ordered and hashed by its fields in order, as before
+class Change(NamedTuple):
     """A value --fix wrote (or could not write: ``problem``)."""
 
     path: str
@@ -60,8 +60,7 @@ class Change:
         return f"{where}: {self.old!r} -> {self.new!r}"
 
 
-@dataclass(frozen=True)
-class _Target:
+class _Target(NamedTuple):
     document: int
     field: FieldPath
 

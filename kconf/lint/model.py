@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 from kconf.yamlio import Document
 from kconf.yamlio import Path as FieldPath
@@ -29,16 +28,19 @@ from kconf.lint.severity import ERROR, SEVERITIES, WARNING
 
 __all__ = ["ERROR", "SEVERITIES", "WARNING"]
 
+# No dataclasses here: each @dataclass execs generated source when the module
+# is imported (~0.5 ms a class, 18 of them on every `kconf lint`). The frozen
+# value types are NamedTuples; Finding and the files are plain classes with
+# __slots__ and the methods their dataclasses had that anything uses.
 
-@dataclass(frozen=True, order=True)
-class Loc:
+
+class Loc(NamedTuple):
     path: str
     line: int
     column: int = 1
 
 
-@dataclass(frozen=True)
-class Replacement:
+class Replacement(NamedTuple):
     """A mechanical fix (``kconf lint --fix``): the scalar written at the
     finding's location holds ``old`` and should hold ``new``. Only the rule
     knows whether one value is the unambiguous answer in that field (the
@@ -50,8 +52,7 @@ class Replacement:
     new: str
 
 
-@dataclass(frozen=True)
-class RawFinding:
+class RawFinding(NamedTuple):
     """What a rule yields; ``severity`` only where a rule has two levels
     (e.g. control-plane-endpoint-missing), else the rule's default; ``fix``
     where the rule's registry entry declares one and this value has one."""
@@ -63,50 +64,146 @@ class RawFinding:
     fix: Replacement | None = None
 
 
-@dataclass(frozen=True, order=True)
 class Finding:
-    path: str
-    line: int
-    column: int
-    rule: str
-    severity: str
-    message: str
-    # not part of what a finding is (equality, order, reporters): what --fix may write
-    fix: Replacement | None = field(default=None, compare=False, repr=False)
+    """A finding as reported: equal, ordered and hashed by (path, line,
+    column, rule, severity, message), as the ``dataclass(frozen=True,
+    order=True)`` it was; its fields are Final (mypy keeps them unassigned:
+    a finding is hashed, in the engine's sets). ``fix`` is not part of what
+    a finding is (equality, order, hash, repr, reporters): it is what --fix
+    may write (it was ``field(compare=False, repr=False)``)."""
+
+    __slots__ = ("path", "line", "column", "rule", "severity", "message", "fix")
+
+    path: Final[str]
+    line: Final[int]
+    column: Final[int]
+    rule: Final[str]
+    severity: Final[str]
+    message: Final[str]
+    fix: Final[Replacement | None]
+
+    def __init__(
+        self, path: str, line: int, column: int, rule: str, severity: str, message: str, fix: Replacement | None = None
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.fix = fix
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(path={self.path!r}, line={self.line!r}, column={self.column!r}, "
+            f"rule={self.rule!r}, severity={self.severity!r}, message={self.message!r})"
+        )
+
+    def _key(self) -> tuple[str, int, int, str, str, str]:
+        """What ==, <, <=, >, >= and hash compare: every field but ``fix``, in order."""
+        return (self.path, self.line, self.column, self.rule, self.severity, self.message)
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    # as a dataclass's: a finding compares only with a finding of its class (else NotImplemented)
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() >= other._key()
 
 
 # --- recognised files --------------------------------------------------------------------
 
 
-@dataclass
+# Plain classes, as mutable as the dataclasses they were; each subclass's
+# __init__ takes the base's fields first, as a dataclass's does. Nothing
+# compares files or groups, nor prints them: they have no __eq__ or __repr__
+# (a view has the dataclass's __eq__, see there).
+
+
 class SourceFile:
+    __slots__ = ("path", "text")
+
     path: str
     text: str
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
 
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
 
-@dataclass
 class BrokenFile(SourceFile):
     """A file that should be YAML (or a config kconf reads) but does not load."""
 
-    error: KconfError | None = None
+    __slots__ = ("error",)
+
+    error: KconfError | None
+
+    def __init__(self, path: str, text: str, error: KconfError | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.error = error
 
 
-@dataclass
 class DocumentView:
     """A YAML document with file locations; also used for documents embedded
     in another file (the ClusterConfiguration inside a ConfigMap), where
     ``line_offset``/``column_offset`` map inner positions to the outer file
     (``exact`` False: only the line of the embedding key is known)."""
 
+    __slots__ = ("path", "document", "line_offset", "column_offset", "exact", "anchor_line")
+
     path: str
     document: Document
-    line_offset: int = 0
-    column_offset: int = 0
-    exact: bool = True
-    anchor_line: int = 0  # the outer line used when not exact
+    line_offset: int
+    column_offset: int
+    exact: bool
+    anchor_line: int  # the outer line used when not exact
+
+    def __init__(
+        self, path: str, document: Document, line_offset: int = 0, column_offset: int = 0, exact: bool = True,
+        anchor_line: int = 0,
+    ) -> None:
+        self.path = path
+        self.document = document
+        self.line_offset = line_offset
+        self.column_offset = column_offset
+        self.exact = exact
+        self.anchor_line = anchor_line
+
+    # as the dataclass's: the frozen dataclasses that hold a view
+    # (addresses.Description, WrittenAddress...) compare by its fields. And
+    # unhashable like it: a class that defines __eq__ alone gets __hash__ None.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DocumentView) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.path, self.document, self.line_offset, self.column_offset, self.exact, self.anchor_line) == (
+            other.path, other.document, other.line_offset, other.column_offset, other.exact, other.anchor_line
+        )
 
     @property
     def data(self) -> Any:
@@ -147,16 +244,29 @@ class DocumentView:
         return value if isinstance(value, str) else ""
 
 
-@dataclass
 class ClusterFile(SourceFile):
-    view: DocumentView | None = None
-    schema_issues: list[SchemaIssue] = field(default_factory=list)
+    __slots__ = ("view", "schema_issues", "cluster", "broken", "problems")
+
+    view: DocumentView | None
+    schema_issues: list[SchemaIssue]
     # the model as far as the description allows (kconf.description.model_cluster):
     # ``broken`` names the parts that hold placeholders, ``problems`` what the
     # schema cannot say
-    cluster: Cluster | None = None
-    broken: frozenset[str] = frozenset()
-    problems: list[KconfError] = field(default_factory=list)
+    cluster: Cluster | None
+    broken: frozenset[str]
+    problems: list[KconfError]
+
+    def __init__(
+        self, path: str, text: str, view: DocumentView | None = None, schema_issues: list[SchemaIssue] | None = None,
+        cluster: Cluster | None = None, broken: frozenset[str] = frozenset(), problems: list[KconfError] | None = None,
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.view = view
+        self.schema_issues = [] if schema_issues is None else schema_issues
+        self.cluster = cluster
+        self.broken = broken
+        self.problems = [] if problems is None else problems
 
     @property
     def complete(self) -> bool:
@@ -170,11 +280,17 @@ class ClusterFile(SourceFile):
         return Path(self.path).parent / name if isinstance(name, str) and name else None
 
 
-@dataclass
 class KubeadmFile(SourceFile):
     """Any mix of kubeadm.k8s.io documents (and others, e.g. KubeletConfiguration)."""
 
-    documents: list[DocumentView] = field(default_factory=list)
+    __slots__ = ("documents", "__dict__")  # __dict__: where cached_property keeps kubeadm_documents
+
+    documents: list[DocumentView]
+
+    def __init__(self, path: str, text: str, documents: list[DocumentView] | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.documents = [] if documents is None else documents
 
     @functools.cached_property
     def kubeadm_documents(self) -> list[DocumentView]:
@@ -182,56 +298,99 @@ class KubeadmFile(SourceFile):
         return [d for d in self.documents if d.api_version.startswith("kubeadm.k8s.io/")]
 
 
-@dataclass
 class ConfigMapFile(SourceFile):
     """A kubeadm-config ConfigMap; ``cluster_configuration`` is its stored
     ClusterConfiguration, with lines of the outer file."""
 
-    cluster_configuration: DocumentView | None = None
+    __slots__ = ("cluster_configuration",)
+
+    cluster_configuration: DocumentView | None
+
+    def __init__(self, path: str, text: str, cluster_configuration: DocumentView | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.cluster_configuration = cluster_configuration
 
 
-@dataclass
 class CalicoManifestFile(SourceFile):
-    node: CalicoNodeEnv | None = None
+    __slots__ = ("node",)
+
+    node: CalicoNodeEnv | None
+
+    def __init__(self, path: str, text: str, node: CalicoNodeEnv | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.node = node
 
 
-@dataclass
 class InstallationFile(SourceFile):
-    installations: list[DocumentView] = field(default_factory=list)
+    __slots__ = ("installations",)
+
+    installations: list[DocumentView]
+
+    def __init__(self, path: str, text: str, installations: list[DocumentView] | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.installations = [] if installations is None else installations
 
 
-@dataclass
 class IPPoolFile(SourceFile):
     """Calico IPPool resources (projectcalico.org/v3, crd.projectcalico.org/v1),
     e.g. `calicoctl get ippool -o yaml` or `kubectl get ippools -o yaml`:
     a List's items count one by one."""
 
-    pools: list[DocumentView] = field(default_factory=list)
+    __slots__ = ("pools",)
+
+    pools: list[DocumentView]
+
+    def __init__(self, path: str, text: str, pools: list[DocumentView] | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.pools = [] if pools is None else pools
 
 
-@dataclass
 class HAProxyFile(SourceFile):
-    config: HAProxyConfig | None = None
+    __slots__ = ("config",)
+
+    config: HAProxyConfig | None
+
+    def __init__(self, path: str, text: str, config: HAProxyConfig | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.config = config
 
 
-@dataclass
 class KeepalivedFile(SourceFile):
-    config: KeepalivedConfig | None = None
+    __slots__ = ("config",)
+
+    config: KeepalivedConfig | None
+
+    def __init__(self, path: str, text: str, config: KeepalivedConfig | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.config = config
 
 
-@dataclass
 class KubeVipFile(SourceFile):
     """A kube-vip static Pod (a Pod with a kube-vip container)."""
 
-    pod: DocumentView | None = None
+    __slots__ = ("pod",)
+
+    pod: DocumentView | None
+
+    def __init__(self, path: str, text: str, pod: DocumentView | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.pod = pod
 
 
-@dataclass
 class GeneratedFile(SourceFile):
     """A file render writes that no rule reads on its own: the hosts file,
     PLAN.md, check_apiserver.sh and the join-<node>.sh scripts (their
     "Generated by kconf" header). Only
     rendered-drift compares them, in their output folder."""
+
+    __slots__ = ()
 
 
 def cluster_source(path: str, text: str, document: Document) -> ClusterFile:
@@ -250,23 +409,37 @@ def cluster_source(path: str, text: str, document: Document) -> ClusterFile:
 S = TypeVar("S", bound=SourceFile)
 
 
-@dataclass
 class Group:
     """Files checked together. ``cluster`` is set for a description and its
     output folder; ``rendered`` (file name -> bytes) is what the description
     renders now, when it could be rendered."""
 
+    __slots__ = ("files", "cluster_file", "output_dir", "fetched", "_rendered", "_render_error", "in_memory")
+
     files: list[SourceFile]
-    cluster_file: ClusterFile | None = None
-    output_dir: Path | None = None
+    cluster_file: ClusterFile | None
+    output_dir: Path | None
     # kconf lint --cluster: the files were fetched from the hosts (kept outside
     # the output folder); rendered-drift compares each with the rendered file
     # it corresponds to
-    fetched: bool = False
-    _rendered: dict[str, tuple[bytes, int]] | None = field(default=None, repr=False)
-    _render_error: KconfError | None = field(default=None, repr=False)
+    fetched: bool
+    _rendered: dict[str, tuple[bytes, int]] | None
+    _render_error: KconfError | None
     # the output files are render's, in memory, not yet written (render's own lint gate)
-    in_memory: bool = False
+    in_memory: bool
+
+    def __init__(
+        self, files: list[SourceFile], cluster_file: ClusterFile | None = None, output_dir: Path | None = None,
+        fetched: bool = False, _rendered: dict[str, tuple[bytes, int]] | None = None,
+        _render_error: KconfError | None = None, in_memory: bool = False,
+    ) -> None:
+        self.files = files
+        self.cluster_file = cluster_file
+        self.output_dir = output_dir
+        self.fetched = fetched
+        self._rendered = _rendered
+        self._render_error = _render_error
+        self.in_memory = in_memory
 
     @property
     def cluster(self) -> Cluster | None:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kconf.lint.model import Group, RawFinding
 
 Check = Callable[[Group], Iterable[RawFinding]]
 
 
-@dataclass(frozen=True)
-class Rule:
+# a NamedTuple, not a frozen dataclass: no generated source to exec at start-up
+class Rule(NamedTuple):
     name: str
     severity: str
     summary: str

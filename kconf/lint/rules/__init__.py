@@ -10,7 +10,6 @@ the description itself still has is reported at the description.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 from collections.abc import Iterator
@@ -54,7 +53,7 @@ def _outside_earlier_renders(check: Check, group: Group) -> Iterator[RawFinding]
 def _registered(rule: Rule) -> Rule:
     if rule.name in (drift.RULE, drift.CLASH):
         return rule
-    return dataclasses.replace(rule, check=_silent_in_earlier_renders(rule.check))
+    return rule._replace(check=_silent_in_earlier_renders(rule.check))
 
 
 RULES: dict[str, Rule] = {rule.name: _registered(rule) for family in FAMILIES for rule in family}
