@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -189,7 +189,7 @@ def lint_description(cluster_path: str, output_dir: str | None) -> Linted:
     cluster = source.cluster
     if not source.complete or cluster is None:
         return Linted(source, None, None, None, lint_render(source, Path("."), None))
-    cluster = replace(cluster, path=Path(cluster_path))  # output paths as the user wrote the description's
+    cluster = cluster._replace(path=Path(cluster_path))  # output paths as the user wrote the description's
     rendered = render_files(cluster)
     target_dir = Path(output_dir) if output_dir else default_output_dir(cluster)
     memory = {name: (f.data, f.mode) for name, f in rendered.items()}
