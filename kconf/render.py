@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kconf.description import Cluster
 from kconf.errors import KconfError, plain_line
@@ -163,8 +162,7 @@ def change_diff(path: Path, file: RenderedFile | None) -> str:
     return header + body
 
 
-@dataclass(frozen=True)
-class Linted:
+class Linted(NamedTuple):
     """A description, read and modelled, and what the lint rules find in it
     and in the files it renders, as ``kconf lint`` would see them in the
     output folder (in memory: nothing is written). ``cluster``, ``rendered``
