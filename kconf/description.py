@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from collections.abc import Callable, Iterator, Sequence
 from ipaddress import ip_interface
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from kconf.addresses import (
     Address,
@@ -67,17 +66,16 @@ def kubeadm_api_for(version: tuple[int, int, int]) -> str:
     return "v1beta4" if version[:2] >= V1BETA4_FROM else "v1beta3"
 
 
-@dataclass(frozen=True)
-class NodeInterface:
+class NodeInterface(NamedTuple):
     name: str
     address: Interface
     nat: bool
     mtu: int | None = None
 
 
-@dataclass(frozen=True)
-class Node:
-    index: int
+class Node(NamedTuple):
+    # a field named index shadows tuple.index (nothing calls that on a node); mypy flags the override
+    index: int  # type: ignore[assignment]
     name: str
     role: str
     address: Interface
@@ -113,18 +111,16 @@ KUBE_VIP = "kube-vip"
 DEFAULT_VIRTUAL_ROUTER_ID = 51
 
 
-@dataclass(frozen=True)
-class LoadBalancerHost:
+class LoadBalancerHost(NamedTuple):
     """A keepalived-mode LB host (HAProxy + keepalived)."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as Node's
     name: str
     address: Interface
     interface: str
 
 
-@dataclass(frozen=True)
-class LoadBalancer:
+class LoadBalancer(NamedTuple):
     hostname: str | None
     address: Address  # the HAProxy host, or the VIP (keepalived, kube-vip)
     port: int
@@ -148,8 +144,7 @@ class LoadBalancer:
         return self.mode in (HAPROXY, KEEPALIVED)
 
 
-@dataclass(frozen=True)
-class Calico:
+class Calico(NamedTuple):
     mode: str
     manifest: Path | None
     ip_autodetection: AutodetectMethod
@@ -161,8 +156,7 @@ class Calico:
     version: str | None = None  # a Calico release, e.g. v3.31.7
 
 
-@dataclass(frozen=True)
-class Networking:
+class Networking(NamedTuple):
     pod_subnet: str
     pod_subnets: tuple[Network, ...]
     service_subnet: str
@@ -182,8 +176,7 @@ class Networking:
 COMPONENTS = ("apiServer", "controllerManager", "scheduler", "etcd")
 
 
-@dataclass(frozen=True)
-class Components:
+class Components(NamedTuple):
     """Flags for the control-plane components, written once, version-neutral
     (flag name -> value; documents.extra_args renders them per kubeadm API),
     and the API server's extra certificate names."""
@@ -195,8 +188,10 @@ class Components:
         return dict(next((flags for name, flags in self.extra_args if name == component), ()))
 
 
-@dataclass(frozen=True)
-class Cluster:
+class _ClusterFields(NamedTuple):
+    """Cluster's fields: a NamedTuple is far cheaper to create at import than
+    a dataclass; Cluster subclasses it to get a __dict__ for cached_property."""
+
     path: Path
     document: Document
     name: str
@@ -218,6 +213,8 @@ class Cluster:
     kube_proxy: dict[str, Any] | None = None
     components: Components = Components()
 
+
+class Cluster(_ClusterFields):
     # cached (the instance is frozen): every node's files ask for them, and a
     # fresh scan each time made a 5,000-node render quadratic
     @cached_property
@@ -440,8 +437,7 @@ _REQUIRED = lazy(r"^'([^']+)' is required")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class ClusterModel:
+class ClusterModel(NamedTuple):
     """The model as far as the input allows. ``cluster`` is None when the
     document is no mapping with a spec; ``problems`` are what a schema cannot
     say (reported as findings), ``broken`` the parts that hold placeholders."""

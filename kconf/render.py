@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kconf.description import Cluster
 from kconf.errors import KconfError, plain_line
@@ -163,8 +162,7 @@ def change_diff(path: Path, file: RenderedFile | None) -> str:
     return header + body
 
 
-@dataclass(frozen=True)
-class Linted:
+class Linted(NamedTuple):
     """A description, read and modelled, and what the lint rules find in it
     and in the files it renders, as ``kconf lint`` would see them in the
     output folder (in memory: nothing is written). ``cluster``, ``rendered``
@@ -189,7 +187,7 @@ def lint_description(cluster_path: str, output_dir: str | None) -> Linted:
     cluster = source.cluster
     if not source.complete or cluster is None:
         return Linted(source, None, None, None, lint_render(source, Path("."), None))
-    cluster = replace(cluster, path=Path(cluster_path))  # output paths as the user wrote the description's
+    cluster = cluster._replace(path=Path(cluster_path))  # output paths as the user wrote the description's
     rendered = render_files(cluster)
     target_dir = Path(output_dir) if output_dir else default_output_dir(cluster)
     memory = {name: (f.data, f.mode) for name, f in rendered.items()}

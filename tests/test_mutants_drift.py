@@ -17,7 +17,7 @@ from kconf.description import COMPLETE
 from kconf.errors import KconfError
 from kconf.lint.model import Loc
 from kconf.lint.rules.drift import (
-    _ANALYSED, CHANGED, FileDrift, _crlf_drift, _directive, _text_drift, _yaml_drift, analyse, earlier_renders, rendered_drift,
+    _ANALYSED, CHANGED, FileDrift, FolderDrift, _crlf_drift, _directive, _text_drift, _yaml_drift, analyse, earlier_renders, rendered_drift,
 )
 from lintkit import BASE_CLUSTER, lint, render_into
 
@@ -570,3 +570,23 @@ def test_a_fetched_group_is_compared_file_by_file(tmp_path: Path) -> None:
     the_group = SimpleNamespace(cluster=SimpleNamespace(path=tmp_path / "cluster.yaml"), fetched=True, files=[],
                                 rendered=lambda: (_ for _ in ()).throw(KconfError("bad port", "cluster.yaml", 7)))
     assert [(f.loc.line, f.message) for f in rendered_drift(the_group)] == [(7, "cannot render to compare: bad port")]
+
+
+def test_the_drift_records_keep_what_they_are_given() -> None:
+    # FileDrift and FolderDrift are plain classes (no @dataclass): each argument
+    # is kept as given, and a missing list is a fresh one.
+    finding, loc = object(), Loc("f", 3)
+    findings, values, tokens = [finding], ["a"], ["b"]
+    given = FileDrift("f", findings, True, loc, "s", values, tokens)  # type: ignore[arg-type]
+    assert (given.path, given.hand, given.first, given.summary) == ("f", True, loc, "s")
+    assert given.findings is findings and given.rendered_values is values and given.added_tokens is tokens
+    fresh, other = FileDrift("f"), FileDrift("f")
+    assert (fresh.findings, fresh.hand, fresh.first, fresh.summary, fresh.rendered_values, fresh.added_tokens) == ([], False, None, "", [], [])
+    assert fresh.findings is not other.findings and fresh.rendered_values is not other.rendered_values
+    assert fresh.added_tokens is not other.added_tokens
+    drift, clash, earlier = [finding], [finding], frozenset({"x"})
+    folder = FolderDrift(drift, clash, earlier)  # type: ignore[arg-type]
+    assert folder.drift is drift and folder.clash is clash and folder.earlier_renders is earlier
+    empty, again = FolderDrift(), FolderDrift()
+    assert (empty.drift, empty.clash, empty.earlier_renders) == ([], [], frozenset())
+    assert empty.drift is not again.drift and empty.clash is not again.clash

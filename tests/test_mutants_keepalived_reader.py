@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kconf.errors import KconfError
-from kconf.lint.keepalived import parse_keepalived
+from kconf.lint.keepalived import KeepalivedConfig, VrrpInstance, Word, parse_keepalived
 
 Position = tuple[str, int, int]
 Instance = tuple[str, int, dict[str, Position], dict[str, list[Position]]]
@@ -122,3 +122,18 @@ def test_errors(text: str, expected: tuple[str, str, int]) -> None:
     with pytest.raises(KconfError) as error:
         parse_keepalived(text, "keepalived.conf")
     assert (error.value.message, error.value.path, error.value.line) == expected
+
+
+def test_the_instance_and_config_keep_what_they_are_given() -> None:
+    # VrrpInstance and KeepalivedConfig are plain classes (no @dataclass): each
+    # argument is kept as given, and a missing one is a fresh dict or list.
+    word = Word("MASTER", 2, 9)
+    settings, lists = {"state": word}, {"virtual_ipaddress": [word]}
+    given = VrrpInstance("VI_1", 1, settings, lists)
+    assert (given.name, given.line, given.settings, given.lists) == ("VI_1", 1, settings, lists)
+    assert given.settings is settings and given.lists is lists
+    first, second = VrrpInstance("VI_2", 5), VrrpInstance("VI_2", 5)
+    assert (first.settings, first.lists) == ({}, {}) and first.settings is not second.settings and first.lists is not second.lists
+    listed = [given]
+    assert KeepalivedConfig(listed).instances is listed
+    assert KeepalivedConfig().instances == [] and KeepalivedConfig().instances is not KeepalivedConfig().instances

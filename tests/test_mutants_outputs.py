@@ -8,7 +8,6 @@ without a hostname, an LB host that is a node, a file name with "--".
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
 import shutil
 from pathlib import Path
@@ -289,7 +288,7 @@ def test_each_join_configuration_is_dumped_once_per_cluster(tmp_path: Path, monk
     monkeypatch.setattr(kconf.kubeadm, "join_configuration", counted)
     cluster = cluster_of(tmp_path, BASE_CLUSTER)
     # render does this (a new path): another Cluster holding the very same Node objects
-    other = dataclasses.replace(cluster, control_plane_endpoint="lab-lb:6443")
+    other = cluster._replace(control_plane_endpoint="lab-lb:6443")
     node = {n.name: n for n in cluster.nodes}
     texts = [join_config_text(c, node[name]) for c, name in
              [(cluster, "worker-1"), (cluster, "cp-2"), (cluster, "worker-1"), (other, "worker-1"), (other, "worker-1")]]

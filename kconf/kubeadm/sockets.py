@@ -4,7 +4,7 @@ control-plane node)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kconf.errors import KconfError
 from kconf.yamlio import Path as FieldPath
@@ -73,8 +73,7 @@ def _check_socket_path(value: str, socket_path: str) -> list[str]:
     return [f"CRI socket {value!r} does not end in .sock, as runtime sockets usually do; check the path"]
 
 
-@dataclass(frozen=True)
-class SocketSetting:
+class SocketSetting(NamedTuple):
     """A CRI socket and where it was given (for error messages)."""
 
     value: object

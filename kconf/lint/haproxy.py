@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kconf.addresses import Address
 from kconf.errors import KconfError
@@ -74,14 +74,12 @@ _PREFIXES = frozenset({"no", "default"})
 # --- the model -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     text: str
     column: int  # 1-based
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     """One configuration line: ``keyword args...``; ``prefix`` is ``no`` or
     ``default`` when the line starts with one (``no option httpchk``)."""
 
@@ -99,8 +97,7 @@ class Directive:
         return self.keyword == "option" and not self.prefix and bool(self.args) and self.args[0] == name
 
 
-@dataclass(frozen=True)
-class SocketAddress:
+class SocketAddress(NamedTuple):
     """``[family@]host[:port]`` of a server or bind line. ``port`` is None when
     none is written or it is not a plain number (a range, ``+1000``)."""
 
@@ -122,15 +119,13 @@ class SocketAddress:
         return self.family in _SOCKET_FAMILIES or self.host.startswith("/")
 
 
-@dataclass(frozen=True)
-class ServerOption:
+class ServerOption(NamedTuple):
     name: str
     value: str | None
     column: int
 
 
-@dataclass(frozen=True)
-class Server:
+class Server(NamedTuple):
     """A ``server`` line. ``inherited`` are the default-server settings in force
     where it stands (defaults section first); ``options`` its own."""
 
@@ -165,29 +160,43 @@ class Server:
         return found
 
 
-@dataclass(frozen=True)
-class Bind:
+class Bind(NamedTuple):
     addresses: tuple[SocketAddress, ...]
     options: tuple[str, ...]
     line: int
     column: int
 
 
-@dataclass
 class Section:
     """A section and, for proxies, what the rules ask about. ``defaults`` is the
-    defaults section this one takes its initial settings from."""
+    defaults section this one takes its initial settings from. (A plain class,
+    not a dataclass: those cost ~0.5 ms each at import.)"""
 
-    kind: str
-    name: str | None
-    line: int
-    column: int
-    from_name: str | None = None
-    defaults: Section | None = None
-    directives: list[Directive] = field(default_factory=list)
-    servers: list[Server] = field(default_factory=list)
-    binds: list[Bind] = field(default_factory=list)
-    default_server: tuple[ServerOption, ...] = ()  # in force at the end of the section
+    __slots__ = ("kind", "name", "line", "column", "from_name", "defaults", "directives", "servers", "binds", "default_server")
+
+    def __init__(
+        self,
+        kind: str,
+        name: str | None,
+        line: int,
+        column: int,
+        from_name: str | None = None,
+        defaults: Section | None = None,
+        directives: list[Directive] | None = None,
+        servers: list[Server] | None = None,
+        binds: list[Bind] | None = None,
+        default_server: tuple[ServerOption, ...] = (),  # in force at the end of the section
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.line = line
+        self.column = column
+        self.from_name = from_name
+        self.defaults = defaults
+        self.directives: list[Directive] = [] if directives is None else directives
+        self.servers: list[Server] = [] if servers is None else servers
+        self.binds: list[Bind] = [] if binds is None else binds
+        self.default_server = default_server
 
     @property
     def title(self) -> str:
@@ -266,10 +275,12 @@ class Section:
         return {a.port for b in self.binds for a in b.addresses if a.port is not None}
 
 
-@dataclass
 class HAProxyConfig:
-    path: str
-    sections: list[Section]
+    __slots__ = ("path", "sections")
+
+    def __init__(self, path: str, sections: list[Section]) -> None:
+        self.path = path
+        self.sections = sections
 
     @property
     def proxies(self) -> list[Section]:

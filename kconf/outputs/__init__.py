@@ -8,8 +8,7 @@ kubeadm*.yaml -> kubeadm.py, PLAN.md -> plan.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf.addresses import Address
 from kconf.description import Cluster
@@ -21,8 +20,7 @@ SCRIPT_MODE = 0o755
 FILE_MODE = 0o644
 
 
-@dataclass(frozen=True)
-class RenderedFile:
+class RenderedFile(NamedTuple):
     data: bytes
     mode: int = FILE_MODE
 

@@ -22,8 +22,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from kconf.addresses import (
     Address,
@@ -113,12 +112,11 @@ class NodeLike(Protocol):
     def cri_socket(self) -> object: ...
 
 
-@dataclass(frozen=True)
-class RawNode:
+class RawNode(NamedTuple):
     """A node as written; ``address`` (the primary) None when it does not
     parse (cluster-schema says why)."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as description.Node's
     name: str | None
     address: Interface | None
     interfaces: tuple[NodeInterface, ...]
@@ -150,8 +148,7 @@ def shown_addresses(node: NodeLike) -> str:
     return ",".join(str(a.ip) for a in node.addresses)
 
 
-@dataclass(frozen=True)
-class Description:
+class Description(NamedTuple):
     view: DocumentView
     nodes: Sequence[NodeLike]
     by_name: dict[str, NodeLike]  # the first node of each name
@@ -315,8 +312,7 @@ def extra_arg(view: DocumentView, args_path: FieldPath, name: str) -> tuple[obje
     return None
 
 
-@dataclass(frozen=True)
-class WrittenAddress:
+class WrittenAddress(NamedTuple):
     """An address a kubeadm node document gives (advertiseAddress, node-ip)."""
 
     view: DocumentView
@@ -363,8 +359,7 @@ POD = "pod"
 SERVICE = "service"
 
 
-@dataclass(frozen=True)
-class CidrField:
+class CidrField(NamedTuple):
     """One written pod or service CIDR value (a comma-separated list where kubeadm allows it)."""
 
     role: str
@@ -396,8 +391,7 @@ class CidrField:
         return found
 
 
-@dataclass(frozen=True)
-class SubnetSetting:
+class SubnetSetting(NamedTuple):
     """The pod and service subnets of one document, with what sizes pod blocks."""
 
     view: DocumentView

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kconf.addresses import (
     Address,
@@ -66,8 +65,7 @@ _COMMENTED_CIDR = lazy(r"^\s*#\s*-\s*name:\s*[\"']?" + CIDR_NAME + r"\b")
 # --- calico-node env -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Env:
+class _Env(NamedTuple):
     """An env item of the calico-node container: its value (None when it has
     none, e.g. valueFrom) and where the value is written."""
 
@@ -288,8 +286,7 @@ def calico_pool_unset(group: Group) -> Iterator[RawFinding]:
 # --- the methods in force -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Method:
+class _Method(NamedTuple):
     """An autodetection method as written somewhere: ``text`` in env syntax,
     None when not set at all."""
 

@@ -11,8 +11,7 @@ description's).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kconf import description as model
 from kconf.description import Cluster
@@ -42,8 +41,7 @@ def _file_minor(source: KubeadmFile, group: Group) -> Minor | None:
     return _described_minor(group)
 
 
-@dataclass(frozen=True)
-class Component:
+class Component(NamedTuple):
     """A KubeletConfiguration or KubeProxyConfiguration: one in a kubeadm
     file, or spec.kubelet / spec.kubeProxy of the description (``fields``
     as written, ``loc`` finds a field, ``label`` names it in messages)."""

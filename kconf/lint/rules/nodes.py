@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kconf.addresses import Address, AddressError, parse_address
 from kconf.errors import format_field_path
@@ -64,8 +64,7 @@ US_EAST_1 = "us-east-1"
 # --- where the values are ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Secret:
+class Secret(NamedTuple):
     """A field of a kubeadm document that holds a secret (or a public hash)."""
 
     kind: str  # "token" | "ca-cert-hash" | "certificate-key"
@@ -389,8 +388,7 @@ def secret_committed(group: Group) -> Iterator[RawFinding]:
                 )
 
 
-@dataclass(frozen=True)
-class Ec2Name:
+class Ec2Name(NamedTuple):
     """A name in the shape of an EC2 private DNS name. ``named`` is the
     address an IP name spells (None for a resource name, or when the digits
     are no IPv4 address); ``ec2_internal`` whether it ends in .ec2.internal."""

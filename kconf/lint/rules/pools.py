@@ -7,7 +7,7 @@ calico.mtu, the nodes' interfaces) and, in its group, from the Installation
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kconf import description as model
 from kconf.addresses import AddressError, Network, parse_network
@@ -29,8 +29,7 @@ OVERHEAD_IPV6 = {"VXLAN": 70, "VXLANCrossSubnet": 70}
 DEFAULT_BLOCK = {4: 26, 6: 122}
 
 
-@dataclass(frozen=True)
-class _Pool:
+class _Pool(NamedTuple):
     cidr: Network
     block_size: int
     loc: Loc
