@@ -71,8 +71,18 @@ def parse_address(text: object) -> Address:
         raise AddressError(f"{text!r} is not a valid IP address") from None
 
 
+# Parsed interfaces by their text: a description names each node's address
+# twice (address, interfaces) and the rules read them again; ipaddress parses
+# one in ~10 us, and its objects are immutable, so one parse serves all.
+_INTERFACES: dict[str, Interface] = {}
+
+
 def parse_interface(text: object) -> Interface:
     """An address with its prefix length, e.g. ``192.168.51.81/24``."""
+    if isinstance(text, str):
+        known = _INTERFACES.get(text)
+        if known is not None:
+            return known
     if not isinstance(text, str) or "/" not in text:
         raise AddressError(
             f"{text!r} needs its prefix length (address/prefix, e.g. 192.168.51.81/24)"
@@ -88,6 +98,7 @@ def parse_interface(text: object) -> Interface:
     ):
         kind = "network" if iface.ip == iface.network.network_address else "broadcast"
         raise AddressError(f"{text!r} is the {kind} address of {iface.network}, not a host address")
+    _INTERFACES[text] = iface
     return iface
 
 
