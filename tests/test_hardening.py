@@ -210,10 +210,10 @@ def test_running_out_of_memory_is_an_error_not_a_crash(
 ) -> None:
     import kconf.yamlio
 
-    def exhausted(self: Any, event: Any) -> None:
+    def exhausted(self: Any, events: Any) -> None:
         raise MemoryError
 
-    monkeypatch.setattr(kconf.yamlio._Composer, "feed", exhausted)
+    monkeypatch.setattr(kconf.yamlio._Composer, "run", exhausted)
     (tmp_path / "input.yaml").write_bytes(PREFIX[command] + b"spec: {}\n")
     result = run_cli(*command_args(command, str(tmp_path / "input.yaml")))
     assert result.exit_code == 2
