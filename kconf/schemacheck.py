@@ -185,6 +185,21 @@ class _Unsupported(Exception):
     pass
 
 
+class _Context(NamedTuple):
+    strict_integers: bool
+    definitions: dict[str, Any]  # the schema's $defs, for its local references
+    active: frozenset[str] = frozenset()  # the definitions being compiled, outermost first
+
+
+# Subschemas of properties are compiled when a document first has the
+# property (most documents set a few of a kubeadm or kubelet schema's
+# hundreds of fields; compiling all of seven schemas took 10 ms of a lint
+# run). A keyword the fast path does not know is then found late: check()
+# catches _Unsupported and asks jsonschema. tests/test_schemacheck.py sets
+# this to compile everything up front, to show every schema is supported.
+_EAGER = False
+
+
 def _is_type(name: str, value: Any, strict_integers: bool) -> bool:
     if name == "string":
         return isinstance(value, str)
@@ -212,20 +227,26 @@ def _same(value: Any, choice: Any) -> bool:
     return type(value) is type(choice) and bool(value == choice)
 
 
-def _compile(schema: Any, strict_integers: bool) -> Predicate:
+def _compile(schema: Any, ctx: _Context) -> Predicate:
     if schema is True:
         return _always
     if schema is False:
         return _never
     if not isinstance(schema, dict):
         raise _Unsupported(type(schema).__name__)
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and set(schema) - {"$ref"} <= _ANNOTATIONS:
+        # what inline_refs() does, as the compiler reaches each reference
+        name = ref.removeprefix("#/$defs/")
+        if name not in ctx.active and isinstance(ctx.definitions.get(name), dict):
+            return _compile(ctx.definitions[name], ctx._replace(active=ctx.active | {name}))
     checks: list[Predicate] = []
     for keyword, argument in schema.items():
         if keyword in _IGNORED or keyword.startswith("x-kconf-") or keyword == "patternProperties":
             continue
         if keyword == "additionalProperties" and "properties" in schema:
             continue  # compiled with properties
-        checks.append(_keyword(keyword, argument, schema, strict_integers))
+        checks.append(_keyword(keyword, argument, schema, ctx))
     if not checks:
         return _always
     if len(checks) == 1:
@@ -249,7 +270,8 @@ def _never(value: Any) -> bool:
     return False
 
 
-def _keyword(keyword: str, argument: Any, schema: dict[str, Any], strict_integers: bool) -> Predicate:  # noqa: C901
+def _keyword(keyword: str, argument: Any, schema: dict[str, Any], ctx: _Context) -> Predicate:  # noqa: C901
+    strict_integers = ctx.strict_integers
     if keyword == "type":
         names = tuple(argument if isinstance(argument, list) else [argument])
         for name in names:
@@ -286,16 +308,16 @@ def _keyword(keyword: str, argument: Any, schema: dict[str, Any], strict_integer
     if keyword == "items":
         if "prefixItems" in schema:
             raise _Unsupported("prefixItems")
-        item = _compile(argument, strict_integers)
+        item = _compile(argument, ctx)
         return lambda v: not isinstance(v, list) or all(item(i) for i in v)
     if keyword == "propertyNames":
-        name_ok = _compile(argument, strict_integers)
+        name_ok = _compile(argument, ctx)
         return lambda v: not isinstance(v, dict) or all(name_ok(k) for k in v)
     if keyword == "anyOf":
-        branches = tuple(_compile(branch, strict_integers) for branch in argument)
+        branches = tuple(_compile(branch, ctx) for branch in argument)
         return lambda v: any(b(v) for b in branches)
     if keyword in ("properties", "additionalProperties"):
-        return _compile_properties(schema, strict_integers)
+        return _compile_properties(schema, ctx)
     raise _Unsupported(keyword)
 
 
@@ -308,13 +330,29 @@ def _number(value: Any) -> int | float:
     return number
 
 
-def _compile_properties(schema: dict[str, Any], strict_integers: bool) -> Predicate:
-    properties = {name: _compile(sub, strict_integers) for name, sub in schema.get("properties", {}).items()}
+def _compile_properties(schema: dict[str, Any], ctx: _Context) -> Predicate:
     if schema.get("patternProperties"):
         raise _Unsupported("patternProperties")  # none of kconf's schemas has them
-    extra: Predicate | None = None
-    if "additionalProperties" in schema:
-        extra = _compile(schema["additionalProperties"], strict_integers)
+    subschemas: dict[str, Any] = schema.get("properties", {})
+    properties: dict[str, Predicate] = {}  # compiled so far
+    has_extra = "additionalProperties" in schema
+    extra: list[Predicate] = []  # additionalProperties, once compiled
+
+    def check_of(key: str) -> Predicate | None:
+        if key in subschemas:
+            check = properties[key] = _compile(subschemas[key], ctx)
+            return check
+        if not has_extra:
+            return None
+        if not extra:
+            extra.append(_compile(schema["additionalProperties"], ctx))
+        return extra[0]
+
+    if _EAGER:
+        for key in subschemas:
+            check_of(key)
+        if has_extra:
+            extra.append(_compile(schema["additionalProperties"], ctx))
 
     def valid(value: Any) -> bool:
         if not isinstance(value, dict):
@@ -322,7 +360,7 @@ def _compile_properties(schema: dict[str, Any], strict_integers: bool) -> Predic
         for key, item in value.items():
             check = properties.get(key)
             if check is None:
-                check = extra
+                check = check_of(key)
                 if check is None:
                     continue
             if not check(item):
@@ -339,8 +377,9 @@ def fast_validator(name: str) -> Predicate | None:
     judges every document)."""
     from kconf.resources import schema
 
+    document = schema(name)
     try:
-        return _compile(inline_refs(schema(name)), name in STRICT_INTEGERS)
+        return _compile(document, _Context(name in STRICT_INTEGERS, document.get("$defs", {})))
     except _Unsupported:
         return None
 
@@ -349,8 +388,11 @@ def check(schema_name: str, data: Any) -> list[SchemaIssue]:
     """Every violation, sorted by field path; the deepest (most useful) error
     of each oneOf/anyOf branch is reported, not the whole branch."""
     fast = fast_validator(schema_name)
-    if fast is not None and fast(data):
-        return []
+    try:
+        if fast is not None and fast(data):
+            return []
+    except _Unsupported:  # a keyword in a subschema compiled only now: jsonschema decides
+        pass
     from jsonschema.exceptions import best_match
 
     validator = _validator(schema_name)

@@ -115,13 +115,19 @@ def _documents_by_schema() -> dict[str, list[Any]]:
     return found
 
 
-def test_the_fast_path_passes_only_what_jsonschema_passes() -> None:
+def test_the_fast_path_passes_only_what_jsonschema_passes(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Every leaf (and every mapping and list) of every golden and example
     document, replaced by odd values: whenever the fast predicate says valid,
     jsonschema finds no error (it may say invalid more often: jsonschema then
     decides). The documents as they are pass it, or it would save nothing."""
+    from kconf import schemacheck
     from kconf.schemacheck import _validator, fast_validator
 
+    # every subschema compiled up front (not when a document first reaches
+    # it), so that a keyword the fast path does not know shows here as None
+    monkeypatch.setattr(schemacheck, "_EAGER", True)
+    fast_validator.cache_clear()
+    request.addfinalizer(fast_validator.cache_clear)  # later tests compile lazily again
     by_schema = _documents_by_schema()
     assert len(by_schema) >= 6, sorted(by_schema)
     compared = rejected = 0
@@ -140,3 +146,42 @@ def test_the_fast_path_passes_only_what_jsonschema_passes() -> None:
                     compared += 1
                     rejected += not valid
     assert compared > 5_000 and rejected > compared // 4, (compared, rejected)
+
+
+def test_subschemas_compile_when_a_document_first_reaches_them() -> None:
+    """A property's subschema is compiled when a document first has the
+    property: one with a keyword the fast path does not know (``not``) costs
+    nothing until then, and then stops the fast path, for jsonschema."""
+    from kconf import schemacheck
+
+    schema = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"not": {"type": "string"}}, "c": {"$ref": "#/$defs/port"}},
+        "additionalProperties": False,
+        "$defs": {"port": {"type": "integer", "minimum": 1, "maximum": 65535}},
+    }
+    fast = schemacheck._compile(schema, schemacheck._Context(False, schema["$defs"]))
+    assert fast({"a": "x"}) and fast({"c": 6443}) and fast({})
+    assert not fast({"a": 1}) and not fast({"c": 0}) and not fast({"c": "6443"}) and not fast({"d": 1})
+    with pytest.raises(schemacheck._Unsupported):
+        fast({"b": 1})
+    with pytest.raises(schemacheck._Unsupported):  # every time: nothing half-compiled is kept
+        fast({"a": "x", "b": 1})
+    recursive = {"properties": {"x": {"$ref": "#/$defs/node"}}, "$defs": {"node": {"properties": {"x": {"$ref": "#/$defs/node"}}}}}
+    fast = schemacheck._compile(recursive, schemacheck._Context(False, recursive["$defs"]))
+    assert fast({"x": 1})  # one level inlined, as inline_refs() does
+    with pytest.raises(schemacheck._Unsupported):
+        fast({"x": {"x": 1}})  # the recursive reference itself: jsonschema's
+
+
+def test_check_asks_jsonschema_when_the_fast_path_meets_an_unknown_keyword(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kconf import schemacheck
+
+    def unsupported(value: Any) -> bool:
+        raise schemacheck._Unsupported("late")
+
+    document = {"apiVersion": "kconf/v1alpha1", "kind": "Cluster", "metadata": {"name": "x"}, "spec": {"nodes": "no"}}
+    expected = schemacheck.check("cluster.schema.json", document)
+    assert expected  # invalid: jsonschema's issues
+    monkeypatch.setattr(schemacheck, "fast_validator", lambda name: unsupported)
+    assert schemacheck.check("cluster.schema.json", document) == expected

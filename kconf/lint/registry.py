@@ -8,7 +8,6 @@ description as written (its raw document) read no part."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -30,5 +29,7 @@ class Rule(NamedTuple):
 
     @property
     def documentation(self) -> str:
+        import inspect  # for kconf rules and --explain: not at every start (~7 ms)
+
         text = inspect.cleandoc(self.check.__doc__ or self.summary)
         return f"{text}\n\n--fix: {self.fix}" if self.fix else text
