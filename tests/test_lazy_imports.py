@@ -146,8 +146,9 @@ STARTUP_TABLE: list[tuple[str, list[str], dict[str, bool], Check]] = [
         "deepdiff": False, "kconf.lint.reporters": False, "kconf.lint.rules": False, "kconf.render": False,
     }, lambda r, cwd: '              value: "172.16.0.0/16"\n' in r.stdout),
     ("lint-golden", ["lint", "--format", "json", str(GOLDEN / "ha-haproxy")], {
-        # operator mode: no manifest to read or patch, so not the manifest editor either; no click
-        "click": False, "kconf.cli": False, "yaml": True, "kconf.lint.rules": True, "kconf.lint.reporters": True, "jinja2": True,
+        # operator mode: no manifest to read or patch, so not the manifest editor either; no click,
+        # and no module on the lint path defines a dataclass
+        "click": False, "kconf.cli": False, "dataclasses": False, "yaml": True, "kconf.lint.rules": True, "kconf.lint.reporters": True, "jinja2": True,
         "jsonschema": False, "ruamel": False, "deepdiff": False, "kconf.calico.patch": False,
     }, lambda r, cwd: json.loads(r.stdout) == {"findings": [], "files": 10, "unrecognised": []}),
     ("lint-not-kconfs", ["lint", "--format", "json", "values.yaml"], {

@@ -705,3 +705,13 @@ def test_marker_starts(text: str, expected: list[int]) -> None:
     from kconf.calico.patch import _marker_starts
 
     assert _marker_starts(text) == expected
+
+
+def test_only_the_pieces_that_name_calico_node_and_a_daemonset_are_parsed() -> None:
+    """Another DaemonSet (one that does not name calico-node) is not parsed:
+    a piece kconf does not edit may hold YAML it cannot read (here an
+    unclosed flow mapping), and stays byte-identical."""
+    other = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: node-exporter\nspec: {template: [\n"
+    text = HEAD + IP_DOUBLE + "---\n" + other
+    result = patch_manifest(text, "calico.yaml", POD_CIDR, None)
+    assert result.text == HEAD + IP_DOUBLE + CIDR_DOUBLE + "---\n" + other
