@@ -1,3 +1,3 @@
-from kconf.entry import main
+from kconf.entry import run
 
-main()
+run()

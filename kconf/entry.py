@@ -34,3 +34,42 @@ def main() -> None:
     from kconf.cli import main as cli
 
     cli()
+
+
+def exit_status(code: object) -> int:
+    """The status Python gives ``SystemExit(code)``: None is 0, an int
+    itself, anything else is printed to stderr and is 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    if sys.stderr is not None:
+        sys.stderr.write(f"{code}\n")
+    return 1
+
+
+def run() -> None:
+    """The ``kconf`` script and ``python -m kconf``: main(), then the
+    process ends at once, with the status Python would give it, but without
+    Python's teardown (freeing every object and module one by one: 15-30 ms
+    of a calico patch or a lint, a quarter of their CPU; mypy ends the same
+    way). kconf has nothing left to do by then: its files are written,
+    closed and synced, no thread runs, no atexit handler of its own is
+    registered; stdout and stderr are flushed here, and a failed flush is
+    status 120, as Python's own exit makes it."""
+    import os
+
+    try:
+        main()
+        code: object = None
+    except SystemExit as exc:
+        code = exc.code
+    status = exit_status(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            status = 120
+    os._exit(status)
+
