@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GOLDEN
+from test_lazy_imports import MANIFEST as SMALLEST_MANIFEST
 
 # click is recorded at exit: loaded or not by the time the command ended
 ENTRY = """\
@@ -37,26 +38,8 @@ from kconf.cli import main
 main(sys.argv[1:], prog_name="kconf")
 """
 
-MANIFEST = """\
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: calico-node
-  namespace: kube-system
-spec:
-  template:
-    spec:
-      containers:
-        - name: calico-node
-          image: docker.io/calico/node:v3.28.5
-          env:
-            - name: IP
-              value: "autodetect"
-            - name: CALICO_IPV4POOL_CIDR
-              value: "192.168.0.0/16"
-            - name: CALICO_IPV4POOL_IPIP
-              value: "Always"
-"""
+# the smallest calico-node DaemonSet of test_lazy_imports, with an encapsulation to change
+MANIFEST = SMALLEST_MANIFEST + '            - name: CALICO_IPV4POOL_IPIP\n              value: "Always"\n'
 
 KUBEADM_WITH_FINDINGS = """\
 apiVersion: kubeadm.k8s.io/v1beta3
