@@ -106,31 +106,30 @@ class Finding:
     def __hash__(self) -> int:
         return hash(self._key())
 
-    # as a dataclass's: a finding compares only with a finding of its class (else NotImplemented)
+    def _other(self, other: object) -> tuple[str, int, int, str, str, str] | None:
+        """``other``'s key, when it is a finding of this class: as a
+        dataclass's, a finding compares only with those (else NotImplemented)."""
+        return other._key() if isinstance(other, Finding) and other.__class__ is self.__class__ else None
+
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() == other._key()
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() == key
 
     def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() < other._key()
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() < key
 
     def __le__(self, other: object) -> bool:
-        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() <= other._key()
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() <= key
 
     def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() > other._key()
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() > key
 
     def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Finding) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() >= other._key()
+        key = self._other(other)
+        return NotImplemented if key is None else self._key() >= key
 
 
 # --- recognised files --------------------------------------------------------------------
