@@ -23,6 +23,7 @@ import os
 import stat
 from typing import TYPE_CHECKING, Any
 
+from kconf.calico import ENCAPSULATIONS
 from kconf.lint import FORMATS
 
 if TYPE_CHECKING:
@@ -62,8 +63,6 @@ class Param:
             return self.default
         return {"arguments": (), "flag": False}.get(self.kind)
 
-
-ENCAPSULATIONS = ["IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet", "None"]
 
 CALICO_PATCH = (
     Param("manifest", kind="argument", path={"allow_dash": True}),

@@ -7,6 +7,8 @@ import re
 # The calico-node env items kconf sets (names shared by the patch and lint).
 CIDR_NAME = "CALICO_IPV4POOL_CIDR"
 AUTODETECT_NAME = "IP_AUTODETECTION_METHOD"
+# What `kconf calico patch --encapsulation` takes (its option's choices, and the patch's own check).
+ENCAPSULATIONS = ("IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet", "None")
 
 
 # Here, not in kconf.calico.patch (which re-exports it): lint's version rules

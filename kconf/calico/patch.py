@@ -62,7 +62,7 @@ from kconf.yamlio import ODD_LINE_BREAKS
 if TYPE_CHECKING:
     from kconf.yamlio import Document, Path
 
-from kconf.calico import AUTODETECT_NAME, CIDR_NAME, calico_version  # noqa: E402  (names shared with lint)
+from kconf.calico import AUTODETECT_NAME, CIDR_NAME, ENCAPSULATIONS, calico_version  # noqa: E402  (names shared with lint)
 
 __all__ = ["AUTODETECT_NAME", "CIDR_NAME", "CalicoNodeEnv", "EncapsulationError", "EnvEntry", "PatchResult", "PoolSettings", "calico_version", "find_calico_node", "patch_manifest", "run_patch"]
 CONTAINER_NAME = "calico-node"
@@ -557,7 +557,6 @@ IPV6_AUTODETECT_NAME = "IP6_AUTODETECTION_METHOD"
 IPV6_SUPPORT_NAME = "FELIX_IPV6SUPPORT"
 CONFIG_NAME = "calico-config"  # the ConfigMap of veth_mtu, calico_backend and the CNI config
 
-ENCAPSULATIONS = ("IPIP", "IPIPCrossSubnet", "VXLAN", "VXLANCrossSubnet", "None")
 # (CALICO_IPV4POOL_IPIP, CALICO_IPV4POOL_VXLAN) per encapsulation: both are
 # written, as Calico refuses a pool with IPIP and VXLAN both on.
 _IPV4_MODES = {
