@@ -26,6 +26,17 @@ _ANNOTATIONS = frozenset({
 })
 
 
+def _inlined_name(node: dict[str, Any], definitions: dict[str, Any], active: frozenset[str]) -> str | None:
+    """The definition ``node`` stands for, when it is a local ``#/$defs/NAME``
+    reference with only annotations beside it, to a mapping not already being
+    inlined on this path (a recursive one stays a reference); else None."""
+    ref = node.get("$ref")
+    if not (isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) - {"$ref"} <= _ANNOTATIONS):
+        return None
+    name = ref.removeprefix("#/$defs/")
+    return name if name not in active and isinstance(definitions.get(name), dict) else None
+
+
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema with every local ``#/$defs/NAME`` reference replaced by its
     definition. jsonschema resolves each ``$ref`` through URL joins and a new
@@ -40,13 +51,10 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
             return [walk(item, active) for item in node]
         if not isinstance(node, dict):
             return node
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) - {"$ref"} <= _ANNOTATIONS:
-            name = ref.removeprefix("#/$defs/")
-            if name in definitions and name not in active:
-                inlined = walk(definitions[name], active | {name})
-                if isinstance(inlined, dict):
-                    return {**inlined, **{k: v for k, v in node.items() if k != "$ref"}}
+        name = _inlined_name(node, definitions, active)
+        if name is not None:
+            inlined = walk(definitions[name], active | {name})
+            return {**inlined, **{k: v for k, v in node.items() if k != "$ref"}}
         return {key: walk(value, active) for key, value in node.items()}
 
     inlined: dict[str, Any] = walk(schema, frozenset())
@@ -234,12 +242,9 @@ def _compile(schema: Any, ctx: _Context) -> Predicate:
         return _never
     if not isinstance(schema, dict):
         raise _Unsupported(type(schema).__name__)
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/$defs/") and set(schema) - {"$ref"} <= _ANNOTATIONS:
-        # what inline_refs() does, as the compiler reaches each reference
-        name = ref.removeprefix("#/$defs/")
-        if name not in ctx.active and isinstance(ctx.definitions.get(name), dict):
-            return _compile(ctx.definitions[name], ctx._replace(active=ctx.active | {name}))
+    name = _inlined_name(schema, ctx.definitions, ctx.active)
+    if name is not None:  # what inline_refs() does, as the compiler reaches each reference
+        return _compile(ctx.definitions[name], ctx._replace(active=ctx.active | {name}))
     checks: list[Predicate] = []
     for keyword, argument in schema.items():
         if keyword in _IGNORED or keyword.startswith("x-kconf-") or keyword == "patternProperties":
