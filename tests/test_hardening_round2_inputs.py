@@ -149,11 +149,12 @@ HOOKED_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("where", "number", "sig", "code", "expected"), HOOKED_CASES)
-def test_a_signal_at_a_chosen_moment_leaves_the_old_or_the_new_set(
-    old_and_new: tuple[Path, dict[str, Any], dict[str, Any]], tmp_path: Path, where: str, number: int, sig: str, code: int, expected: str
+def _signalled_render(
+    work: Path, old: dict[str, Any], new: dict[str, Any], tmp_path: Path, where: str, number: int, sig: str, code: int, expected: str
 ) -> None:
-    work, old, new = old_and_new
+    """Render the new description over a copy of the old output with the
+    signal sent at the hooked moment: the exit status, the message and a
+    folder that holds the old set or the new one, as ``expected``."""
     out = tmp_path / "out"
     shutil.copytree(work / "old", out)
     shutil.copy(work / "cluster.yaml", tmp_path / "cluster.yaml")
@@ -163,6 +164,13 @@ def test_a_signal_at_a_chosen_moment_leaves_the_old_or_the_new_set(
     done = "no file was changed" if expected == "old" else "every file was written first"
     assert result.stderr.endswith(f"kconf: stopped by {sig}; {done}\n"), result.stderr[-300:]
     assert assert_old_or_new(out, old, new) == expected
+
+
+@pytest.mark.parametrize(("where", "number", "sig", "code", "expected"), HOOKED_CASES)
+def test_a_signal_at_a_chosen_moment_leaves_the_old_or_the_new_set(
+    old_and_new: tuple[Path, dict[str, Any], dict[str, Any]], tmp_path: Path, where: str, number: int, sig: str, code: int, expected: str
+) -> None:
+    _signalled_render(*old_and_new, tmp_path, where, number, sig, code, expected)
 
 
 @pytest.fixture(scope="module")
@@ -201,16 +209,7 @@ def old_and_new_many(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, di
 def test_a_signal_in_a_write_of_many_files_leaves_the_old_or_the_new_set(
     old_and_new_many: tuple[Path, dict[str, Any], dict[str, Any]], tmp_path: Path, where: str, number: int, sig: str, code: int, expected: str
 ) -> None:
-    work, old, new = old_and_new_many
-    out = tmp_path / "out"
-    shutil.copytree(work / "old", out)
-    shutil.copy(work / "cluster.yaml", tmp_path / "cluster.yaml")
-    result = kconf(["render", "cluster.yaml", "-o", "out"], tmp_path, code=HOOKED_KCONF,
-                   env={"HOOK_WHERE": where, "HOOK_AT": str(number), "HOOK_SIGNAL": sig})
-    assert result.returncode == code, (result.returncode, result.stderr[-500:])
-    done = "no file was changed" if expected == "old" else "every file was written first"
-    assert result.stderr.endswith(f"kconf: stopped by {sig}; {done}\n"), result.stderr[-300:]
-    assert assert_old_or_new(out, old, new) == expected
+    _signalled_render(*old_and_new_many, tmp_path, where, number, sig, code, expected)
 
 
 def _default_sigint() -> None:
